@@ -1,0 +1,60 @@
+# The two commands a new machine needs: `make run` and `make test`.
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+BIN     := bin/transferlab
+export NO_COLOR := 1
+
+.PHONY: run build frontend binary deps test test-go test-frontend test-e2e lint bench clean
+
+run: build
+	./$(BIN) serve
+
+build: frontend binary
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+frontend: node_modules/.package-lock.json
+	npm run build
+
+binary:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./backend/cmd/transferlab
+
+# What the tests need beyond Go and Node: Debian's Chromium for the browser tests and
+# OpenBLAS for the training engine. Installed when missing and we may; otherwise say how.
+deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || [ -e /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h ] || missing="$$missing libopenblas-dev"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing$$missing"; \
+			(apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "missing:$$missing; install with: sudo apt-get install -y$$missing" >&2; exit 1; \
+		fi; \
+	fi
+
+test: deps build lint test-go test-frontend test-e2e
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l backend frontend migrations models 2>/dev/null); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	npm run check
+
+test-go:
+	$(GO) test -count=1 ./...
+
+test-frontend:
+	npm run test:unit
+
+test-e2e:
+	TRANSFERLAB_BIN=$(CURDIR)/$(BIN) npm run test:e2e
+
+bench: binary
+	./$(BIN) bench
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./backend/...
+
+clean:
+	rm -rf bin frontend/dist/assets frontend/dist/index.html

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"transferlab/backend/config"
+	"transferlab/backend/jobs"
+	"transferlab/backend/server"
+	"transferlab/backend/store"
+	"transferlab/frontend"
+)
+
+func runServe(args []string, stdout, stderr io.Writer) int {
+	cfg := config.Defaults()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.Register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: transferlab serve [flags]\n\nStarts the web app, its API and its training workers on one SQLite file.\nEvery flag can also be set with the TRANSFERLAB_* variable named beside it.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "transferlab serve:", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(cfg config.Config, w io.Writer) (*slog.Logger, error) {
+	level, err := cfg.Level()
+	if err != nil {
+		return nil, err
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})), nil
+}
+
+func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	logger, err := newLogger(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(logger)
+	release, err := lockDataDir(cfg.LockPath())
+	if err != nil {
+		return err
+	}
+	defer release()
+
+	db, err := store.Open(ctx, cfg.DBPath())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	queue, err := jobs.Open(ctx, cfg.DBPath(), jobs.Config{
+		TrainingWorkers: cfg.Workers,
+		UploadsDir:      cfg.UploadsDir(),
+		Logger:          logger,
+	})
+	if err != nil {
+		return err
+	}
+	if n, err := queue.RequeueOrphans(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		logger.Info("resuming jobs interrupted by the last shutdown", "jobs", n)
+	}
+	if err := queue.Start(ctx); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	if _, err := queue.Client.Insert(ctx, jobs.SweepUploadsArgs{OlderThan: time.Hour}, nil); err != nil {
+		logger.Warn("could not schedule the sweep of stale uploads", "err", err)
+	}
+
+	handler := server.New(server.Deps{
+		Version:        version,
+		DB:             db,
+		Queue:          queue,
+		Frontend:       frontend.Dist(),
+		MaxUploadBytes: cfg.MaxUploadBytes,
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		stopQueue(queue, logger)
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "Transfer Lab %s listening on http://%s (data in %s)\n", version, ln.Addr(), cfg.DataDir)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		logger.Info("shutting down")
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(shutdownCtx); serr != nil {
+		logger.Warn("http shutdown", "err", serr)
+	}
+	stopQueue(queue, logger)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func stopQueue(q *jobs.Queue, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := q.Stop(ctx); err != nil {
+		logger.Warn("job queue shutdown", "err", err)
+	}
+}

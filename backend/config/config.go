@@ -1,0 +1,136 @@
+// Package config holds every setting of the binary with its default in one place, filled
+// from flags and TRANSFERLAB_* environment variables.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+)
+
+// Config is what `serve` and `worker` run with.
+type Config struct {
+	Addr           string
+	DataDir        string
+	ZooDir         string
+	MaxUploadBytes int64
+	Workers        int
+	LogLevel       string
+}
+
+// Defaults returns the embedded defaults: a local SQLite file, uploads/ and models/ in
+// the working directory, one training job at a time on a 2-core machine.
+func Defaults() Config {
+	return Config{
+		Addr:           "127.0.0.1:8080",
+		DataDir:        ".",
+		ZooDir:         "",
+		MaxUploadBytes: 512 << 20,
+		Workers:        defaultWorkers(),
+		LogLevel:       "info",
+	}
+}
+
+// Training saturates the cores it has, so more concurrent jobs than cores/2 only makes
+// every run slower.
+func defaultWorkers() int {
+	if n := runtime.NumCPU() / 2; n > 1 {
+		return n
+	}
+	return 1
+}
+
+// Register binds the settings to fs with environment variables taking the place of the
+// defaults; flags given on the command line win over both.
+func (c *Config) Register(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", env("ADDR", c.Addr), "listen address (TRANSFERLAB_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", c.DataDir),
+		"folder for the SQLite file, uploads/ and user models (TRANSFERLAB_DATA_DIR)")
+	fs.StringVar(&c.ZooDir, "zoo-dir", env("ZOO_DIR", c.ZooDir),
+		"folder of pretrained models to offer besides the embedded zoo (TRANSFERLAB_ZOO_DIR)")
+	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", envInt64("MAX_UPLOAD_BYTES", c.MaxUploadBytes),
+		"largest dataset upload accepted, in bytes (TRANSFERLAB_MAX_UPLOAD_BYTES)")
+	fs.IntVar(&c.Workers, "workers", int(envInt64("WORKERS", int64(c.Workers))),
+		"training jobs run at once (TRANSFERLAB_WORKERS)")
+	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel),
+		"debug, info, warn or error (TRANSFERLAB_LOG_LEVEL)")
+}
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv("TRANSFERLAB_" + key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt64(key string, def int64) int64 {
+	v := env(key, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		// A bad environment value is reported by Validate through the sentinel.
+		return -1
+	}
+	return n
+}
+
+// Paths inside the data directory.
+func (c Config) DBPath() string      { return filepath.Join(c.DataDir, "transferlab.db") }
+func (c Config) LockPath() string    { return filepath.Join(c.DataDir, "transferlab.lock") }
+func (c Config) UploadsDir() string  { return filepath.Join(c.DataDir, "uploads") }
+func (c Config) UserModels() string  { return filepath.Join(c.DataDir, "models", "user") }
+func (c Config) RunsDir() string     { return filepath.Join(c.DataDir, "runs") }
+func (c Config) DatasetsDir() string { return filepath.Join(c.DataDir, "datasets") }
+
+// Level parses LogLevel.
+func (c Config) Level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return 0, fmt.Errorf("log level %q: use debug, info, warn or error", c.LogLevel)
+	}
+	return l, nil
+}
+
+// Validate checks every value and makes sure the data directories exist and can be
+// written, so a bad setting stops the start with one line that names it.
+func (c Config) Validate() error {
+	if _, err := c.Level(); err != nil {
+		return err
+	}
+	if c.MaxUploadBytes <= 0 {
+		return errors.New("max upload bytes must be a positive number of bytes")
+	}
+	if c.Workers < 1 {
+		return errors.New("workers must be a whole number of at least 1")
+	}
+	if strings.TrimSpace(c.Addr) == "" {
+		return errors.New("listen address is empty: give --addr host:port")
+	}
+	for _, dir := range []string{c.DataDir, c.UploadsDir(), c.UserModels(), c.RunsDir(), c.DatasetsDir()} {
+		if err := writableDir(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("data directory %s cannot be created: %v", dir, errors.Unwrap(err))
+	}
+	probe, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("data directory %s is not writable: %v", dir, errors.Unwrap(err))
+	}
+	name := probe.Name()
+	probe.Close()
+	return os.Remove(name)
+}

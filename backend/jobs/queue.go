@@ -1,0 +1,116 @@
+// Package jobs owns the durable job queue: River on the application's database, the job
+// kinds and their workers, and getting work going again after a restart.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"transferlab/backend/store"
+)
+
+// Queue names. Training has its own queue so its concurrency limit never starves the
+// small maintenance jobs.
+const (
+	QueueTraining    = "training"
+	QueueMaintenance = river.QueueDefault
+)
+
+// Config says how much work this process takes on.
+type Config struct {
+	TrainingWorkers int
+	UploadsDir      string
+	Logger          *slog.Logger
+	// Register adds further job kinds (training arms) to the worker set.
+	Register func(*river.Workers)
+}
+
+// Queue wraps the River client and the connection pool River uses.
+type Queue struct {
+	Client *river.Client[*sql.Tx]
+	pool   *sql.DB
+}
+
+// Open connects River to the SQLite file at dbPath, creating its tables. River gets a
+// pool of its own with a single connection, as its SQLite driver asks: its maintenance
+// services run concurrently and would otherwise trip over SQLite's one writer.
+func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
+	pool, err := sql.Open("sqlite3", store.DSN(dbPath))
+	if err != nil {
+		return nil, fmt.Errorf("open job queue: %w", err)
+	}
+	pool.SetMaxOpenConns(1)
+	driver := riversqlite.New(pool)
+	migrator, err := rivermigrate.New(driver, nil)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("job queue migrations: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("migrate job queue: %w", err)
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &SweepUploadsWorker{Dir: cfg.UploadsDir})
+	if cfg.Register != nil {
+		cfg.Register(workers)
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	client, err := river.NewClient(driver, &river.Config{
+		Queues: map[string]river.QueueConfig{
+			QueueMaintenance: {MaxWorkers: 2},
+			QueueTraining:    {MaxWorkers: max(cfg.TrainingWorkers, 1)},
+		},
+		Workers: workers,
+		// Training runs as long as its budget says; cancellation is explicit.
+		JobTimeout:        -1,
+		FetchCooldown:     50 * time.Millisecond,
+		FetchPollInterval: 250 * time.Millisecond,
+		PollOnly:          true,
+		Logger:            logger.With("component", "river"),
+	})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("job queue client: %w", err)
+	}
+	return &Queue{Client: client, pool: pool}, nil
+}
+
+// RequeueOrphans makes jobs that were running when a previous process died available
+// again, so training resumes from its last checkpoint instead of waiting for River's
+// stuck-job rescuer (an hour by default). Only call it while holding the data
+// directory's lock: then no other process can be working those jobs.
+func (q *Queue) RequeueOrphans(ctx context.Context) (int64, error) {
+	res, err := q.pool.ExecContext(ctx,
+		`UPDATE river_job SET state = 'available', max_attempts = max_attempts + 1 WHERE state = 'running'`)
+	if err != nil {
+		return 0, fmt.Errorf("requeue interrupted jobs: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// Start begins working jobs.
+func (q *Queue) Start(ctx context.Context) error { return q.Client.Start(ctx) }
+
+// Ping reports whether the queue's database answers.
+func (q *Queue) Ping(ctx context.Context) error { return q.pool.PingContext(ctx) }
+
+// Stop finishes in-flight work within ctx's deadline, cancels what is left, and closes
+// the pool.
+func (q *Queue) Stop(ctx context.Context) error {
+	err := q.Client.StopAndCancel(ctx)
+	if cerr := q.pool.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

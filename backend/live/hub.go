@@ -1,0 +1,124 @@
+// Package live fans events (metric points, status changes) out to any number of
+// watchers, numbered per topic so a watcher that falls behind or reconnects resumes
+// from the last number it saw with no gap and no repeat.
+package live
+
+import (
+	"encoding/json"
+	"sync"
+)
+
+// Event is one delta on a topic (an experiment). Seq is assigned by the hub.
+type Event struct {
+	Seq     uint64          `json:"seq"`
+	RunID   string          `json:"run_id"`
+	Kind    string          `json:"kind"` // "metric" or "status"
+	Payload json.RawMessage `json:"data"`
+}
+
+// Hub owns the topics and their subscribers. Publish never blocks on a subscriber.
+type Hub struct {
+	mu      sync.Mutex
+	topics  map[string]*topic
+	history int
+	buffer  int
+}
+
+type topic struct {
+	seq  uint64
+	ring []Event // the last `history` events, oldest first
+	subs map[*Subscriber]struct{}
+}
+
+// NewHub keeps the last history events of each topic for resuming, and gives each
+// subscriber a queue of buffer events before it counts as behind.
+func NewHub(history, buffer int) *Hub {
+	return &Hub{topics: map[string]*topic{}, history: history, buffer: buffer}
+}
+
+func (h *Hub) topic(name string) *topic {
+	t := h.topics[name]
+	if t == nil {
+		t = &topic{subs: map[*Subscriber]struct{}{}}
+		h.topics[name] = t
+	}
+	return t
+}
+
+// Publish numbers ev, keeps it for resuming and queues it for every subscriber of the
+// topic. A subscriber whose queue is full is marked behind instead of blocking
+// training; it catches up from the history when it next reads.
+func (h *Hub) Publish(topicName string, ev Event) uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := h.topic(topicName)
+	t.seq++
+	ev.Seq = t.seq
+	t.ring = append(t.ring, ev)
+	if over := len(t.ring) - h.history; over > 0 {
+		t.ring = append(t.ring[:0], t.ring[over:]...)
+	}
+	for s := range t.subs {
+		s.offer(ev)
+	}
+	return ev.Seq
+}
+
+// Seq is the number of the last event published on the topic.
+func (h *Hub) Seq(topicName string) uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if t := h.topics[topicName]; t != nil {
+		return t.seq
+	}
+	return 0
+}
+
+// Since returns the kept events after seq, and false when some of them are no longer
+// kept (the caller must then start over from a snapshot).
+func (h *Hub) Since(topicName string, seq uint64) ([]Event, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.since(h.topic(topicName), seq)
+}
+
+func (h *Hub) since(t *topic, seq uint64) ([]Event, bool) {
+	if seq >= t.seq {
+		return nil, seq == t.seq
+	}
+	if len(t.ring) == 0 || t.ring[0].Seq > seq+1 {
+		return nil, false
+	}
+	start := int(seq + 1 - t.ring[0].Seq)
+	return append([]Event(nil), t.ring[start:]...), true
+}
+
+// Subscribe starts a subscription that receives every event after seq. ok is false
+// when the history no longer reaches back to seq; the subscription then starts at the
+// current seq and the caller must send a snapshot first.
+func (h *Hub) Subscribe(topicName string, seq uint64) (s *Subscriber, backlog []Event, ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := h.topic(topicName)
+	backlog, ok = h.since(t, seq)
+	last := seq
+	if !ok {
+		last = t.seq
+		backlog = nil
+	} else if n := len(backlog); n > 0 {
+		last = backlog[n-1].Seq
+	}
+	s = &Subscriber{hub: h, topic: topicName, ch: make(chan Event, h.buffer), last: last, wake: make(chan struct{}, 1)}
+	t.subs[s] = struct{}{}
+	return s, backlog, ok
+}
+
+// Subscribers counts the watchers of a topic.
+func (h *Hub) Subscribers(topicName string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if t := h.topics[topicName]; t != nil {
+		return len(t.subs)
+	}
+	return 0
+}

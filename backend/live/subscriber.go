@@ -1,0 +1,108 @@
+package live
+
+import "context"
+
+// Subscriber is one watcher's view of a topic.
+type Subscriber struct {
+	hub    *Hub
+	topic  string
+	ch     chan Event
+	wake   chan struct{}
+	last   uint64 // last seq queued; guarded by hub.mu
+	behind bool   // its queue overflowed; guarded by hub.mu
+	closed bool
+}
+
+// offer queues ev without blocking; the caller holds hub.mu.
+func (s *Subscriber) offer(ev Event) {
+	if s.closed || s.behind || ev.Seq != s.last+1 {
+		s.behind = true
+		s.signal()
+		return
+	}
+	select {
+	case s.ch <- ev:
+		s.last = ev.Seq
+	default:
+		s.behind = true
+		s.signal()
+	}
+}
+
+func (s *Subscriber) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Next waits for the next batch of events, in order and without gaps. When the
+// subscriber fell behind, the missing events come from the hub's history; resync is
+// true when the history no longer holds them and the caller must send a fresh
+// snapshot (the batch then starts after the hub's current seq).
+func (s *Subscriber) Next(ctx context.Context, max int) (batch []Event, resync bool, err error) {
+	for {
+		// Drain what is queued first.
+		for len(batch) < max {
+			select {
+			case ev := <-s.ch:
+				batch = append(batch, ev)
+				continue
+			default:
+			}
+			break
+		}
+		if len(batch) > 0 {
+			return batch, false, nil
+		}
+		if evs, resync, ok := s.catchUp(); ok {
+			return evs, resync, nil
+		}
+		select {
+		case ev := <-s.ch:
+			batch = append(batch, ev)
+		case <-s.wake:
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+	}
+}
+
+// catchUp refills from history after an overflow; ok reports whether it did anything.
+func (s *Subscriber) catchUp() (evs []Event, resync, ok bool) {
+	h := s.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !s.behind || len(s.ch) > 0 {
+		return nil, false, false
+	}
+	t := h.topic(s.topic)
+	evs, kept := h.since(t, s.last)
+	s.behind = false
+	if !kept {
+		s.last = t.seq
+		return nil, true, true
+	}
+	if n := len(evs); n > 0 {
+		s.last = evs[n-1].Seq
+	}
+	return evs, false, true
+}
+
+// Last is the seq of the last event handed to this subscriber.
+func (s *Subscriber) Last() uint64 {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return s.last
+}
+
+// Close ends the subscription.
+func (s *Subscriber) Close() {
+	h := s.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s.closed = true
+	if t := h.topics[s.topic]; t != nil {
+		delete(t.subs, s)
+	}
+}

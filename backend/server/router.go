@@ -1,0 +1,59 @@
+// Package server owns HTTP: the Gin router, one handler file per resource, and the
+// websocket endpoint. It knows nothing about how training works.
+package server
+
+import (
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"transferlab/backend/store"
+)
+
+// Deps is everything the handlers need, wired once in New.
+type Deps struct {
+	Version        string
+	DB             *store.DB
+	Queue          Pinger
+	Frontend       fs.FS
+	MaxUploadBytes int64
+}
+
+// New builds the router with every route of the API and the web app behind it.
+func New(d Deps) *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(requestLog(), recoverJSON())
+
+	api := r.Group("/api")
+	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue}
+	api.GET("/health", health.get)
+	// Resource routes register below, one line each.
+
+	r.NoMethod(func(c *gin.Context) {
+		writeError(c, newError(http.StatusMethodNotAllowed, "method_not_allowed",
+			c.Request.Method+" is not supported on "+c.Request.URL.Path+"."))
+	})
+	app := staticApp(d.Frontend)
+	r.NoRoute(func(c *gin.Context) {
+		if c.Request.URL.Path == "/api" || strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			writeError(c, newError(http.StatusNotFound, "not_found",
+				"No API route "+c.Request.Method+" "+c.Request.URL.Path+"; see the README for the routes."))
+			return
+		}
+		if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+			writeError(c, newError(http.StatusNotFound, "not_found", "Nothing to "+c.Request.Method+" at "+c.Request.URL.Path+"."))
+			return
+		}
+		app(c)
+	})
+	return r
+}
+
+// withResource names what a route group serves, for clear not-found messages.
+func withResource(name string) gin.HandlerFunc {
+	return func(c *gin.Context) { c.Set(resourceKey, name); c.Next() }
+}

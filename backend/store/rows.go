@@ -1,0 +1,103 @@
+package store
+
+import "time"
+
+// Dataset is a row of datasets. JSON-valued columns are kept as text and decoded by the
+// package that owns their shape.
+type Dataset struct {
+	ID         string `gorm:"primaryKey"`
+	Name       string
+	Status     string
+	Source     string
+	Format     string
+	NumClasses int
+	NumImages  int
+	Channels   int
+	Height     int
+	Width      int
+	Classes    string
+	Splits     string
+	Stats      string
+	Report     string
+	Path       string
+	Error      string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Model is a row of models: a zoo model or one a run produced.
+type Model struct {
+	ID            string `gorm:"primaryKey"`
+	Name          string
+	Arch          string
+	Channels      int
+	Height        int
+	Width         int
+	Classes       string
+	Source        string
+	SourceDataset string
+	TestAccuracy  *float64
+	Card          string
+	Path          string
+	RunID         *string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Experiment is a row of experiments.
+type Experiment struct {
+	ID          string `gorm:"primaryKey"`
+	Name        string
+	DatasetID   string
+	BaseModelID string
+	Arch        string
+	Hyper       string
+	Status      string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Runs        []Run `gorm:"foreignKey:ExperimentID"`
+}
+
+// Run is a row of runs: one arm of an experiment.
+type Run struct {
+	ID             string `gorm:"primaryKey"`
+	ExperimentID   string
+	ArmIndex       int
+	Strategy       string
+	Hyper          string
+	Status         string
+	Error          string
+	Steps          int
+	TotalSteps     int
+	EpochsDone     int
+	BestValAcc     *float64
+	FinalValAcc    *float64
+	TestAcc        *float64
+	CheckpointPath string
+	ModelID        string
+	StartedAt      *time.Time
+	FinishedAt     *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Metric is one point of one named curve of a run.
+type Metric struct {
+	RunID    string `gorm:"primaryKey"`
+	Name     string `gorm:"primaryKey"`
+	Step     int64  `gorm:"primaryKey"`
+	Epoch    float64
+	Split    string
+	Value    float64
+	WallTime float64
+}
+
+// Artifact is a file or JSON document a run produced (evaluation, confusion matrix).
+type Artifact struct {
+	ID        string `gorm:"primaryKey"`
+	RunID     *string
+	Kind      string
+	Path      string
+	Meta      string
+	CreatedAt time.Time
+}
