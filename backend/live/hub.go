@@ -122,3 +122,14 @@ func (h *Hub) Subscribers(topicName string) int {
 	}
 	return 0
 }
+
+// Recent returns every kept event of a topic: what a snapshot adds to the stored points
+// so that nothing published but not yet written to the database is missed.
+func (h *Hub) Recent(topicName string) []Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if t := h.topics[topicName]; t != nil {
+		return append([]Event(nil), t.ring...)
+	}
+	return nil
+}

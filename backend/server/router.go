@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"transferlab/backend/live"
 	"transferlab/backend/store"
 )
 
@@ -19,6 +20,9 @@ type Deps struct {
 	Queue          Pinger
 	Frontend       fs.FS
 	MaxUploadBytes int64
+	Jobs           Launcher
+	Hub            *live.Hub
+	HubID          string
 }
 
 // New builds the router with every route of the API and the web app behind it.
@@ -32,6 +36,24 @@ func New(d Deps) *gin.Engine {
 	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue}
 	api.GET("/health", health.get)
 	// Resource routes register below, one line each.
+	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs}
+	runs := &RunAPI{Exp: exp}
+	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID}
+	experiments := api.Group("/experiments", withResource("experiment"))
+	experiments.GET("", exp.list)
+	experiments.POST("", exp.create)
+	experiments.GET("/:id", exp.get)
+	experiments.POST("/:id/cancel", exp.cancel)
+	experiments.GET("/:id/live", stream.serve)
+	runGroup := api.Group("/runs", withResource("run"))
+	runGroup.GET("/:id", runs.get)
+	runGroup.GET("/:id/metrics", runs.metrics)
+	runGroup.POST("/:id/cancel", exp.cancelRun)
+	api.GET("/compare", withResource("run"), runs.compare)
+	models := &ModelAPI{DB: d.DB}
+	modelGroup := api.Group("/models", withResource("model"))
+	modelGroup.GET("", models.list)
+	modelGroup.GET("/:id", models.get)
 
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, newError(http.StatusMethodNotAllowed, "method_not_allowed",

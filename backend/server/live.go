@@ -1,0 +1,197 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gorilla/websocket"
+
+	"transferlab/backend/live"
+	"transferlab/backend/series"
+)
+
+// Variables so tests can shorten the keep-alive.
+var (
+	pingPeriod = 20 * time.Second
+	pongWait   = 45 * time.Second
+	writeWait  = 10 * time.Second
+)
+
+// snapshotPoints caps each curve in a snapshot; the client asks the metrics route for
+// detail when it zooms.
+const snapshotPoints = 2000
+
+// LiveAPI streams an experiment's events over a websocket.
+type LiveAPI struct {
+	Exp *ExperimentAPI
+	Hub *live.Hub
+	// HubID changes with every server start, so a client holding a seq from a previous
+	// process gets a snapshot rather than a resume that would skip points.
+	HubID string
+}
+
+var upgrader = websocket.Upgrader{
+	ReadBufferSize:  1024,
+	WriteBufferSize: 16 << 10,
+	CheckOrigin:     sameOrigin,
+}
+
+// sameOrigin accepts clients without an Origin (not a browser) and pages served by this
+// host; a page on another site may not read a user's experiments.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
+}
+
+type snapshotMsg struct {
+	Type       string                    `json:"type"`
+	Hub        string                    `json:"hub"`
+	Seq        uint64                    `json:"seq"`
+	Experiment experimentView            `json:"experiment"`
+	Metrics    map[string]map[string]any `json:"metrics"`
+	Recent     []live.Event              `json:"recent"`
+}
+
+func (a *LiveAPI) serve(c *gin.Context) {
+	ctx := c.Request.Context()
+	id := c.Param("id")
+	if _, err := a.Exp.DB.Experiment(ctx, id); err != nil {
+		fail(c, err)
+		return
+	}
+	since, hasSince := uint64(0), false
+	if s := c.Query("since"); s != "" && c.Query("hub") == a.HubID {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			fail(c, badRequest("bad_query", "since must be the last seq you received, got %q.", s))
+			return
+		}
+		since, hasSince = n, true
+	}
+	conn, err := upgrader.Upgrade(c.Writer, c.Request, nil)
+	if err != nil {
+		return // the upgrader has answered the client
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	go readUntilClosed(conn, cancel)
+
+	sub, backlog, resumed := a.Hub.Subscribe(id, since)
+	defer sub.Close()
+	if !hasSince || !resumed {
+		if err := a.sendSnapshot(ctx, conn, id, sub.Last()); err != nil {
+			return
+		}
+		backlog = nil
+	}
+	if err := writeEvents(conn, backlog); err != nil {
+		return
+	}
+	ping := time.NewTicker(pingPeriod)
+	defer ping.Stop()
+	events := make(chan []live.Event)
+	resyncs := make(chan struct{})
+	go func() {
+		for {
+			batch, resync, err := sub.Next(ctx, 256)
+			if err != nil {
+				return
+			}
+			if resync {
+				select {
+				case resyncs <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				continue
+			}
+			select {
+			case events <- batch:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case batch := <-events:
+			if err := writeEvents(conn, batch); err != nil {
+				return
+			}
+		case <-resyncs:
+			if err := a.sendSnapshot(ctx, conn, id, sub.Last()); err != nil {
+				return
+			}
+		case <-ping.C:
+			conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := conn.WriteMessage(websocket.PingMessage, nil); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// readUntilClosed handles pongs and close frames; the client sends nothing else.
+func readUntilClosed(conn *websocket.Conn, done context.CancelFunc) {
+	defer done()
+	conn.SetReadLimit(512)
+	conn.SetReadDeadline(time.Now().Add(pongWait))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })
+	for {
+		if _, _, err := conn.ReadMessage(); err != nil {
+			return
+		}
+	}
+}
+
+func writeEvents(conn *websocket.Conn, evs []live.Event) error {
+	for _, ev := range evs {
+		conn.SetWriteDeadline(time.Now().Add(writeWait))
+		if err := conn.WriteJSON(ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *LiveAPI) sendSnapshot(ctx context.Context, conn *websocket.Conn, id string, seq uint64) error {
+	view, err := a.Exp.view(ctx, id)
+	if err != nil {
+		return err
+	}
+	msg := snapshotMsg{Type: "snapshot", Hub: a.HubID, Seq: seq, Experiment: view,
+		Metrics: map[string]map[string]any{}, Recent: []live.Event{}}
+	for _, ev := range a.Hub.Recent(id) {
+		if ev.Seq <= seq {
+			msg.Recent = append(msg.Recent, ev)
+		}
+	}
+	for _, r := range view.Runs {
+		names, err := a.Exp.DB.MetricNames(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		curves := map[string]any{}
+		for _, name := range names {
+			pts, err := points(ctx, a.Exp.DB, r.ID, name, 0)
+			if err != nil {
+				return err
+			}
+			curves[name] = series.Downsample(pts, snapshotPoints)
+		}
+		msg.Metrics[r.ID] = curves
+	}
+	conn.SetWriteDeadline(time.Now().Add(writeWait))
+	return conn.WriteJSON(msg)
+}

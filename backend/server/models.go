@@ -1,0 +1,63 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"transferlab/backend/store"
+)
+
+// ModelAPI lists the model zoo and the models runs produced.
+type ModelAPI struct {
+	DB *store.DB
+}
+
+type modelView struct {
+	ID           string          `json:"id"`
+	Name         string          `json:"name"`
+	Arch         string          `json:"arch"`
+	Input        inputShape      `json:"input"`
+	Classes      json.RawMessage `json:"classes"`
+	Source       string          `json:"source"`
+	SourceData   string          `json:"source_dataset"`
+	TestAccuracy *float64        `json:"test_accuracy"`
+	RunID        *string         `json:"run_id,omitempty"`
+	Card         json.RawMessage `json:"card"`
+}
+
+type inputShape struct {
+	Channels int `json:"channels"`
+	Height   int `json:"height"`
+	Width    int `json:"width"`
+}
+
+func modelViewOf(m *store.Model) modelView {
+	return modelView{ID: m.ID, Name: m.Name, Arch: m.Arch,
+		Input:   inputShape{Channels: m.Channels, Height: m.Height, Width: m.Width},
+		Classes: json.RawMessage(m.Classes), Source: m.Source, SourceData: m.SourceDataset,
+		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: json.RawMessage(m.Card)}
+}
+
+func (a *ModelAPI) list(c *gin.Context) {
+	ms, err := a.DB.Models(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]modelView, len(ms))
+	for i := range ms {
+		out[i] = modelViewOf(&ms[i])
+	}
+	c.JSON(http.StatusOK, gin.H{"models": out})
+}
+
+func (a *ModelAPI) get(c *gin.Context) {
+	m, err := a.DB.Model(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, modelViewOf(m))
+}
