@@ -21,16 +21,16 @@ func collect(t *testing.T, s *Subscriber, from, upTo uint64) (resyncs int) {
 	defer cancel()
 	want := from + 1
 	for want <= upTo {
-		batch, resync, err := s.Next(ctx, 64)
+		b, err := s.Next(ctx, 64)
 		if err != nil {
 			t.Fatalf("waiting for seq %d: %v", want, err)
 		}
-		if resync {
+		if b.Resync {
 			resyncs++
-			want = s.Last() + 1
+			want = b.Seq + 1
 			continue
 		}
-		for _, ev := range batch {
+		for _, ev := range b.Events {
 			if ev.Seq != want {
 				t.Fatalf("got seq %d, want %d", ev.Seq, want)
 			}
@@ -77,18 +77,18 @@ func TestSubscriberBeyondHistoryIsToldToResync(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	// The two queued events come first, then the gap is reported, not papered over.
-	batch, resync, err := s.Next(ctx, 64)
-	if err != nil || resync || len(batch) != 2 || batch[0].Seq != 1 {
-		t.Fatalf("first batch %v resync %v err %v", batch, resync, err)
+	b, err := s.Next(ctx, 64)
+	if err != nil || b.Resync || len(b.Events) != 2 || b.Events[0].Seq != 1 {
+		t.Fatalf("first batch %+v err %v", b, err)
 	}
-	_, resync, err = s.Next(ctx, 64)
-	if err != nil || !resync || s.Last() != 50 {
-		t.Fatalf("resync %v last %d err %v", resync, s.Last(), err)
+	b, err = s.Next(ctx, 64)
+	if err != nil || !b.Resync || b.Seq != 50 {
+		t.Fatalf("want a resync at 50, got %+v err %v", b, err)
 	}
 	publishN(h, "exp", 1)
-	batch, _, _ = s.Next(ctx, 64)
-	if len(batch) != 1 || batch[0].Seq != 51 {
-		t.Fatalf("after resync got %v", batch)
+	b, _ = s.Next(ctx, 64)
+	if len(b.Events) != 1 || b.Events[0].Seq != 51 {
+		t.Fatalf("after resync got %+v", b)
 	}
 }
 

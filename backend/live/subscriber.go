@@ -36,11 +36,19 @@ func (s *Subscriber) signal() {
 	}
 }
 
+// Batch is what Next hands over: events in order, or a request to resync.
+type Batch struct {
+	Events []Event
+	// Resync is set when the history no longer holds the events the subscriber missed:
+	// the caller must send a snapshot as of Seq, and the next batch starts after Seq.
+	Resync bool
+	Seq    uint64
+}
+
 // Next waits for the next batch of events, in order and without gaps. When the
-// subscriber fell behind, the missing events come from the hub's history; resync is
-// true when the history no longer holds them and the caller must send a fresh
-// snapshot (the batch then starts after the hub's current seq).
-func (s *Subscriber) Next(ctx context.Context, max int) (batch []Event, resync bool, err error) {
+// subscriber fell behind, the missing events come from the hub's history.
+func (s *Subscriber) Next(ctx context.Context, max int) (Batch, error) {
+	var batch []Event
 	for {
 		// Drain what is queued first.
 		for len(batch) < max {
@@ -53,40 +61,40 @@ func (s *Subscriber) Next(ctx context.Context, max int) (batch []Event, resync b
 			break
 		}
 		if len(batch) > 0 {
-			return batch, false, nil
+			return Batch{Events: batch}, nil
 		}
-		if evs, resync, ok := s.catchUp(); ok {
-			return evs, resync, nil
+		if b, ok := s.catchUp(); ok {
+			return b, nil
 		}
 		select {
 		case ev := <-s.ch:
 			batch = append(batch, ev)
 		case <-s.wake:
 		case <-ctx.Done():
-			return nil, false, ctx.Err()
+			return Batch{}, ctx.Err()
 		}
 	}
 }
 
 // catchUp refills from history after an overflow; ok reports whether it did anything.
-func (s *Subscriber) catchUp() (evs []Event, resync, ok bool) {
+func (s *Subscriber) catchUp() (Batch, bool) {
 	h := s.hub
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !s.behind || len(s.ch) > 0 {
-		return nil, false, false
+		return Batch{}, false
 	}
 	t := h.topic(s.topic)
 	evs, kept := h.since(t, s.last)
 	s.behind = false
 	if !kept {
 		s.last = t.seq
-		return nil, true, true
+		return Batch{Resync: true, Seq: t.seq}, true
 	}
 	if n := len(evs); n > 0 {
 		s.last = evs[n-1].Seq
 	}
-	return evs, false, true
+	return Batch{Events: evs}, true
 }
 
 // Last is the seq of the last event handed to this subscriber.

@@ -32,7 +32,7 @@ func runViewOf(r *store.Run) runView {
 	return runView{ID: r.ID, ExperimentID: r.ExperimentID, Arm: r.ArmIndex, Strategy: r.Strategy,
 		Status: r.Status, Error: r.Error, Steps: r.Steps, TotalSteps: r.TotalSteps, EpochsDone: r.EpochsDone,
 		BestValAcc: r.BestValAcc, FinalValAcc: r.FinalValAcc, TestAcc: r.TestAcc, ModelID: r.ModelID,
-		Hyper: json.RawMessage(r.Hyper), StartedAt: r.StartedAt, FinishedAt: r.FinishedAt}
+		Hyper: rawJSON(r.Hyper), StartedAt: r.StartedAt, FinishedAt: r.FinishedAt}
 }
 
 type experimentView struct {
@@ -58,7 +58,7 @@ func (a *ExperimentAPI) view(ctx context.Context, id string) (experimentView, er
 
 func (a *ExperimentAPI) viewOf(ctx context.Context, e *store.Experiment) (experimentView, error) {
 	v := experimentView{ID: e.ID, Name: e.Name, DatasetID: e.DatasetID, BaseModelID: e.BaseModelID,
-		Arch: e.Arch, Hyper: json.RawMessage(e.Hyper), CreatedAt: e.CreatedAt, Runs: []runView{},
+		Arch: e.Arch, Hyper: rawJSON(e.Hyper), CreatedAt: e.CreatedAt, Runs: []runView{},
 		Status: experimentStatus(e.Runs)}
 	for i := range e.Runs {
 		v.Runs = append(v.Runs, runViewOf(&e.Runs[i]))
@@ -137,4 +137,12 @@ func points(ctx context.Context, db *store.DB, runID, name string, from int64) (
 		pts[i] = series.Point{Step: m.Step, Epoch: m.Epoch, Value: m.Value, WallTime: m.WallTime}
 	}
 	return pts, nil
+}
+
+// rawJSON passes a stored JSON column through, as null when it is empty.
+func rawJSON(s string) json.RawMessage {
+	if s == "" {
+		return json.RawMessage("null")
+	}
+	return json.RawMessage(s)
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -89,6 +90,7 @@ func (a *LiveAPI) serve(c *gin.Context) {
 	defer sub.Close()
 	if !hasSince || !resumed {
 		if err := a.sendSnapshot(ctx, conn, id, sub.Last()); err != nil {
+			slog.Warn("live snapshot", "experiment", id, "err", err)
 			return
 		}
 		backlog = nil
@@ -98,24 +100,16 @@ func (a *LiveAPI) serve(c *gin.Context) {
 	}
 	ping := time.NewTicker(pingPeriod)
 	defer ping.Stop()
-	events := make(chan []live.Event)
-	resyncs := make(chan struct{})
+	// One channel keeps batches and resyncs in the order the subscriber produced them.
+	batches := make(chan live.Batch)
 	go func() {
 		for {
-			batch, resync, err := sub.Next(ctx, 256)
+			b, err := sub.Next(ctx, 256)
 			if err != nil {
 				return
 			}
-			if resync {
-				select {
-				case resyncs <- struct{}{}:
-				case <-ctx.Done():
-					return
-				}
-				continue
-			}
 			select {
-			case events <- batch:
+			case batches <- b:
 			case <-ctx.Done():
 				return
 			}
@@ -125,12 +119,14 @@ func (a *LiveAPI) serve(c *gin.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case batch := <-events:
-			if err := writeEvents(conn, batch); err != nil {
-				return
+		case b := <-batches:
+			var err error
+			if b.Resync {
+				err = a.sendSnapshot(ctx, conn, id, b.Seq)
+			} else {
+				err = writeEvents(conn, b.Events)
 			}
-		case <-resyncs:
-			if err := a.sendSnapshot(ctx, conn, id, sub.Last()); err != nil {
+			if err != nil {
 				return
 			}
 		case <-ping.C:

@@ -36,8 +36,8 @@ type inputShape struct {
 func modelViewOf(m *store.Model) modelView {
 	return modelView{ID: m.ID, Name: m.Name, Arch: m.Arch,
 		Input:   inputShape{Channels: m.Channels, Height: m.Height, Width: m.Width},
-		Classes: json.RawMessage(m.Classes), Source: m.Source, SourceData: m.SourceDataset,
-		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: json.RawMessage(m.Card)}
+		Classes: rawJSON(m.Classes), Source: m.Source, SourceData: m.SourceDataset,
+		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: rawJSON(m.Card)}
 }
 
 func (a *ModelAPI) list(c *gin.Context) {

@@ -16,9 +16,18 @@ import (
 
 	"transferlab/backend/config"
 	"transferlab/backend/jobs"
+	"transferlab/backend/live"
 	"transferlab/backend/server"
 	"transferlab/backend/store"
 	"transferlab/frontend"
+	"transferlab/models"
+)
+
+// A watcher that falls further behind than liveHistory events gets a fresh snapshot;
+// liveBuffer events queue per watcher before it counts as behind.
+const (
+	liveHistory = 8192
+	liveBuffer  = 512
 )
 
 func runServe(args []string, stdout, stderr io.Writer) int {
@@ -73,14 +82,26 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
+	if _, err := db.SyncZoo(ctx, models.Zoo, store.ZooPrefix); err != nil {
+		return fmt.Errorf("shipped model zoo: %w", err)
+	}
+	if cfg.ZooDir != "" {
+		if _, err := db.SyncZoo(ctx, os.DirFS(cfg.ZooDir), ""); err != nil {
+			return fmt.Errorf("model zoo %s: %w", cfg.ZooDir, err)
+		}
+	}
+	hub := live.NewHub(liveHistory, liveBuffer)
+	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.DataDir, nil, cfg.Workers)
 	queue, err := jobs.Open(ctx, cfg.DBPath(), jobs.Config{
 		TrainingWorkers: cfg.Workers,
 		UploadsDir:      cfg.UploadsDir(),
 		Logger:          logger,
+		Register:        runner.Register,
 	})
 	if err != nil {
 		return err
 	}
+	runner.Queue = queue
 	if n, err := queue.RequeueOrphans(ctx); err != nil {
 		return err
 	} else if n > 0 {
@@ -99,6 +120,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Queue:          queue,
 		Frontend:       frontend.Dist(),
 		MaxUploadBytes: cfg.MaxUploadBytes,
+		Jobs:           runner,
+		Hub:            hub,
+		HubID:          store.NewID("hub"),
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -1,0 +1,88 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"transferlab/backend/live"
+	"transferlab/backend/store"
+)
+
+// StepPoint is every value recorded at one step of one run.
+type StepPoint struct {
+	Step     int64              `json:"step"`
+	Epoch    float64            `json:"epoch"`
+	WallTime float64            `json:"wall_time"`
+	Values   map[string]float64 `json:"values"`
+}
+
+// recorder publishes each step's values at once and writes them to the database in
+// batches: one transaction per flush, not per point, so recording costs training little.
+type recorder struct {
+	db    *store.DB
+	hub   *live.Hub
+	topic string
+	runID string
+
+	mu      sync.Mutex
+	pending []store.Metric
+	last    time.Time
+}
+
+const (
+	flushEvery  = 500 * time.Millisecond
+	flushPoints = 2000
+)
+
+func newRecorder(db *store.DB, hub *live.Hub, topic, runID string) *recorder {
+	return &recorder{db: db, hub: hub, topic: topic, runID: runID, last: time.Now()}
+}
+
+// record queues the point and flushes when enough time or points have gathered.
+func (r *recorder) record(ctx context.Context, p StepPoint) error {
+	r.mu.Lock()
+	for name, v := range p.Values {
+		r.pending = append(r.pending, store.Metric{RunID: r.runID, Name: name, Step: p.Step, Epoch: p.Epoch,
+			Split: splitOf(name), Value: v, WallTime: p.WallTime})
+	}
+	due := len(r.pending) >= flushPoints || time.Since(r.last) >= flushEvery
+	r.mu.Unlock()
+	data, _ := json.Marshal(p)
+	r.hub.Publish(r.topic, live.Event{RunID: r.runID, Kind: "metric", Payload: data})
+	if due {
+		return r.flush(ctx)
+	}
+	return nil
+}
+
+func splitOf(name string) string {
+	switch {
+	case len(name) > 4 && name[:4] == "val_":
+		return "val"
+	case len(name) > 5 && name[:5] == "test_":
+		return "test"
+	}
+	return "train"
+}
+
+// flush writes what is queued in one transaction.
+func (r *recorder) flush(ctx context.Context) error {
+	r.mu.Lock()
+	batch := r.pending
+	r.pending = nil
+	r.last = time.Now()
+	r.mu.Unlock()
+	return r.db.AddMetrics(context.WithoutCancel(ctx), batch)
+}
+
+// status publishes a status change of the run with the run's current row.
+func (r *recorder) status(run *store.Run) {
+	data, _ := json.Marshal(map[string]any{
+		"status": run.Status, "error": run.Error, "steps": run.Steps, "total_steps": run.TotalSteps,
+		"epochs_done": run.EpochsDone, "best_val_acc": run.BestValAcc, "final_val_acc": run.FinalValAcc,
+		"test_acc": run.TestAcc, "model_id": run.ModelID,
+	})
+	r.hub.Publish(r.topic, live.Event{RunID: r.runID, Kind: "status", Payload: data})
+}

@@ -1,0 +1,177 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"transferlab/backend/live"
+	"transferlab/backend/store"
+)
+
+// TrainArmArgs is the job of training one arm of an experiment.
+type TrainArmArgs struct {
+	RunID        string `json:"run_id"`
+	ExperimentID string `json:"experiment_id"`
+}
+
+// Kind names the job in the queue.
+func (TrainArmArgs) Kind() string { return "train_arm" }
+
+// InsertOpts puts training on its own queue with room for restarts.
+func (TrainArmArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: QueueTraining, MaxAttempts: 10}
+}
+
+// Runner launches, cancels and works training arms.
+type Runner struct {
+	DB       *store.DB
+	Hub      *live.Hub
+	Zoo      fs.FS  // the embedded model zoo, for paths with store.ZooPrefix
+	DataDir  string // where runs keep checkpoints and user models
+	Datasets DatasetOpener
+	Queue    *Queue
+
+	gate    *gate
+	mu      sync.Mutex
+	cancels map[string]context.CancelFunc
+}
+
+// NewRunner makes a runner that trains `slots` experiments at a time.
+func NewRunner(db *store.DB, hub *live.Hub, zoo fs.FS, dataDir string, datasets DatasetOpener, slots int) *Runner {
+	return &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
+		cancels: map[string]context.CancelFunc{}}
+}
+
+// Register adds the training worker to a queue's workers.
+func (r *Runner) Register(w *river.Workers) {
+	river.AddWorker(w, &trainArmWorker{r: r})
+}
+
+// Launch queues one job per arm.
+func (r *Runner) Launch(ctx context.Context, e *store.Experiment) error {
+	params := make([]river.InsertManyParams, 0, len(e.Runs))
+	for _, run := range e.Runs {
+		params = append(params, river.InsertManyParams{Args: TrainArmArgs{RunID: run.ID, ExperimentID: e.ID}})
+	}
+	if _, err := r.Queue.Client.InsertMany(ctx, params); err != nil {
+		return fmt.Errorf("queue training: %w", err)
+	}
+	return nil
+}
+
+// CancelRun marks a run cancelled and stops it at its next step, wherever it runs: the
+// worker of this process is told at once, a worker elsewhere sees the row change.
+func (r *Runner) CancelRun(ctx context.Context, runID string) error {
+	now := time.Now().UTC()
+	changed, err := r.DB.SetRunStatusUnlessFinished(ctx, runID, store.StatusCancelled, map[string]any{"finished_at": now})
+	if err != nil || !changed {
+		return err
+	}
+	r.mu.Lock()
+	if cancel := r.cancels[runID]; cancel != nil {
+		cancel()
+	}
+	r.mu.Unlock()
+	if run, err := r.DB.Run(ctx, runID); err == nil {
+		newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID).status(run)
+	}
+	return nil
+}
+
+type trainArmWorker struct {
+	river.WorkerDefaults[TrainArmArgs]
+	r *Runner
+}
+
+// errInterrupted is a shutdown, not a failure: the job comes back on the next start.
+var errInterrupted = errors.New("interrupted by shutdown")
+
+func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs]) error {
+	r := w.r
+	run, err := r.DB.Run(ctx, job.Args.RunID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && store.Finished(run.Status)) {
+		return nil // deleted or already ended: nothing to do
+	}
+	if err != nil {
+		return err
+	}
+	slot, err := r.gate.acquire(ctx, run.ExperimentID)
+	if err != nil {
+		return river.JobSnooze(time.Second)
+	}
+	defer r.gate.release(run.ExperimentID)
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	r.mu.Lock()
+	r.cancels[run.ID] = cancel
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		delete(r.cancels, run.ID)
+		r.mu.Unlock()
+	}()
+	go r.watchCancel(runCtx, cancel, run.ID)
+
+	rec := newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID)
+	err = r.trainArm(runCtx, slot, run, rec)
+	if ferr := rec.flush(ctx); ferr != nil && err == nil {
+		err = ferr
+	}
+	return r.finish(ctx, run.ID, rec, err)
+}
+
+// finish records how the run ended and tells River whether to try again.
+func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err error) error {
+	bg := context.WithoutCancel(ctx)
+	run, lerr := r.DB.Run(bg, runID)
+	if lerr != nil {
+		return lerr
+	}
+	switch {
+	case run.Status == store.StatusCancelled:
+		rec.status(run)
+		return nil
+	case err == nil:
+		now := time.Now().UTC()
+		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusSucceeded, map[string]any{"finished_at": now})
+	case ctx.Err() != nil:
+		// The process is stopping: the run resumes from its checkpoint on the next start.
+		slog.Info("training interrupted; it resumes on the next start", "run", runID)
+		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusQueued, nil)
+		run, _ = r.DB.Run(bg, runID)
+		rec.status(run)
+		return river.JobSnooze(time.Second)
+	default:
+		slog.Warn("run failed", "run", runID, "err", err)
+		now := time.Now().UTC()
+		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusFailed, map[string]any{"finished_at": now, "error": err.Error()})
+	}
+	run, _ = r.DB.Run(bg, runID)
+	rec.status(run)
+	return nil
+}
+
+// watchCancel notices a cancel made by another process, checking the row each second.
+func (r *Runner) watchCancel(ctx context.Context, cancel context.CancelFunc, runID string) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if run, err := r.DB.Run(ctx, runID); err == nil && run.Status == store.StatusCancelled {
+				cancel()
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,174 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"transferlab/backend/live"
+	"transferlab/backend/store"
+)
+
+// liveFixture is a server with one experiment of two runs whose events the test
+// publishes into the hub, as the training jobs do.
+type liveFixture struct {
+	ts   *testServer
+	hub  *live.Hub
+	exp  store.Experiment
+	runs []string
+}
+
+func newLiveFixture(t *testing.T, history, buffer int) *liveFixture {
+	t.Helper()
+	hub := live.NewHub(history, buffer)
+	ts := newTestServer(t, func(d *Deps) { d.Hub = hub; d.HubID = "hub_test" })
+	now := time.Now().UTC()
+	exp := store.Experiment{ID: store.NewID("exp"), Name: "e", DatasetID: "ds", Status: "queued", CreatedAt: now, UpdatedAt: now}
+	for i, s := range []string{"finetune", "scratch"} {
+		exp.Runs = append(exp.Runs, store.Run{ID: store.NewID("run"), ExperimentID: exp.ID, ArmIndex: i, Strategy: s,
+			Status: "running", Hyper: "{}", CreatedAt: now, UpdatedAt: now})
+	}
+	if err := ts.db.CreateExperiment(context.Background(), &exp); err != nil {
+		t.Fatal(err)
+	}
+	return &liveFixture{ts: ts, hub: hub, exp: exp, runs: []string{exp.Runs[0].ID, exp.Runs[1].ID}}
+}
+
+func (f *liveFixture) publish(run string, step int) {
+	data, _ := json.Marshal(map[string]any{"step": step, "values": map[string]float64{"train_loss": 1 / float64(step+1)}})
+	f.hub.Publish(f.exp.ID, live.Event{RunID: run, Kind: "metric", Payload: data})
+}
+
+func (f *liveFixture) dial(t *testing.T, query string) *websocket.Conn {
+	t.Helper()
+	url := "ws" + strings.TrimPrefix(f.ts.URL, "http") + "/api/experiments/" + f.exp.ID + "/live" + query
+	conn, resp, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatalf("dial: %v (%v)", err, resp)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+type wsMsg struct {
+	Type    string          `json:"type"`
+	Seq     uint64          `json:"seq"`
+	RunID   string          `json:"run_id"`
+	Kind    string          `json:"kind"`
+	Recent  []live.Event    `json:"recent"`
+	Metrics json.RawMessage `json:"metrics"`
+}
+
+func read(t *testing.T, conn *websocket.Conn) wsMsg {
+	t.Helper()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var m wsMsg
+	if err := conn.ReadJSON(&m); err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	return m
+}
+
+// readSeqs reads deltas until upTo, failing on a gap, a repeat or a message out of order.
+func readSeqs(t *testing.T, conn *websocket.Conn, after, upTo uint64) {
+	t.Helper()
+	for want := after + 1; want <= upTo; want++ {
+		m := read(t, conn)
+		if m.Type == "snapshot" {
+			t.Fatalf("unexpected snapshot while waiting for seq %d", want)
+		}
+		if m.Seq != want {
+			t.Fatalf("got seq %d, want %d", m.Seq, want)
+		}
+	}
+}
+
+func TestLiveSnapshotThenDeltasInOrder(t *testing.T) {
+	f := newLiveFixture(t, 1000, 64)
+	for i := 0; i < 5; i++ {
+		f.publish(f.runs[i%2], i)
+	}
+	conn := f.dial(t, "")
+	snap := read(t, conn)
+	if snap.Type != "snapshot" || snap.Seq != 5 || len(snap.Recent) != 5 {
+		t.Fatalf("snapshot %+v", snap)
+	}
+	go func() {
+		for i := 5; i < 200; i++ {
+			f.publish(f.runs[i%2], i)
+		}
+	}()
+	readSeqs(t, conn, 5, 200)
+}
+
+func TestLiveReconnectResumesWithoutGapOrRepeat(t *testing.T) {
+	f := newLiveFixture(t, 1000, 64)
+	conn := f.dial(t, "")
+	read(t, conn) // snapshot at seq 0
+	for i := 0; i < 10; i++ {
+		f.publish(f.runs[0], i)
+	}
+	readSeqs(t, conn, 0, 6)
+	conn.Close() // the client drops after seeing seq 6
+	for i := 10; i < 20; i++ {
+		f.publish(f.runs[1], i)
+	}
+	conn2 := f.dial(t, "?since=6&hub=hub_test")
+	readSeqs(t, conn2, 6, 20)
+
+	// A seq from another server process gets a snapshot, not a resume.
+	conn3 := f.dial(t, "?since=6&hub=hub_other")
+	if m := read(t, conn3); m.Type != "snapshot" || m.Seq != 20 {
+		t.Fatalf("stale hub: %+v", m)
+	}
+}
+
+func TestLiveSlowClientDoesNotBlockPublishing(t *testing.T) {
+	f := newLiveFixture(t, 100, 4)
+	f.dial(t, "") // a client that never reads
+	fast := f.dial(t, "")
+	read(t, fast)
+	done := make(chan struct{})
+	go func() {
+		for i := 0; i < 5000; i++ {
+			f.publish(f.runs[0], i)
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("publishing blocked behind a client that does not read")
+	}
+	// The fast client either kept up or was resynced with a snapshot: never a gap.
+	last := uint64(0)
+	for last < 5000 {
+		m := read(t, fast)
+		switch {
+		case m.Type == "snapshot":
+			last = m.Seq
+		case m.Seq != last+1:
+			t.Fatalf("gap: seq %d after %d", m.Seq, last)
+		default:
+			last = m.Seq
+		}
+	}
+}
+
+func TestLiveRefusesOtherOriginsAndUnknownExperiments(t *testing.T) {
+	f := newLiveFixture(t, 10, 4)
+	url := "ws" + strings.TrimPrefix(f.ts.URL, "http") + "/api/experiments/" + f.exp.ID + "/live"
+	h := http.Header{"Origin": {"http://evil.example"}}
+	if _, resp, err := websocket.DefaultDialer.Dial(url, h); err == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-origin upgrade allowed: %v", err)
+	}
+	status, _, body := f.ts.do(t, "GET", "/api/experiments/exp_nope/live", "")
+	if status != 404 || errorCode(t, body) != "not_found" {
+		t.Fatalf("unknown experiment: %d %s", status, body)
+	}
+}
