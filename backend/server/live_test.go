@@ -23,7 +23,7 @@ type liveFixture struct {
 	runs []string
 }
 
-func newLiveFixture(t *testing.T, history, buffer int) *liveFixture {
+func newLiveFixture(t testing.TB, history, buffer int) *liveFixture {
 	t.Helper()
 	hub := live.NewHub(history, buffer)
 	ts := newTestServer(t, func(d *Deps) { d.Hub = hub; d.HubID = "hub_test" })
@@ -44,7 +44,7 @@ func (f *liveFixture) publish(run string, step int) {
 	f.hub.Publish(f.exp.ID, live.Event{RunID: run, Kind: "metric", Payload: data})
 }
 
-func (f *liveFixture) dial(t *testing.T, query string) *websocket.Conn {
+func (f *liveFixture) dial(t testing.TB, query string) *websocket.Conn {
 	t.Helper()
 	url := "ws" + strings.TrimPrefix(f.ts.URL, "http") + "/api/experiments/" + f.exp.ID + "/live" + query
 	conn, resp, err := websocket.DefaultDialer.Dial(url, nil)
@@ -64,7 +64,7 @@ type wsMsg struct {
 	Metrics json.RawMessage `json:"metrics"`
 }
 
-func read(t *testing.T, conn *websocket.Conn) wsMsg {
+func read(t testing.TB, conn *websocket.Conn) wsMsg {
 	t.Helper()
 	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	var m wsMsg

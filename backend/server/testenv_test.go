@@ -24,7 +24,7 @@ type okPinger struct{}
 
 func (okPinger) Ping(context.Context) error { return nil }
 
-func newTestServer(t *testing.T, mutate ...func(*Deps)) *testServer {
+func newTestServer(t testing.TB, mutate ...func(*Deps)) *testServer {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
