@@ -21,7 +21,7 @@ const ZooPrefix = "zoo:"
 type Card struct {
 	ID            string   `json:"id"`
 	Name          string   `json:"name"`
-	Arch          string   `json:"arch"`
+	Arch          string   `json:"architecture"`
 	Classes       []string `json:"classes"`
 	SourceDataset string   `json:"source_dataset"`
 	TestAccuracy  *float64 `json:"test_accuracy"`
