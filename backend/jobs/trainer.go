@@ -2,14 +2,147 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
+	"transferlab/backend/nn"
 	"transferlab/backend/store"
+	"transferlab/backend/train"
 )
 
-// DatasetOpener gives the training data of a dataset.
-type DatasetOpener interface{}
+// TrainingData is a dataset's splits at the size and channel count a model takes.
+type TrainingData struct {
+	Train, Val, Test train.Dataset
+	Classes          []string
+	Input            nn.Input
+	Close            func()
+}
 
+// DatasetOpener gives the training data of a dataset. in is the input the model takes
+// (nil: the dataset's own); the data layer converts and resizes to it.
+type DatasetOpener interface {
+	Open(ctx context.Context, datasetID string, in *nn.Input) (*TrainingData, error)
+}
+
+// toTrainHyper maps the experiment's settings onto the engine's.
+func toTrainHyper(h Hyper, stepsPerEpoch int) train.Hyper {
+	th := train.DefaultHyper()
+	th.Epochs, th.BatchSize, th.Optimizer, th.LR = h.Epochs, h.BatchSize, h.Optimizer, h.LR
+	th.Momentum, th.WeightDecay, th.Schedule = h.Momentum, h.WeightDecay, h.Schedule
+	th.HeadLRMult, th.ClipNorm, th.Patience = h.HeadLRMult, h.ClipNorm, h.EarlyStop
+	th.Shift, th.HFlip, th.Seed = h.AugShift, h.AugFlip, uint64(h.Seed)
+	th.WarmupSteps = int(h.WarmupEpochs * float64(stepsPerEpoch))
+	return th
+}
+
+// loadModel reads a model row's weights from the embedded zoo or the data directory.
+func (r *Runner) loadModel(ctx context.Context, id string) (*nn.Model, error) {
+	row, err := r.DB.Model(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("base model %s: %w", id, err)
+	}
+	var b []byte
+	if name, ok := strings.CutPrefix(row.Path, store.ZooPrefix); ok {
+		b, err = fs.ReadFile(r.Zoo, name)
+	} else {
+		b, err = os.ReadFile(filepath.Join(r.DataDir, row.Path))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("base model %s: %w", id, err)
+	}
+	return nn.Load(b)
+}
+
+func (r *Runner) checkpointPath(runID string) string {
+	return filepath.Join(r.DataDir, "runs", runID, "checkpoint.gob")
+}
+
+// trainArm trains one arm from its checkpoint (if any) to the end of its budget, then
+// evaluates it on the test split and saves it as a model.
 func (r *Runner) trainArm(ctx context.Context, slot *expSlot, run *store.Run, rec *recorder) error {
-	return errors.New("training engine not wired yet")
+	exp, err := r.DB.Experiment(ctx, run.ExperimentID)
+	if err != nil {
+		return err
+	}
+	var h Hyper
+	if err := json.Unmarshal([]byte(run.Hyper), &h); err != nil {
+		return fmt.Errorf("run settings: %w", err)
+	}
+	strategy, err := train.ParseStrategy(run.Strategy)
+	if err != nil {
+		return err
+	}
+	var base *nn.Model
+	var in *nn.Input
+	if exp.BaseModelID != "" {
+		if base, err = r.loadModel(ctx, exp.BaseModelID); err != nil {
+			return err
+		}
+		in = &base.Input
+	}
+	data, err := r.Datasets.Open(ctx, exp.DatasetID, in)
+	if err != nil {
+		return err
+	}
+	defer data.Close()
+	spe := (data.Train.Len() + h.BatchSize - 1) / h.BatchSize
+	th := toTrainHyper(h, spe)
+	// Every arm draws its head from the same seed, so the strategy is the only difference.
+	model, _, err := train.NewModel(exp.Arch, base, strategy, data.Input, data.Classes, th.Seed)
+	if err != nil {
+		return err
+	}
+	tr, err := train.NewRun(model, strategy, th, data.Train, data.Val)
+	if err != nil {
+		return err
+	}
+	defer tr.Close()
+	if err := r.resume(ctx, tr, run.ID); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	started := map[string]any{"total_steps": spe * th.Epochs, "steps": tr.Step(), "epochs_done": tr.Epoch()}
+	if run.StartedAt == nil {
+		started["started_at"] = now
+	}
+	if ok, err := r.DB.SetRunStatusUnlessFinished(ctx, run.ID, store.StatusRunning, started); err != nil || !ok {
+		return err // cancelled before it began
+	}
+	if cur, err := r.DB.Run(ctx, run.ID); err == nil {
+		rec.status(cur)
+	}
+
+	slot.turn.Lock()
+	res, err := tr.Train(ctx, r.callbacks(ctx, slot, tr, run.ID, rec, spe))
+	slot.turn.Unlock()
+	if err != nil {
+		return err
+	}
+	return r.finishArm(ctx, tr, run, res, data, exp)
+}
+
+func (r *Runner) resume(ctx context.Context, tr *train.Run, runID string) error {
+	f, err := os.Open(r.checkpointPath(runID))
+	if errors.Is(err, fs.ErrNotExist) {
+		return r.DB.DeleteMetricsAfter(ctx, runID, 0)
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	c, err := train.ReadCheckpoint(f)
+	if err != nil {
+		return fmt.Errorf("checkpoint of run %s: %w", runID, err)
+	}
+	if err := tr.Resume(c); err != nil {
+		return err
+	}
+	// Points past the checkpoint are redone; drop them so the curve has no duplicates.
+	return r.DB.DeleteMetricsAfter(ctx, runID, int64(c.Step))
 }

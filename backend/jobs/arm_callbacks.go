@@ -1,0 +1,104 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"transferlab/backend/train"
+)
+
+// armCallbacks records a run's progress and hands the experiment's turn to the next
+// arm after every step, so arms sharing a slot advance side by side.
+type armCallbacks struct {
+	r     *Runner
+	ctx   context.Context
+	slot  *expSlot
+	tr    *train.Run
+	runID string
+	rec   *recorder
+	spe   int
+	err   error
+}
+
+func (r *Runner) callbacks(ctx context.Context, slot *expSlot, tr *train.Run, runID string, rec *recorder, spe int) *armCallbacks {
+	return &armCallbacks{r: r, ctx: ctx, slot: slot, tr: tr, runID: runID, rec: rec, spe: spe}
+}
+
+func (a *armCallbacks) epochAt(step int) float64 { return float64(step) / float64(a.spe) }
+
+func (a *armCallbacks) OnStep(m train.StepMetrics) {
+	a.keep(a.rec.record(a.ctx, StepPoint{Step: int64(m.Step), Epoch: a.epochAt(m.Step), WallTime: m.Wall.Seconds(),
+		Values: map[string]float64{"train_loss": m.Loss, "train_acc": m.Acc, "lr": m.LR,
+			"samples_per_sec": m.SamplesPerSec, "examples_seen": float64(m.Step * a.tr.Hyper.BatchSize)}}))
+	if m.Step%20 == 0 {
+		a.keep(a.r.DB.UpdateRun(a.ctx, a.runID, map[string]any{"steps": m.Step}))
+	}
+	// Hand over the turn: a waiting arm gets it (Go's mutex hands off to a waiter that
+	// has waited longer than a millisecond, which a training step always is).
+	a.slot.turn.Unlock()
+	a.slot.turn.Lock()
+}
+
+func (a *armCallbacks) OnEval(m train.EvalMetrics) {
+	vals := map[string]float64{"val_loss": m.Loss, "val_acc": m.Acc}
+	for layer, d := range m.Drift {
+		vals["drift/"+layer] = d
+	}
+	a.keep(a.rec.record(a.ctx, StepPoint{Step: int64(m.Step), Epoch: float64(m.Epoch), WallTime: m.Wall.Seconds(), Values: vals}))
+	best := m.Acc
+	if run, err := a.r.DB.Run(a.ctx, a.runID); err == nil && run.BestValAcc != nil && *run.BestValAcc > best {
+		best = *run.BestValAcc
+	}
+	a.keep(a.r.DB.UpdateRun(a.ctx, a.runID, map[string]any{"best_val_acc": best, "final_val_acc": m.Acc, "steps": m.Step}))
+}
+
+// OnEpochEnd writes the checkpoint (atomically: a kill mid-write leaves the previous
+// one) after the epoch's points are in the database, so a resume never lacks points.
+func (a *armCallbacks) OnEpochEnd(c *train.Checkpoint) error {
+	if a.err != nil {
+		return a.err
+	}
+	if err := a.rec.flush(a.ctx); err != nil {
+		return err
+	}
+	path := a.r.checkpointPath(a.runID)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := c.Write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write checkpoint: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	f.Close()
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	rel, _ := filepath.Rel(a.r.DataDir, path)
+	if err := a.r.DB.UpdateRun(a.ctx, a.runID, map[string]any{"epochs_done": c.Epoch, "steps": c.Step, "checkpoint_path": rel}); err != nil {
+		return err
+	}
+	if run, err := a.r.DB.Run(a.ctx, a.runID); err == nil {
+		a.rec.status(run)
+	}
+	return nil
+}
+
+// keep remembers the first recording error; the epoch end reports it and stops the run.
+func (a *armCallbacks) keep(err error) {
+	if err != nil && a.err == nil && a.ctx.Err() == nil {
+		a.err = err
+	}
+}
+
+var _ train.Callbacks = (*armCallbacks)(nil)

@@ -1,0 +1,82 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"transferlab/backend/nn"
+	"transferlab/backend/store"
+	"transferlab/backend/train"
+)
+
+// EvaluationKind names the artifact holding a finished run's test evaluation.
+const EvaluationKind = "evaluation"
+
+// Evaluation is what a finished run leaves for its detail page.
+type Evaluation struct {
+	Classes []string           `json:"classes"`
+	Test    *train.Report      `json:"test"`
+	Drift   map[string]float64 `json:"drift"`
+	Result  train.Result       `json:"result"`
+}
+
+// finishArm evaluates the trained model on the test split, keeps the evaluation, and
+// saves the model so it can be tried, downloaded or fine-tuned from.
+func (r *Runner) finishArm(ctx context.Context, tr *train.Run, run *store.Run, res train.Result, data *TrainingData, exp *store.Experiment) error {
+	ev := Evaluation{Classes: data.Classes, Drift: tr.Drift(), Result: res}
+	test := data.Test
+	if test == nil || test.Len() == 0 {
+		test = data.Val
+	}
+	if test != nil && test.Len() > 0 {
+		rep, err := tr.Evaluate(test)
+		if err != nil {
+			return fmt.Errorf("test evaluation: %w", err)
+		}
+		ev.Test = rep
+	}
+	evJSON, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	runID := run.ID
+	art := store.Artifact{ID: store.NewID("art"), RunID: &runID, Kind: EvaluationKind, Meta: string(evJSON), CreatedAt: now}
+	if err := r.DB.Gorm.WithContext(ctx).Create(&art).Error; err != nil {
+		return err
+	}
+
+	modelID := "run-" + run.ID
+	rel := filepath.Join("models", "user", modelID+".safetensors")
+	if err := os.MkdirAll(filepath.Join(r.DataDir, "models", "user"), 0o755); err != nil {
+		return err
+	}
+	if err := tr.Model.SaveFile(filepath.Join(r.DataDir, rel)); err != nil {
+		return fmt.Errorf("save model: %w", err)
+	}
+	card := nn.Card{ID: modelID, Name: fmt.Sprintf("%s, %s (%s)", exp.Name, run.Strategy, run.ID),
+		Architecture: tr.Model.Arch, Input: tr.Model.Input, Classes: data.Classes,
+		Source: exp.DatasetID, Epochs: res.Epochs, Seed: tr.Hyper.Seed, Parameters: tr.Model.NumParams(),
+		Format: "safetensors F32"}
+	cols := map[string]any{"model_id": modelID, "steps": res.Steps, "epochs_done": res.Epochs}
+	var testAcc *float64
+	if ev.Test != nil {
+		card.TestAccuracy, card.TestImages = ev.Test.Accuracy, ev.Test.N
+		testAcc = &ev.Test.Accuracy
+		cols["test_acc"] = ev.Test.Accuracy
+	}
+	cardJSON, _ := json.Marshal(card)
+	classes, _ := json.Marshal(data.Classes)
+	m := store.Model{ID: modelID, Name: card.Name, Arch: card.Architecture, Channels: card.Input.Channels,
+		Height: card.Input.Height, Width: card.Input.Width, Classes: string(classes), Source: "run",
+		SourceDataset: exp.DatasetID, TestAccuracy: testAcc, Card: string(cardJSON), Path: rel, RunID: &runID,
+		CreatedAt: now, UpdatedAt: now}
+	if err := r.DB.Gorm.WithContext(ctx).Save(&m).Error; err != nil {
+		return err
+	}
+	return r.DB.UpdateRun(ctx, run.ID, cols)
+}
