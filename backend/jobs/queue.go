@@ -23,6 +23,9 @@ const (
 	QueueMaintenance = river.QueueDefault
 )
 
+// MaxArms is the most arms one experiment may have.
+const MaxArms = 8
+
 // Config says how much work this process takes on.
 type Config struct {
 	TrainingWorkers int
@@ -69,7 +72,9 @@ func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
 	client, err := river.NewClient(driver, &river.Config{
 		Queues: map[string]river.QueueConfig{
 			QueueMaintenance: {MaxWorkers: 2},
-			QueueTraining:    {MaxWorkers: max(cfg.TrainingWorkers, 1)},
+			// Every arm of an admitted experiment needs a worker; the runner's gate is
+			// what limits how many experiments train at once.
+			QueueTraining: {MaxWorkers: max(cfg.TrainingWorkers, 1) * MaxArms},
 		},
 		Workers: workers,
 		// Training runs as long as its budget says; cancellation is explicit.

@@ -103,8 +103,8 @@ func (a *ExperimentAPI) build(ctx context.Context, p experimentParams) (*store.E
 	if len(p.Arms) == 0 {
 		p.Arms = []armParams{{Strategy: "finetune"}, {Strategy: "scratch"}}
 	}
-	if len(p.Arms) > 8 {
-		return nil, badRequest("too_many_arms", "An experiment has at most 8 arms, got %d.", len(p.Arms))
+	if len(p.Arms) > jobs.MaxArms {
+		return nil, badRequest("too_many_arms", "An experiment has at most %d arms, got %d.", jobs.MaxArms, len(p.Arms))
 	}
 	onlyScratch := true
 	for i, arm := range p.Arms {

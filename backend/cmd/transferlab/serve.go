@@ -91,7 +91,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		}
 	}
 	hub := live.NewHub(liveHistory, liveBuffer)
-	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.DataDir, nil, cfg.Workers)
+	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.DataDir, jobs.StoreDatasets{DB: db, DataDir: cfg.DataDir}, cfg.Workers)
 	queue, err := jobs.Open(ctx, cfg.DBPath(), jobs.Config{
 		TrainingWorkers: cfg.Workers,
 		UploadsDir:      cfg.UploadsDir(),

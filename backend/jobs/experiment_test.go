@@ -1,0 +1,77 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"transferlab/backend/store"
+)
+
+func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
+	l := newLab(t, t.TempDir())
+	h := DefaultHyper()
+	h.Epochs = 2
+	e := l.launch(t, h, "finetune", "scratch")
+	runs := l.waitRuns(t, e, 3*time.Minute, finished)
+	ctx := context.Background()
+	for _, r := range runs {
+		if r.Status != store.StatusSucceeded {
+			t.Fatalf("run %s (%s) %s: %s", r.ID, r.Strategy, r.Status, r.Error)
+		}
+		if r.Steps != 16 || r.EpochsDone != 2 || r.TotalSteps != 16 || r.ModelID == "" || r.TestAcc == nil {
+			t.Fatalf("run row %+v", r)
+		}
+		pts, err := l.db.Metrics(ctx, r.ID, "train_loss", 0)
+		if err != nil || len(pts) != 16 {
+			t.Fatalf("%s: %d train_loss points, %v", r.Strategy, len(pts), err)
+		}
+		for i, p := range pts {
+			if p.Step != int64(i+1) {
+				t.Fatalf("train_loss steps not 1..16: %d at %d", p.Step, i)
+			}
+		}
+		val, _ := l.db.Metrics(ctx, r.ID, "val_acc", 0)
+		if len(val) != 2 {
+			t.Fatalf("%d val_acc points, want one per epoch", len(val))
+		}
+		if m, err := l.db.Model(ctx, r.ModelID); err != nil || m.Source != "run" {
+			t.Fatalf("saved model %+v %v", m, err)
+		}
+		var art store.Artifact
+		if err := l.db.Gorm.First(&art, "run_id = ? AND kind = ?", r.ID, EvaluationKind).Error; err != nil {
+			t.Fatal(err)
+		}
+		var ev Evaluation
+		if err := json.Unmarshal([]byte(art.Meta), &ev); err != nil || ev.Test == nil || len(ev.Test.Confusion) != 5 {
+			t.Fatalf("evaluation artifact: %v %+v", err, ev.Test)
+		}
+	}
+	// Fine-tuning starts from features that already separate digits.
+	if *runs[0].BestValAcc <= *runs[1].BestValAcc {
+		t.Fatalf("fine-tune best %.3f not above scratch %.3f", *runs[0].BestValAcc, *runs[1].BestValAcc)
+	}
+	// The arms advanced together: their step events interleave rather than one arm
+	// finishing before the other starts.
+	evs := l.hub.Recent(e.ID)
+	firstDone, lastStart := -1, -1
+	for i, ev := range evs {
+		if ev.Kind != "metric" {
+			continue
+		}
+		if ev.RunID == runs[0].ID {
+			firstDone = i
+		} else if lastStart < 0 {
+			lastStart = i
+		}
+	}
+	if lastStart > firstDone {
+		t.Fatalf("scratch started (event %d) only after fine-tune's last step (event %d)", lastStart, firstDone)
+	}
+	for i := 1; i < len(evs); i++ {
+		if evs[i].Seq != evs[i-1].Seq+1 {
+			t.Fatal("events out of order")
+		}
+	}
+}
