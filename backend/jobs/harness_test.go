@@ -79,13 +79,24 @@ func (l *lab) stop() {
 // launch creates and queues an experiment of the given arms on the few-shot digits.
 func (l *lab) launch(t *testing.T, h Hyper, strategies ...string) *store.Experiment {
 	t.Helper()
+	return l.launchWith(t, h, nil, strategies...)
+}
+
+// launchWith lets override change an arm's settings before the experiment is queued.
+func (l *lab) launchWith(t *testing.T, h Hyper, override func(arm int, h *Hyper), strategies ...string) *store.Experiment {
+	t.Helper()
 	hj, _ := json.Marshal(h)
 	now := time.Now().UTC()
 	e := &store.Experiment{ID: store.NewID("exp"), Name: "t", DatasetID: "mnist-5-9-50", BaseModelID: "cnn-mnist04",
 		Arch: "cnn", Hyper: string(hj), Status: store.StatusQueued, CreatedAt: now, UpdatedAt: now}
 	for i, s := range strategies {
+		arm := h
+		if override != nil {
+			override(i, &arm)
+		}
+		aj, _ := json.Marshal(arm)
 		e.Runs = append(e.Runs, store.Run{ID: store.NewID("run"), ExperimentID: e.ID, ArmIndex: i, Strategy: s,
-			Hyper: string(hj), Status: store.StatusQueued, CreatedAt: now, UpdatedAt: now})
+			Hyper: string(aj), Status: store.StatusQueued, CreatedAt: now, UpdatedAt: now})
 	}
 	if err := l.db.CreateExperiment(context.Background(), e); err != nil {
 		t.Fatal(err)

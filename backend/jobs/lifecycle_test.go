@@ -1,0 +1,83 @@
+package jobs
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"transferlab/backend/store"
+)
+
+func TestCancelStopsTheRunWithinASecondAndKeepsItsCurve(t *testing.T) {
+	l := newLab(t, t.TempDir())
+	h := DefaultHyper()
+	h.Epochs = 50
+	e := l.launch(t, h, "finetune", "scratch")
+	ctx := context.Background()
+	runs := l.waitRuns(t, e, time.Minute, func(r store.Run) bool {
+		pts, _ := l.db.Metrics(ctx, r.ID, "train_loss", 0)
+		return len(pts) >= 3
+	})
+	start := time.Now()
+	if err := l.runner.CancelRun(ctx, runs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	var stoppedAt int
+	for {
+		pts, _ := l.db.Metrics(ctx, runs[0].ID, "train_loss", 0)
+		time.Sleep(300 * time.Millisecond)
+		again, _ := l.db.Metrics(ctx, runs[0].ID, "train_loss", 0)
+		if len(again) == len(pts) && time.Since(start) > 600*time.Millisecond {
+			stoppedAt = len(again)
+			break
+		}
+		if time.Since(start) > 3*time.Second {
+			t.Fatalf("cancelled run still recording steps after %s", time.Since(start))
+		}
+	}
+	r, _ := l.db.Run(ctx, runs[0].ID)
+	if r.Status != store.StatusCancelled || r.FinishedAt == nil || stoppedAt < 3 {
+		t.Fatalf("cancelled run %+v with %d points", r, stoppedAt)
+	}
+	// The other arm goes on.
+	other, _ := l.db.Run(ctx, runs[1].ID)
+	if other.Status != store.StatusRunning {
+		t.Fatalf("the other arm is %s", other.Status)
+	}
+	if err := l.runner.CancelRun(ctx, runs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	l.waitRuns(t, e, 10*time.Second, finished)
+}
+
+// A process stopped mid-training leaves the run to resume from its checkpoint in the
+// next process, with one point per step and no repeats.
+func TestRunResumesAfterRestartWithoutLosingOrRepeatingPoints(t *testing.T) {
+	dir := t.TempDir()
+	l := newLab(t, dir)
+	h := DefaultHyper()
+	h.Epochs = 4
+	e := l.launch(t, h, "finetune")
+	l.waitRuns(t, e, 2*time.Minute, func(r store.Run) bool { return r.EpochsDone >= 1 })
+	time.Sleep(200 * time.Millisecond) // part way into the next epoch
+	l.stop()
+
+	l2 := newLab(t, dir)
+	runs := l2.waitRuns(t, e, 3*time.Minute, finished)
+	if runs[0].Status != store.StatusSucceeded || runs[0].Steps != 32 {
+		t.Fatalf("resumed run %+v", runs[0])
+	}
+	pts, _ := l2.db.Metrics(context.Background(), runs[0].ID, "train_loss", 0)
+	if len(pts) != 32 {
+		t.Fatalf("%d train_loss points after resume, want 32", len(pts))
+	}
+	for i, p := range pts {
+		if p.Step != int64(i+1) {
+			t.Fatalf("point %d has step %d", i, p.Step)
+		}
+	}
+	val, _ := l2.db.Metrics(context.Background(), runs[0].ID, "val_acc", 0)
+	if len(val) != 4 {
+		t.Fatalf("%d val points, want 4", len(val))
+	}
+}
