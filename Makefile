@@ -2,6 +2,9 @@
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/transferlab
+# OpenBLAS makes training 1.5-2.5x faster; without its headers the pure-Go BLAS is used.
+# Recursive (=) so it is looked at after `deps` may have installed it.
+GOTAGS   = $(if $(wildcard /usr/include/x86_64-linux-gnu/cblas.h /usr/include/cblas.h),-tags openblas)
 export NO_COLOR := 1
 
 .PHONY: run build frontend binary deps test test-go test-frontend test-e2e lint bench clean
@@ -18,14 +21,14 @@ frontend: node_modules/.package-lock.json
 	npm run build
 
 binary:
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./backend/cmd/transferlab
+	$(GO) build $(GOTAGS) -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./backend/cmd/transferlab
 
 # What the tests need beyond Go and Node: Debian's Chromium for the browser tests and
 # OpenBLAS for the training engine. Installed when missing and we may; otherwise say how.
 deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	[ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || [ -e /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h ] || missing="$$missing libopenblas-dev"; \
+	[ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || missing="$$missing libopenblas-dev"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "installing$$missing"; \
@@ -38,13 +41,13 @@ deps:
 test: deps build lint test-go test-frontend test-e2e
 
 lint:
-	$(GO) vet ./...
+	$(GO) vet $(GOTAGS) ./...
 	@out=$$(gofmt -l backend frontend migrations models 2>/dev/null); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	npm run check
 
 test-go:
-	$(GO) test -count=1 ./...
+	$(GO) test $(GOTAGS) -count=1 ./...
 
 test-frontend:
 	npm run test:unit
@@ -54,7 +57,7 @@ test-e2e:
 
 bench: binary
 	./$(BIN) bench
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./backend/...
+	$(GO) test $(GOTAGS) -run '^$$' -bench . -benchtime 1x ./backend/...
 
 clean:
 	rm -rf bin frontend/dist/assets frontend/dist/index.html

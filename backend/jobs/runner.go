@@ -39,6 +39,7 @@ type Runner struct {
 	Queue    *Queue
 
 	gate    *gate
+	preds   predictors
 	mu      sync.Mutex
 	cancels map[string]context.CancelFunc
 }

@@ -59,7 +59,7 @@ func NewGraph(m *Model, opt GraphOptions) (*Graph, error) {
 	var wrtParams []int
 	below := false // a trainable layer lies below the current one
 	cur := x
-	for i, l := range m.Layers[opt.From:to] {
+	for _, l := range m.Layers[opt.From:to] {
 		w, b := m.Param(l.Name+".weight"), m.Param(l.Name+".bias")
 		wn := paramNode(gr.g, w)
 		bn := paramNode(gr.g, b)
@@ -84,7 +84,6 @@ func NewGraph(m *Model, opt GraphOptions) (*Graph, error) {
 		}
 		gr.params = append(gr.params, w, b)
 		below = below || train
-		_ = i
 	}
 	gr.grads = make([][]float32, len(gr.params))
 	gr.out = cur
@@ -138,6 +137,9 @@ func (gr *Graph) Target() []float32 {
 // len(labels) are padding and weigh nothing.
 func (gr *Graph) SetTargets(labels []int) {
 	t := gr.Target()
+	if t == nil {
+		return
+	}
 	clear(t)
 	w := 1 / float32(len(labels))
 	for i, y := range labels {

@@ -39,7 +39,8 @@ func (r TransferReport) Count(action string) int {
 // every encoder layer whose name and shape match is copied from base, the head (the
 // decoder) is initialised randomly from seed for the target's classes, and encoder
 // layers that do not match keep their random initialisation and are reported as
-// skipped. A grey-trained first conv used on an RGB input spreads its filters over the
+// skipped (a dense layer also needs the same input layout: the same weight shape over
+// another image size would scramble its inputs). A grey-trained first conv used on an RGB input spreads its filters over the
 // three channels (weights divided by 3) so that the response to a grey image is kept.
 func NewFromBase(base *Model, in Input, classes []string, seed uint64) (*Model, TransferReport, error) {
 	m, err := New(base.Arch, in, classes, seed)
@@ -61,7 +62,7 @@ func NewFromBase(base *Model, in Input, classes []string, seed uint64) (*Model, 
 		w, b := m.Param(l.Name+".weight"), m.Param(l.Name+".bias")
 		bw, bb := base.Param(l.Name+".weight"), base.Param(l.Name+".bias")
 		switch {
-		case equalInts(bl.WeightShape(), l.WeightShape()) && bl.InShape == l.InShape:
+		case equalInts(bl.WeightShape(), l.WeightShape()) && (l.Kind == Conv || bl.InShape == l.InShape):
 			copy(w.Data, bw.Data)
 			copy(b.Data, bb.Data)
 			rep.Layers = append(rep.Layers, LayerTransfer{Layer: l.Name, Action: Copied})

@@ -1,0 +1,96 @@
+package data
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// Builtin describes a dataset that needs no upload.
+type Builtin struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// LettersPerClass and LettersSeed fix the built-in letters dataset.
+const (
+	LettersPerClass = 600
+	LettersSeed     = 7
+)
+
+// Builtins lists the built-in datasets; OpenBuiltin opens them by ID.
+func Builtins() []Builtin {
+	return []Builtin{
+		{"mnist", "MNIST", "Handwritten digits 0-9, 60,000 training and 10,000 test images (val is the test set)."},
+		{"mnist-0-4", "MNIST digits 0-4", "The source task of the standard transfer experiment."},
+		{"mnist-5-9", "MNIST digits 5-9", "The target task of the standard transfer experiment, relabelled 0-4."},
+		{"mnist-5-9-50", "MNIST digits 5-9, 50 per class", "Few-shot target: 50 training images per class (seed 1), all test images of 5-9."},
+		{"letters", "Letters A-J", "Letters rendered with every Go font face under random affine distortion, stroke width and noise; 28x28 grey."},
+	}
+}
+
+// builtinBuild serialises first-time builds of the same built-in in one process; the
+// folder rename makes concurrent processes safe too (the loser's rename fails and it
+// opens the winner's folder).
+var builtinBuild sync.Mutex
+
+// OpenBuiltin opens built-in id, building its cache under root/<base> the first time.
+func OpenBuiltin(root, id string) (*Dataset, error) {
+	base := "mnist"
+	if id == "letters" {
+		base = "letters"
+	}
+	dir := filepath.Join(root, base)
+	if err := ensureBuiltin(dir, base); err != nil {
+		return nil, err
+	}
+	ds, err := Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	v := ds
+	switch id {
+	case "mnist", "letters":
+	case "mnist-0-4":
+		v, err = ds.Subset("0", "1", "2", "3", "4")
+	case "mnist-5-9":
+		v, err = ds.Subset("5", "6", "7", "8", "9")
+	case "mnist-5-9-50":
+		v, err = ds.Subset("5", "6", "7", "8", "9")
+		if err == nil {
+			v = v.FewShot(50, 1)
+		}
+	default:
+		err = fmt.Errorf("no built-in dataset %q", id)
+	}
+	if err != nil {
+		ds.Close()
+		return nil, err
+	}
+	return v, nil
+}
+
+func ensureBuiltin(dir, base string) error {
+	builtinBuild.Lock()
+	defer builtinBuild.Unlock()
+	if _, err := os.Stat(filepath.Join(dir, MetaFile)); err == nil {
+		return nil
+	}
+	var err error
+	if base == "letters" {
+		_, err = BuildLetters(dir, LettersPerClass, LettersSeed)
+	} else {
+		var src string
+		if src, err = MNISTDir(); err == nil {
+			_, err = BuildMNIST(src, dir)
+		}
+	}
+	if err != nil {
+		if _, statErr := os.Stat(filepath.Join(dir, MetaFile)); statErr == nil {
+			return nil // another process built it first
+		}
+	}
+	return err
+}
