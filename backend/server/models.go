@@ -11,7 +11,8 @@ import (
 
 // ModelAPI lists the model zoo and the models runs produced.
 type ModelAPI struct {
-	DB *store.DB
+	DB      *store.DB
+	Predict Predictor
 }
 
 type modelView struct {

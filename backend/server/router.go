@@ -21,6 +21,7 @@ type Deps struct {
 	Frontend       fs.FS
 	MaxUploadBytes int64
 	Jobs           Launcher
+	Predictor      Predictor
 	Hub            *live.Hub
 	HubID          string
 }
@@ -48,12 +49,14 @@ func New(d Deps) *gin.Engine {
 	runGroup := api.Group("/runs", withResource("run"))
 	runGroup.GET("/:id", runs.get)
 	runGroup.GET("/:id/metrics", runs.metrics)
+	runGroup.GET("/:id/evaluation", runs.evaluation)
 	runGroup.POST("/:id/cancel", exp.cancelRun)
 	api.GET("/compare", withResource("run"), runs.compare)
-	models := &ModelAPI{DB: d.DB}
+	models := &ModelAPI{DB: d.DB, Predict: d.Predictor}
 	modelGroup := api.Group("/models", withResource("model"))
 	modelGroup.GET("", models.list)
 	modelGroup.GET("/:id", models.get)
+	modelGroup.POST("/:id/predict", models.predict)
 
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, newError(http.StatusMethodNotAllowed, "method_not_allowed",

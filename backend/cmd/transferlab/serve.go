@@ -121,6 +121,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Frontend:       frontend.Dist(),
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		Jobs:           runner,
+		Predictor:      runner,
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
 	})

@@ -1,0 +1,36 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
+
+	"transferlab/backend/jobs"
+	"transferlab/backend/store"
+)
+
+// evaluation returns a finished run's test evaluation: per-class metrics, confusion
+// matrix, misclassified images and weight drift.
+func (a *RunAPI) evaluation(c *gin.Context) {
+	ctx := c.Request.Context()
+	r, err := a.Exp.DB.Run(ctx, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var art store.Artifact
+	err = a.Exp.DB.Gorm.WithContext(ctx).Where("run_id = ? AND kind = ?", r.ID, jobs.EvaluationKind).
+		Order("created_at DESC").First(&art).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		fail(c, newError(http.StatusNotFound, "not_evaluated",
+			"Run "+r.ID+" is "+r.Status+" and has no evaluation; runs are evaluated on the test split when they finish."))
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", []byte(art.Meta))
+}
