@@ -46,7 +46,7 @@ func (a *armCallbacks) OnEval(m train.EvalMetrics) {
 	for layer, d := range m.Drift {
 		vals["drift/"+layer] = d
 	}
-	a.keep(a.rec.record(a.ctx, StepPoint{Step: int64(m.Step), Epoch: float64(m.Epoch), WallTime: m.Wall.Seconds(), Values: vals}))
+	a.keep(a.rec.record(a.ctx, StepPoint{Step: int64(m.Step), Epoch: a.epochAt(m.Step), WallTime: m.Wall.Seconds(), Values: vals}))
 	best := m.Acc
 	if run, err := a.r.DB.Run(a.ctx, a.runID); err == nil && run.BestValAcc != nil && *run.BestValAcc > best {
 		best = *run.BestValAcc

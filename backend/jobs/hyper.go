@@ -24,12 +24,16 @@ type Hyper struct {
 	ClipNorm     float64 `json:"clip_norm"`
 	EarlyStop    int     `json:"early_stop"`
 	TargetAcc    float64 `json:"target_acc"`
+	// ValLimit caps the validation images scored for the live curves (a seeded,
+	// stratified-enough sample); 0 scores them all. The final test evaluation always
+	// uses the whole test split.
+	ValLimit int `json:"val_limit"`
 }
 
 // DefaultHyper is the standard transfer task's schedule: small learning rate, few epochs.
 func DefaultHyper() Hyper {
 	return Hyper{Epochs: 10, BatchSize: 32, Optimizer: "sgd", LR: 0.01, Momentum: 0.9,
-		Schedule: "constant", Seed: 1, HeadLRMult: 1}
+		Schedule: "constant", Seed: 1, HeadLRMult: 1, ValLimit: 1000}
 }
 
 // Validate names the first setting out of range and what would be valid.
@@ -59,6 +63,8 @@ func (h Hyper) Validate() error {
 		return fmt.Errorf("eval_every must be 0 (every epoch) or a number of steps, got %d", h.EvalEvery)
 	case h.ClipNorm < 0:
 		return fmt.Errorf("clip_norm must be 0 (off) or positive, got %v", h.ClipNorm)
+	case h.ValLimit < 0:
+		return fmt.Errorf("val_limit must be 0 (all) or a number of images, got %d", h.ValLimit)
 	case h.TargetAcc < 0 || h.TargetAcc > 1:
 		return fmt.Errorf("target_acc must be a fraction between 0 and 1, got %v", h.TargetAcc)
 	}

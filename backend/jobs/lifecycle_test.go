@@ -57,6 +57,7 @@ func TestRunResumesAfterRestartWithoutLosingOrRepeatingPoints(t *testing.T) {
 	l := newLab(t, dir)
 	h := DefaultHyper()
 	h.Epochs = 4
+	h.EvalEvery = 8 // once per epoch
 	e := l.launch(t, h, "finetune")
 	l.waitRuns(t, e, 2*time.Minute, func(r store.Run) bool { return r.EpochsDone >= 1 })
 	time.Sleep(200 * time.Millisecond) // part way into the next epoch

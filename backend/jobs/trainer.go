@@ -38,7 +38,21 @@ func toTrainHyper(h Hyper, stepsPerEpoch int) train.Hyper {
 	th.HeadLRMult, th.ClipNorm, th.Patience = h.HeadLRMult, h.ClipNorm, h.EarlyStop
 	th.Shift, th.HFlip, th.Seed = h.AugShift, h.AugFlip, uint64(h.Seed)
 	th.WarmupSteps = int(h.WarmupEpochs * float64(stepsPerEpoch))
+	th.EvalEvery = h.EvalEvery
+	if th.EvalEvery == 0 {
+		th.EvalEvery = autoEvalEvery(stepsPerEpoch * h.Epochs)
+	}
 	return th
+}
+
+// curvePoints is how many validation points a run's curve gets at least, when the
+// user does not say how often to validate.
+const curvePoints = 20
+
+// autoEvalEvery validates often enough for curvePoints points over the run; epoch ends
+// are validated anyway, so long epochs get no extra points from this alone.
+func autoEvalEvery(totalSteps int) int {
+	return max(totalSteps/curvePoints, 1)
 }
 
 // loadModel reads a model row's weights from the embedded zoo or the data directory.
@@ -93,12 +107,13 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, run *store.Run, re
 	defer data.Close()
 	spe := (data.Train.Len() + h.BatchSize - 1) / h.BatchSize
 	th := toTrainHyper(h, spe)
+	val := sampleSplit(data.Val, h.ValLimit, th.Seed)
 	// Every arm draws its head from the same seed, so the strategy is the only difference.
 	model, _, err := train.NewModel(exp.Arch, base, strategy, data.Input, data.Classes, th.Seed)
 	if err != nil {
 		return err
 	}
-	tr, err := train.NewRun(model, strategy, th, data.Train, data.Val)
+	tr, err := train.NewRun(model, strategy, th, data.Train, val)
 	if err != nil {
 		return err
 	}

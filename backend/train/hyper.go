@@ -28,6 +28,7 @@ type Hyper struct {
 	HFlip       bool    `json:"hflip"`        // augmentation: random horizontal flip
 	Seed        uint64  `json:"seed"`
 	EvalBatch   int     `json:"eval_batch"`
+	EvalEvery   int     `json:"eval_every"` // also validate every this many steps; 0: once per epoch
 }
 
 // DefaultHyper is the standard transfer task's setting: SGD momentum 0.9, lr 0.01,
@@ -92,5 +93,6 @@ func (h *Hyper) Normalize() error {
 	check(h.WarmupSteps >= 0 && h.ClipNorm >= 0 && h.Patience >= 0, "warmup_steps, clip_norm and patience must not be negative")
 	check(h.Shift >= 0 && h.Shift <= 8, "shift %d: want 0-8 pixels", h.Shift)
 	check(h.EvalBatch >= 1 && h.EvalBatch <= 4096, "eval_batch %d: want 1-4096", h.EvalBatch)
+	check(h.EvalEvery >= 0, "eval_every %d: want 0 (once per epoch) or a number of steps", h.EvalEvery)
 	return errors.Join(errs...)
 }

@@ -68,6 +68,18 @@ func (r *Run) Train(ctx context.Context, cb Callbacks) (Result, error) {
 			r.step++
 			cb.OnStep(StepMetrics{Step: r.step, Epoch: r.epoch + 1, Loss: loss, Acc: acc, LR: lr,
 				SamplesPerSec: float64(len(idx)) / dt.Seconds(), Wall: r.elapsed})
+			// Extra validation points inside an epoch give short runs a curve worth the
+			// name; the epoch's last step is validated below anyway.
+			if h.EvalEvery > 0 && r.step%h.EvalEvery == 0 && i+h.BatchSize < n && r.valSet != nil {
+				t0 := time.Now()
+				vloss, vacc, err := r.evaluate(r.valSet)
+				if err != nil {
+					return r.result(false), err
+				}
+				r.elapsed += time.Since(t0)
+				r.bestAcc = max(r.bestAcc, vacc)
+				cb.OnEval(EvalMetrics{Step: r.step, Epoch: r.epoch, Loss: vloss, Acc: vacc, Drift: r.Drift(), Wall: r.elapsed})
+			}
 		}
 		r.epoch++
 		stop := false
