@@ -28,6 +28,10 @@ func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input) (*Trai
 	var err error
 	if row.Source == "builtin" {
 		ds, err = data.OpenBuiltin(filepath.Join(s.DataDir, "builtin"), row.ID)
+		if err == nil {
+			// A built-in's counts are unknown until its cache is first built.
+			err = s.DB.FillDatasetContents(ctx, &row, ds)
+		}
 	} else {
 		ds, err = data.Open(filepath.Join(s.DataDir, filepath.Clean("/"+row.Path)))
 	}

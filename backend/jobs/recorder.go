@@ -16,6 +16,9 @@ type StepPoint struct {
 	Epoch    float64            `json:"epoch"`
 	WallTime float64            `json:"wall_time"`
 	Values   map[string]float64 `json:"values"`
+	// At is when the point was recorded (Unix milliseconds), so a watcher can tell how
+	// fresh it is.
+	At int64 `json:"at"`
 }
 
 // recorder publishes each step's values at once and writes them to the database in
@@ -49,6 +52,7 @@ func (r *recorder) record(ctx context.Context, p StepPoint) error {
 	}
 	due := len(r.pending) >= flushPoints || time.Since(r.last) >= flushEvery
 	r.mu.Unlock()
+	p.At = time.Now().UnixMilli()
 	data, _ := json.Marshal(p)
 	r.hub.Publish(r.topic, live.Event{RunID: r.runID, Kind: "metric", Payload: data})
 	if due {

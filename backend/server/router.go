@@ -24,6 +24,8 @@ type Deps struct {
 	Predictor      Predictor
 	Hub            *live.Hub
 	HubID          string
+	// DataDir holds datasets/, uploads/ and the builtin/ dataset caches.
+	DataDir string
 }
 
 // New builds the router with every route of the API and the web app behind it.
@@ -37,6 +39,16 @@ func New(d Deps) *gin.Engine {
 	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue}
 	api.GET("/health", health.get)
 	// Resource routes register below, one line each.
+	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, Progress: NewProgressBoard()}
+	datasets := api.Group("/datasets", withResource("dataset"))
+	datasets.GET("", ds.list)
+	datasets.POST("", ds.upload)
+	datasets.GET("/:id", ds.get)
+	datasets.PATCH("/:id", ds.rename)
+	datasets.DELETE("/:id", ds.delete)
+	datasets.GET("/:id/preview", ds.preview)
+	datasets.GET("/:id/images/:index", ds.image)
+	api.GET("/uploads/:upload_id/progress", withResource("upload"), ds.progress)
 	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs}
 	runs := &RunAPI{Exp: exp}
 	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID}

@@ -90,6 +90,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 			return fmt.Errorf("model zoo %s: %w", cfg.ZooDir, err)
 		}
 	}
+	if _, err := db.SyncBuiltinDatasets(ctx); err != nil {
+		return fmt.Errorf("built-in datasets: %w", err)
+	}
 	hub := live.NewHub(liveHistory, liveBuffer)
 	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.DataDir, jobs.StoreDatasets{DB: db, DataDir: cfg.DataDir}, cfg.Workers)
 	queue, err := jobs.Open(ctx, cfg.DBPath(), jobs.Config{
@@ -124,6 +127,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Predictor:      runner,
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
+		DataDir:        cfg.DataDir,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

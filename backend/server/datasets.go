@@ -1,0 +1,234 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"transferlab/backend/data"
+	"transferlab/backend/store"
+)
+
+// Folders of the data directory, as config.Config names them: row paths are relative
+// to the data directory so the whole directory can move.
+const (
+	uploadsFolder  = "uploads"
+	datasetsFolder = "datasets"
+	builtinFolder  = "builtin"
+	maxNameLen     = 200
+)
+
+// uploadIDPattern is the shape of the ids this API gives uploads; only such ids are
+// ever used to name files.
+var uploadIDPattern = regexp.MustCompile(`^ds_[0-9a-f]{16}$`)
+
+// DatasetAPI imports, lists, shows, renames and deletes datasets and serves their
+// images.
+type DatasetAPI struct {
+	DB             *store.DB
+	DataDir        string
+	MaxUploadBytes int64
+	Progress       *ProgressBoard
+}
+
+type datasetView struct {
+	ID          string          `json:"id"`
+	Name        string          `json:"name"`
+	Status      string          `json:"status"`
+	Source      string          `json:"source"`
+	Format      string          `json:"format"`
+	NumClasses  int             `json:"num_classes"`
+	NumImages   int             `json:"num_images"`
+	Classes     json.RawMessage `json:"classes"`
+	Splits      json.RawMessage `json:"splits"`
+	Channels    int             `json:"channels"`
+	Height      int             `json:"height"`
+	Width       int             `json:"width"`
+	Stats       json.RawMessage `json:"stats"`
+	Report      json.RawMessage `json:"report"`
+	Description string          `json:"description,omitempty"`
+	Error       string          `json:"error,omitempty"`
+	CreatedAt   time.Time       `json:"created_at"`
+}
+
+func datasetViewOf(d *store.Dataset) datasetView {
+	v := datasetView{ID: d.ID, Name: d.Name, Status: d.Status, Source: d.Source, Format: d.Format,
+		NumClasses: d.NumClasses, NumImages: d.NumImages, Classes: rawJSON(d.Classes), Splits: rawJSON(d.Splits),
+		Channels: d.Channels, Height: d.Height, Width: d.Width, Stats: rawJSON(d.Stats), Report: rawJSON(d.Report),
+		Error: d.Error, CreatedAt: d.CreatedAt}
+	if d.Source == store.SourceBuiltin {
+		if i := builtinRank(d.ID); i >= 0 {
+			v.Description = data.Builtins()[i].Description
+		}
+	}
+	return v
+}
+
+// builtinRank is the position of a built-in in data.Builtins, the order they are
+// listed in; -1 for anything else.
+func builtinRank(id string) int {
+	return slices.IndexFunc(data.Builtins(), func(b data.Builtin) bool { return b.ID == id })
+}
+
+func (a *DatasetAPI) list(c *gin.Context) {
+	rows, err := a.DB.Datasets(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	// The store lists uploads newest first and built-ins last; the built-ins keep the
+	// order data.Builtins gives them, smallest step from MNIST first.
+	slices.SortStableFunc(rows, func(x, y store.Dataset) int {
+		if x.Source != store.SourceBuiltin || y.Source != store.SourceBuiltin {
+			return 0
+		}
+		return builtinRank(x.ID) - builtinRank(y.ID)
+	})
+	out := make([]datasetView, len(rows))
+	for i := range rows {
+		out[i] = datasetViewOf(&rows[i])
+	}
+	c.JSON(http.StatusOK, gin.H{"datasets": out})
+}
+
+func (a *DatasetAPI) get(c *gin.Context) {
+	row, err := a.DB.Dataset(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	// A built-in's counts are filled the first time it is opened.
+	if row.Source == store.SourceBuiltin && row.NumImages == 0 {
+		ds, err := a.open(c.Request.Context(), row)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		ds.Close()
+	}
+	c.JSON(http.StatusOK, datasetViewOf(row))
+}
+
+// open opens the dataset of a row: a built-in from the shared builtin cache (built the
+// first time, and its row filled), an upload from the folder its import made.
+func (a *DatasetAPI) open(ctx context.Context, row *store.Dataset) (*data.Dataset, error) {
+	if row.Status != store.DatasetReady {
+		return nil, newError(http.StatusConflict, "dataset_not_ready",
+			fmt.Sprintf("Dataset %q is %s, not ready: wait for its import to finish.", row.Name, row.Status))
+	}
+	if row.Source == store.SourceBuiltin {
+		ds, err := data.OpenBuiltin(filepath.Join(a.DataDir, builtinFolder), row.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.DB.FillDatasetContents(ctx, row, ds); err != nil {
+			ds.Close()
+			return nil, err
+		}
+		return ds, nil
+	}
+	if !filepath.IsLocal(row.Path) {
+		return nil, fmt.Errorf("dataset %s: path %q is not inside the data directory", row.ID, row.Path)
+	}
+	return data.Open(filepath.Join(a.DataDir, row.Path))
+}
+
+type renameParams struct {
+	Name *string `json:"name"`
+}
+
+func (a *DatasetAPI) rename(c *gin.Context) {
+	var p renameParams
+	if err := json.NewDecoder(c.Request.Body).Decode(&p); err != nil || p.Name == nil {
+		fail(c, badRequest("bad_json", "Send JSON like {\"name\": \"new name\"}."))
+		return
+	}
+	name := strings.TrimSpace(*p.Name)
+	if err := checkName(name); err != nil {
+		fail(c, err)
+		return
+	}
+	row, err := a.DB.Dataset(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if row.Source == store.SourceBuiltin {
+		fail(c, newError(http.StatusConflict, "builtin_dataset", fmt.Sprintf("%q is a built-in dataset and keeps its name; only uploaded datasets can be renamed.", row.Name)))
+		return
+	}
+	if row, err = a.DB.RenameDataset(c.Request.Context(), row.ID, name); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, datasetViewOf(row))
+}
+
+func checkName(name string) error {
+	if name == "" {
+		return badRequest("bad_name", "The name is empty: give the dataset a name.")
+	}
+	if len(name) > maxNameLen {
+		return badRequest("bad_name", "The name is %d bytes long; keep it to %d.", len(name), maxNameLen)
+	}
+	return nil
+}
+
+func (a *DatasetAPI) delete(c *gin.Context) {
+	row, err := a.DB.Dataset(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if row.Source == store.SourceBuiltin {
+		fail(c, newError(http.StatusConflict, "builtin_dataset", fmt.Sprintf("%q is a built-in dataset and cannot be deleted.", row.Name)))
+		return
+	}
+	row, err = a.DB.DeleteDataset(c.Request.Context(), row.ID)
+	var inUse *store.DatasetInUseError
+	if errors.As(err, &inUse) {
+		fail(c, newError(http.StatusConflict, "dataset_in_use", fmt.Sprintf(
+			"Dataset %q is in use: %s. Cancel those runs or wait for them to finish, then delete it.", c.Param("id"), inUse.Error())))
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	// The row is gone, so nothing reaches these files any more; one that cannot be
+	// removed is only wasted disk, logged for the operator.
+	for _, err := range a.removeFiles(row.ID) {
+		slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", row.ID, "err", err)
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// removeFiles deletes the folder an import made and the kept upload. Only ids of the
+// shape this API hands out name files, so a row cannot point a delete elsewhere.
+func (a *DatasetAPI) removeFiles(id string) []error {
+	if !uploadIDPattern.MatchString(id) {
+		return []error{fmt.Errorf("id %q is not an upload id; files not touched", id)}
+	}
+	var errs []error
+	if err := os.RemoveAll(filepath.Join(a.DataDir, datasetsFolder, id)); err != nil {
+		errs = append(errs, err)
+	}
+	kept, _ := filepath.Glob(filepath.Join(a.DataDir, uploadsFolder, id+".*"))
+	for _, f := range kept {
+		if err := os.Remove(f); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}

@@ -1,0 +1,286 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"transferlab/backend/data"
+	"transferlab/backend/jobs"
+	"transferlab/backend/store"
+)
+
+// formSlack is what the multipart envelope and the small fields may add to the file
+// itself before the body as a whole counts as too large.
+const (
+	formSlack    = 1 << 20
+	maxFieldSize = 1 << 10
+)
+
+// uploadForm is what a POST /api/datasets carried.
+type uploadForm struct {
+	name                    string
+	fileName                string // as the browser named it; for messages only, never a path
+	uploadID                string
+	channels, height, width int
+	tmp                     string // where the file was streamed to
+}
+
+func (a *DatasetAPI) upload(c *gin.Context) {
+	f := uploadForm{uploadID: c.Query("upload_id")}
+	if f.uploadID != "" && !progressIDPattern.MatchString(f.uploadID) {
+		fail(c, badUploadID())
+		return
+	}
+	defer func() {
+		if f.tmp != "" { // cleared once the file is kept as uploads/<id><ext>
+			os.Remove(f.tmp)
+		}
+		a.Progress.update(f.uploadID, func(p *UploadProgress) { p.Done = true })
+	}()
+	if err := a.receive(c, &f); err != nil {
+		fail(c, err)
+		return
+	}
+	row, err := a.importUpload(c, &f)
+	if err != nil {
+		if ie, ok := data.IsImportError(err); ok {
+			err = newError(ie.HTTPStatus(), ie.Code, ie.Message)
+		}
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, datasetViewOf(row))
+}
+
+// receive streams the multipart body: the file to a temp file in uploads/ (never into
+// memory), the small fields into f.
+func (a *DatasetAPI) receive(c *gin.Context, f *uploadForm) error {
+	if c.Request.ContentLength > a.MaxUploadBytes+formSlack {
+		return a.tooLarge()
+	}
+	total := max(c.Request.ContentLength, 0)
+	a.Progress.update(f.uploadID, func(p *UploadProgress) { p.TotalBytes = total })
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, a.MaxUploadBytes+formSlack)
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		return missingFile()
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return a.bodyError(err)
+		}
+		if err := a.readPart(part, f); err != nil {
+			return err
+		}
+	}
+	if f.tmp == "" {
+		return missingFile()
+	}
+	return nil
+}
+
+func (a *DatasetAPI) readPart(part *multipart.Part, f *uploadForm) error {
+	defer part.Close()
+	field := part.FormName()
+	if field == "file" {
+		if f.tmp != "" {
+			return badRequest("too_many_files", "Send one dataset file per request, in field `file`.")
+		}
+		f.fileName = filepath.Base(strings.ReplaceAll(part.FileName(), "\\", "/"))
+		return a.saveFile(part, f)
+	}
+	b, err := io.ReadAll(io.LimitReader(part, maxFieldSize+1))
+	if err != nil {
+		return a.bodyError(err)
+	}
+	if len(b) > maxFieldSize {
+		return badRequest("bad_field", "Form field %q is over %d bytes.", field, maxFieldSize)
+	}
+	v := strings.TrimSpace(string(b))
+	switch field {
+	case "name":
+		f.name = v
+	case "upload_id":
+		if !progressIDPattern.MatchString(v) {
+			return badUploadID()
+		}
+		f.uploadID = v
+	case "channels", "height", "width":
+		n, err := strconv.Atoi(v)
+		if err != nil && v != "" {
+			return badRequest(data.CodeBadOptions, "Form field %s must be a whole number, not %q.", field, v)
+		}
+		switch field {
+		case "channels":
+			f.channels = n
+		case "height":
+			f.height = n
+		default:
+			f.width = n
+		}
+	}
+	return nil
+}
+
+// saveFile copies the file part to uploads/incoming-*, the prefix the sweep job
+// removes if this request dies before cleaning up.
+func (a *DatasetAPI) saveFile(part io.Reader, f *uploadForm) error {
+	dir := filepath.Join(a.DataDir, uploadsFolder)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	out, err := os.CreateTemp(dir, jobs.TempUploadPrefix+"*")
+	if err != nil {
+		return err
+	}
+	f.tmp = out.Name()
+	counted := &progressWriter{w: out, board: a.Progress, id: f.uploadID}
+	n, err := io.Copy(counted, io.LimitReader(part, a.MaxUploadBytes+1))
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if counted.err != nil {
+		return counted.err // the disk, not the client: a 500
+	}
+	if err != nil {
+		return a.bodyError(err)
+	}
+	if n > a.MaxUploadBytes {
+		return a.tooLarge()
+	}
+	return nil
+}
+
+// progressWriter reports the bytes written so far to the progress board, and keeps
+// its own error apart from the request's.
+type progressWriter struct {
+	w     io.Writer
+	board *ProgressBoard
+	id    string
+	n     int64
+	err   error
+}
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	n, err := p.w.Write(b)
+	if err != nil {
+		p.err = err
+	}
+	p.n += int64(n)
+	p.board.update(p.id, func(u *UploadProgress) { u.BytesRead = p.n })
+	return n, err
+}
+
+// importUpload imports the received file into datasets/<id>, keeps the upload as
+// uploads/<id><ext> and records the row; on any error it leaves none of them.
+func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dataset, err error) {
+	if f.name != "" {
+		if err := checkName(f.name); err != nil {
+			return nil, err
+		}
+	}
+	id := store.NewID("ds")
+	rel := filepath.ToSlash(filepath.Join(datasetsFolder, id))
+	dir := filepath.Join(a.DataDir, datasetsFolder, id)
+	kept := ""
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
+			if kept != "" {
+				os.Remove(kept)
+			}
+		}
+	}()
+	display := f.fileName
+	if display == "" || display == "." || display == "/" {
+		display = "upload"
+	}
+	m, err := data.Import(c.Request.Context(), f.tmp, dir, data.Options{
+		Name:     display,
+		Limits:   data.Limits{MaxUploadBytes: a.MaxUploadBytes},
+		Channels: f.channels, Height: f.height, Width: f.width,
+		Progress: func(p data.Progress) {
+			a.Progress.update(f.uploadID, func(u *UploadProgress) { u.ImagesDecoded, u.ImagesTotal = p.ImagesDecoded, p.ImagesTotal })
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	ext, err := uploadExt(m.Format, f.tmp)
+	if err != nil {
+		return nil, err
+	}
+	kept = filepath.Join(a.DataDir, uploadsFolder, id+ext)
+	if err := os.Rename(f.tmp, kept); err != nil {
+		kept = ""
+		return nil, err
+	}
+	f.tmp = ""
+	name := f.name
+	if name == "" {
+		name = m.Name
+	}
+	if row, err = store.NewUploadDataset(id, name, rel, m); err != nil {
+		return nil, err
+	}
+	return row, a.DB.CreateDataset(c.Request.Context(), row)
+}
+
+// uploadExt names the kept upload by its content: the import recorded the format,
+// except for an IDX pair, whose container is told by its first bytes.
+func uploadExt(format, path string) (string, error) {
+	if format != data.FormatIDX {
+		return "." + format, nil
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer file.Close()
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(file, head)
+	switch head = head[:n]; {
+	case bytes.HasPrefix(head, []byte("PK")):
+		return ".zip", nil
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return ".tar.gz", nil
+	}
+	return ".tar", nil
+}
+
+func badUploadID() error {
+	return badRequest("bad_upload_id", "upload_id must be 1 to 64 letters, digits, '-' or '_'.")
+}
+
+func missingFile() error {
+	return badRequest("missing_file", "No dataset file in the request: send multipart/form-data with the archive in field `file` (optional fields: name, channels, height, width).")
+}
+
+func (a *DatasetAPI) tooLarge() error {
+	return newError(http.StatusRequestEntityTooLarge, data.CodeUploadTooLarge, fmt.Sprintf(
+		"The upload is over the limit of %d bytes (%.1f MiB); upload a smaller dataset or start the server with a larger --max-upload-bytes.",
+		a.MaxUploadBytes, float64(a.MaxUploadBytes)/(1<<20)))
+}
+
+// bodyError tells a body over the limit from a request that broke off.
+func (a *DatasetAPI) bodyError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return a.tooLarge()
+	}
+	return badRequest("bad_multipart", "The upload broke off or is not valid multipart/form-data (%v); send it again.", err)
+}

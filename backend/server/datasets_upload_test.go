@@ -1,0 +1,88 @@
+package server
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+// TestUploadRefusalsLeaveNothing sends uploads the server must refuse and checks each
+// gets its status and code and leaves no row and no file.
+func TestUploadRefusalsLeaveNothing(t *testing.T) {
+	const limit = 64 << 10 // below shapes.zip (about 110 KB)
+	good := map[string][]byte{"a/1.png": datasetPNG(t, 1), "a/2.png": datasetPNG(t, 2), "b/1.png": datasetPNG(t, 3), "b/2.png": datasetPNG(t, 4)}
+	slip := map[string][]byte{"../../evil/1.png": datasetPNG(t, 5)}
+	for k, v := range good {
+		slip[k] = v
+	}
+	file := func(b []byte) formField { return formField{name: "file", fileName: "data.zip", body: b} }
+	cases := []struct {
+		name   string
+		query  string
+		fields []formField
+		// stream sends the body with no declared length, so only counting the bytes
+		// can catch one over the limit.
+		stream     bool
+		wantStatus int
+		wantCode   string
+	}{
+		{"zip slip", "", []formField{file(zipOf(t, slip))}, false, 400, "zip_slip"},
+		{"not an archive", "", []formField{file(datasetPNG(t, 1))}, false, 400, "unsupported_format"},
+		{"empty file", "", []formField{file(nil)}, false, 400, "unsupported_format"},
+		{"one class", "", []formField{file(zipOf(t, map[string][]byte{"a/1.png": datasetPNG(t, 1)}))}, false, 422, "too_few_classes"},
+		{"bad channels", "", []formField{{name: "channels", body: []byte("2")}, file(zipOf(t, good))}, false, 400, "bad_options"},
+		{"missing file", "", []formField{{name: "name", body: []byte("x")}}, false, 400, "missing_file"},
+		{"over the limit, length declared", "", []formField{file(shapesZip(t))}, false, 413, "upload_too_large"},
+		{"over the limit, streamed", "", []formField{file(shapesZip(t))}, true, 413, "upload_too_large"},
+		{"bad upload id", "?upload_id=../x", []formField{file(zipOf(t, good))}, false, 400, "bad_upload_id"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts, dir := datasetServer(t, limit)
+			body, ct := multipartBody(t, tc.fields...)
+			if tc.stream {
+				body = io.MultiReader(body)
+			}
+			status, resp := ts.postBody(t, "/api/datasets"+tc.query, ct, body)
+			if status != tc.wantStatus || errorCode(t, resp) != tc.wantCode {
+				t.Fatalf("%d %s; want %d %s", status, resp, tc.wantStatus, tc.wantCode)
+			}
+			assertNothingLeft(t, ts.db, dir)
+		})
+	}
+}
+
+func TestUploadThatIsNotMultipartIsMissingItsFile(t *testing.T) {
+	ts, dir := datasetServer(t, 1<<20)
+	status, body := ts.postBody(t, "/api/datasets", "application/json", strings.NewReader(`{"file":"x"}`))
+	if status != 400 || errorCode(t, body) != "missing_file" || !strings.Contains(body, "`file`") {
+		t.Fatalf("%d %s", status, body)
+	}
+	assertNothingLeft(t, ts.db, dir)
+}
+
+// TestUploadOptionsAndFieldOrder checks the optional fields apply even when they come
+// after the file (the lifecycle test sends name before it), and that the browser's
+// file name, Windows path and all, only names the dataset.
+func TestUploadOptionsAndFieldOrder(t *testing.T) {
+	ts, _ := datasetServer(t, 1<<20)
+	files := map[string][]byte{}
+	for i, class := range []string{"cat", "dog"} {
+		for k := 0; k < 10; k++ {
+			files[class+"/"+itoa(k)+".png"] = datasetPNG(t, 10*i+k)
+		}
+	}
+	status, body := ts.uploadDataset(t, "/api/datasets",
+		formField{name: "file", fileName: `C:\Users\me\pets.zip`, body: zipOf(t, files)},
+		formField{name: "channels", body: []byte("3")},
+		formField{name: "height", body: []byte("16")},
+		formField{name: "width", body: []byte("12")})
+	ds := decodeDataset(t, body)
+	if status != 201 || ds.Channels != 3 || ds.Height != 16 || ds.Width != 12 || ds.Name != "pets" || ds.NumImages != 20 {
+		t.Fatalf("options after the file: %d %s", status, body)
+	}
+	status, _, png := ts.do(t, "GET", "/api/datasets/"+ds.ID+"/images/0?split=train", "")
+	if b := decodePNG(t, png).Bounds(); status != 200 || b.Dx() != 12 || b.Dy() != 16 {
+		t.Fatalf("image size %v", b)
+	}
+}
