@@ -76,3 +76,26 @@ func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 		}
 	}
 }
+
+// A trained arm's model is a base like any zoo model: the "pretrain on your data" path.
+func TestRunModelServesAsBaseForAnotherExperiment(t *testing.T) {
+	l := newLab(t, t.TempDir())
+	h := DefaultHyper()
+	h.Epochs = 1
+	first := l.waitRuns(t, l.launch(t, h, "finetune"), 2*time.Minute, finished)
+	if first[0].Status != store.StatusSucceeded {
+		t.Fatalf("first run: %s %s", first[0].Status, first[0].Error)
+	}
+	l.base = first[0].ModelID
+	second := l.waitRuns(t, l.launch(t, h, "freeze:2"), 2*time.Minute, finished)
+	if second[0].Status != store.StatusSucceeded {
+		t.Fatalf("run from a trained model: %s %s", second[0].Status, second[0].Error)
+	}
+	// Starting from weights already tuned to these digits, it begins where the first ended.
+	ctx := context.Background()
+	a, _ := l.db.Metrics(ctx, first[0].ID, "val_acc", 0)
+	b, _ := l.db.Metrics(ctx, second[0].ID, "val_acc", 0)
+	if b[0].Value < a[0].Value {
+		t.Fatalf("second run's first val acc %.3f below the first run's %.3f", b[0].Value, a[0].Value)
+	}
+}

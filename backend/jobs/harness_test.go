@@ -21,6 +21,7 @@ type lab struct {
 	hub    *live.Hub
 	runner *Runner
 	queue  *Queue
+	base   string // the base model experiments launch from
 }
 
 // sharedBuiltin keeps the MNIST cache the tests build once, so each test's data
@@ -64,7 +65,7 @@ func newLab(t *testing.T, dir string) *lab {
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	l := &lab{dir: dir, db: db, hub: hub, runner: runner, queue: q}
+	l := &lab{dir: dir, db: db, hub: hub, runner: runner, queue: q, base: "cnn-mnist04"}
 	t.Cleanup(l.stop)
 	return l
 }
@@ -87,7 +88,7 @@ func (l *lab) launchWith(t *testing.T, h Hyper, override func(arm int, h *Hyper)
 	t.Helper()
 	hj, _ := json.Marshal(h)
 	now := time.Now().UTC()
-	e := &store.Experiment{ID: store.NewID("exp"), Name: "t", DatasetID: "mnist-5-9-50", BaseModelID: "cnn-mnist04",
+	e := &store.Experiment{ID: store.NewID("exp"), Name: "t", DatasetID: "mnist-5-9-50", BaseModelID: l.base,
 		Arch: "cnn", Hyper: string(hj), Status: store.StatusQueued, CreatedAt: now, UpdatedAt: now}
 	for i, s := range strategies {
 		arm := h
