@@ -99,3 +99,38 @@ func TestRunModelServesAsBaseForAnotherExperiment(t *testing.T) {
 		t.Fatalf("second run's first val acc %.3f below the first run's %.3f", b[0].Value, a[0].Value)
 	}
 }
+
+// With one training slot, a second experiment waits as queued until the first is done.
+func TestExperimentsBeyondTheLimitWaitQueued(t *testing.T) {
+	l := newLab(t, t.TempDir())
+	h := DefaultHyper()
+	h.Epochs = 2
+	first := l.launch(t, h, "finetune", "scratch")
+	second := l.launch(t, h, "finetune")
+	ctx := context.Background()
+	sawWaiting := false
+	for {
+		a, _ := l.db.Experiment(ctx, first.ID)
+		b, _ := l.db.Experiment(ctx, second.ID)
+		firstActive := !store.Finished(a.Runs[0].Status) || !store.Finished(a.Runs[1].Status)
+		if firstActive && a.Runs[0].Status == store.StatusRunning {
+			if b.Runs[0].Status != store.StatusQueued {
+				t.Fatalf("second experiment %s while the first is running: %+v", b.Runs[0].Status, a.Runs)
+			}
+			sawWaiting = true
+		}
+		if store.Finished(b.Runs[0].Status) {
+			if b.Runs[0].Status != store.StatusSucceeded {
+				t.Fatalf("second experiment %s: %s", b.Runs[0].Status, b.Runs[0].Error)
+			}
+			if firstActive {
+				t.Fatal("second experiment finished while the first was still training")
+			}
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !sawWaiting {
+		t.Fatal("never saw the first experiment running")
+	}
+}

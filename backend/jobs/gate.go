@@ -11,7 +11,8 @@ type gate struct {
 	mu      sync.Mutex
 	slots   int
 	active  map[string]*expSlot
-	changed chan struct{} // closed and replaced whenever a slot frees
+	waiting map[string]int64 // experiments waiting for a slot, by their order key
+	changed chan struct{}    // closed and replaced whenever a slot frees
 }
 
 // expSlot is one admitted experiment. turn is held for one training step.
@@ -21,11 +22,14 @@ type expSlot struct {
 }
 
 func newGate(slots int) *gate {
-	return &gate{slots: max(slots, 1), active: map[string]*expSlot{}, changed: make(chan struct{})}
+	return &gate{slots: max(slots, 1), active: map[string]*expSlot{}, waiting: map[string]int64{},
+		changed: make(chan struct{})}
 }
 
-// acquire waits until the experiment may train and returns its slot.
-func (g *gate) acquire(ctx context.Context, expID string) (*expSlot, error) {
+// acquire waits until the experiment may train and returns its slot. Experiments are
+// admitted in the order of their key (creation time), whichever of their jobs the
+// queue happened to start first.
+func (g *gate) acquire(ctx context.Context, expID string, key int64) (*expSlot, error) {
 	for {
 		g.mu.Lock()
 		if s := g.active[expID]; s != nil {
@@ -33,7 +37,9 @@ func (g *gate) acquire(ctx context.Context, expID string) (*expSlot, error) {
 			g.mu.Unlock()
 			return s, nil
 		}
-		if len(g.active) < g.slots {
+		g.waiting[expID] = key
+		if len(g.active) < g.slots && g.first(expID) {
+			delete(g.waiting, expID)
 			s := &expSlot{arms: 1}
 			g.active[expID] = s
 			g.mu.Unlock()
@@ -44,9 +50,29 @@ func (g *gate) acquire(ctx context.Context, expID string) (*expSlot, error) {
 		select {
 		case <-wait:
 		case <-ctx.Done():
+			g.mu.Lock()
+			delete(g.waiting, expID)
+			g.broadcast()
+			g.mu.Unlock()
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// first reports whether expID is the earliest waiting experiment; the caller holds mu.
+func (g *gate) first(expID string) bool {
+	mine := g.waiting[expID]
+	for id, k := range g.waiting {
+		if k < mine || (k == mine && id < expID) {
+			return false
+		}
+	}
+	return true
+}
+
+func (g *gate) broadcast() {
+	close(g.changed)
+	g.changed = make(chan struct{})
 }
 
 // release gives back an arm's share of the slot; the last arm out frees it.
@@ -59,7 +85,6 @@ func (g *gate) release(expID string) {
 	}
 	if s.arms--; s.arms == 0 {
 		delete(g.active, expID)
-		close(g.changed)
-		g.changed = make(chan struct{})
+		g.broadcast()
 	}
 }

@@ -103,7 +103,11 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	if err != nil {
 		return err
 	}
-	slot, err := r.gate.acquire(ctx, run.ExperimentID)
+	exp, err := r.DB.Experiment(ctx, run.ExperimentID)
+	if err != nil {
+		return err
+	}
+	slot, err := r.gate.acquire(ctx, exp.ID, exp.CreatedAt.UnixNano())
 	if err != nil {
 		return river.JobSnooze(time.Second)
 	}
