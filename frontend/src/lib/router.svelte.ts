@@ -3,11 +3,16 @@
 import { normalizePath } from './routes';
 
 let current = $state(normalizePath(window.location.pathname));
+let search = $state(window.location.search);
 
 /** Reactive view of the current location. */
 export const router = {
   get path(): string {
     return current;
+  },
+  /** The query string's parameters, e.g. router.query.get('runs'). */
+  get query(): URLSearchParams {
+    return new URLSearchParams(search);
   },
 };
 
@@ -17,11 +22,13 @@ export function navigate(to: string, replace = false): void {
   if (replace) window.history.replaceState(null, '', url);
   else window.history.pushState(null, '', url);
   current = normalizePath(url.pathname);
+  search = url.search;
 }
 
 /** Sync the state after the back and forward buttons. */
 export function onPopState(): void {
   current = normalizePath(window.location.pathname);
+  search = window.location.search;
 }
 
 /** Document click handler: take over plain left clicks on links to pages of this app. */

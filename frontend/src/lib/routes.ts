@@ -24,5 +24,34 @@ export function normalizePath(path: string): string {
 export function routeFor(path: string): RouteInfo | undefined {
   const p = normalizePath(path);
   if (p === '/') return routes[0];
+  if (p.startsWith('/runs/')) return routes.find((r) => r.path === '/experiments');
   return routes.find((r) => r.path !== '/' && (p === r.path || p.startsWith(r.path + '/')));
+}
+
+/** Which page shows a path, with the id in it if any. */
+export type PageMatch =
+  | { page: 'home' | 'datasets' | 'models' | 'experiments' | 'compare' | 'new-experiment' }
+  | { page: 'dataset' | 'experiment' | 'run'; id: string };
+
+/** '/experiments/exp_1' -> {page: 'experiment', id: 'exp_1'}; undefined for no page. */
+export function matchPage(path: string): PageMatch | undefined {
+  const parts = normalizePath(path).split('/').filter(Boolean).map(decodeURIComponent);
+  const [top = '', id, ...rest] = parts;
+  if (rest.length > 0) return undefined;
+  switch (top) {
+    case '':
+      return { page: 'home' };
+    case 'datasets':
+      return id ? { page: 'dataset', id } : { page: 'datasets' };
+    case 'models':
+      return id ? undefined : { page: 'models' };
+    case 'experiments':
+      if (id === 'new') return { page: 'new-experiment' };
+      return id ? { page: 'experiment', id } : { page: 'experiments' };
+    case 'compare':
+      return id ? undefined : { page: 'compare' };
+    case 'runs':
+      return id ? { page: 'run', id } : undefined;
+  }
+  return undefined;
 }

@@ -1,0 +1,79 @@
+// Numbers and times as people read them.
+import type { Experiment, Run, RunCurves, Speedup } from './types';
+
+export const pct = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`;
+
+export const num = (v: number | null | undefined, digits = 3) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v.toFixed(digits)).toString();
+
+export const ratio = (v: number | null | undefined) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(1)}×`;
+
+/** Signed accuracy gap in percentage points: "+12.1 points". */
+export const points = (gap: number) => `${gap >= 0 ? '+' : '−'}${Math.abs(gap * 100).toFixed(1)} points`;
+
+export const count = (n: number | null | undefined) => (n === null || n === undefined ? '—' : n.toLocaleString('en-US'));
+
+/** 75 -> "1 min 15 s"; 4000 -> "1 h 7 min". */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '—' : d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Seconds left for a running run, from its last training point's wall time. */
+export function etaSeconds(run: Run, curves: RunCurves | undefined): number | null {
+  if (run.status !== 'running' || !run.total_steps) return null;
+  const last = curves?.train_loss?.at(-1);
+  if (!last || last.step <= 0 || last.wall_time <= 0) return null;
+  const left = run.total_steps - last.step;
+  return left <= 0 ? 0 : (last.wall_time / last.step) * left;
+}
+
+/** Fraction of a run's steps done, 0..1. */
+export function progress(run: Run): number {
+  if (run.status === 'succeeded') return 1;
+  if (!run.total_steps) return 0;
+  return Math.min(1, run.steps / run.total_steps);
+}
+
+const strategyNames: Record<string, string> = {
+  finetune: 'Fine-tune',
+  scratch: 'From scratch',
+  'linear-probe': 'Linear probe',
+};
+
+/** "finetune" -> "Fine-tune"; "freeze:2" -> "Freeze bottom 2". */
+export function strategyLabel(s: string): string {
+  if (strategyNames[s]) return strategyNames[s];
+  const k = s.startsWith('freeze:') ? s.slice(7) : '';
+  return k ? `Freeze bottom ${k}` : s;
+}
+
+/** The one-line result: "fine-tuned reached scratch's best 3.4× faster, +12.1 points accuracy". */
+export function headline(stepsRatio: number | null, accGap: number | null, reached: boolean, who = 'fine-tuned'): string {
+  if (!reached || stepsRatio === null) {
+    return accGap === null ? 'no result yet' : `${who} has not reached scratch's best yet (${points(accGap)} accuracy)`;
+  }
+  const speed = stepsRatio >= 1 ? `${stepsRatio.toFixed(1)}× faster` : `${(1 / stepsRatio).toFixed(1)}× slower`;
+  return `${who} reached scratch's best ${speed}` + (accGap === null ? '' : `, ${points(accGap)} accuracy`);
+}
+
+/** The experiment's headline from the server's speedup of its first non-scratch arm. */
+export function experimentHeadline(e: Experiment): string | null {
+  const s: Speedup | undefined = e.speedup?.find((x) => x.steps_ratio !== null || x.acc_gap !== null);
+  if (!s) return null;
+  const run = e.runs.find((r) => r.id === s.run_id);
+  const who = run && run.strategy !== 'finetune' ? strategyLabel(run.strategy).toLowerCase() : 'fine-tuned';
+  return headline(s.steps_ratio, s.acc_gap, s.reached, who);
+}

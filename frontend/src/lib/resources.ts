@@ -1,0 +1,62 @@
+// One function per API route the pages use.
+import { apiFetch, apiSend } from './api';
+import type { Comparison, Dataset, Evaluation, Experiment, Hyper, Model, Point, Prediction, Run } from './types';
+import { fileForm, uploadForm, type UploadProgress } from './upload';
+
+const enc = encodeURIComponent;
+
+// Datasets
+export const listDatasets = (signal?: AbortSignal) =>
+  apiFetch<{ datasets: Dataset[] }>('/datasets', { signal }).then((r) => r.datasets ?? []);
+export const getDataset = (id: string, signal?: AbortSignal) => apiFetch<Dataset>(`/datasets/${enc(id)}`, { signal });
+export const renameDataset = (id: string, name: string) => apiSend<Dataset>(`/datasets/${enc(id)}`, { name }, 'PATCH');
+export const deleteDataset = (id: string) => apiFetch<void>(`/datasets/${enc(id)}`, { method: 'DELETE' });
+/** Upload with an upload_id so GET /api/uploads/:id/progress can report the import. */
+export const uploadDataset = (file: File, name: string, onprogress?: (p: UploadProgress) => void, uploadId = '', signal?: AbortSignal) =>
+  uploadForm<Dataset>(`/datasets${uploadId ? `?upload_id=${enc(uploadId)}` : ''}`, fileForm(file, file.name, { name }), onprogress, signal);
+export const previewUrl = (id: string, cls: string, n = 12) =>
+  `/api/datasets/${enc(id)}/preview?class=${enc(cls)}&n=${n}`;
+export const imageUrl = (datasetId: string, index: number, split = 'test') =>
+  `/api/datasets/${enc(datasetId)}/images/${index}?split=${enc(split)}`;
+
+// Models
+export const listModels = (signal?: AbortSignal) =>
+  apiFetch<{ models: Model[] }>('/models', { signal }).then((r) => r.models ?? []);
+export const getModel = (id: string, signal?: AbortSignal) => apiFetch<Model>(`/models/${enc(id)}`, { signal });
+export const predict = (modelId: string, image: Blob, filename = 'image.png') =>
+  uploadForm<Prediction>(`/models/${enc(modelId)}/predict`, fileForm(image, filename));
+
+// Experiments
+export interface ArmRequest {
+  strategy: string;
+  hyper?: Hyper;
+}
+export interface ExperimentRequest {
+  name?: string;
+  dataset_id: string;
+  base_model_id: string;
+  arch?: string;
+  arms: ArmRequest[];
+  hyper: Hyper;
+}
+export const listExperiments = (signal?: AbortSignal) =>
+  apiFetch<{ experiments: Experiment[] }>('/experiments', { signal }).then((r) => r.experiments ?? []);
+export const getExperiment = (id: string, signal?: AbortSignal) =>
+  apiFetch<Experiment>(`/experiments/${enc(id)}`, { signal });
+export const createExperiment = (body: ExperimentRequest) => apiSend<Experiment>('/experiments', body);
+export const cancelExperiment = (id: string) => apiSend<Experiment>(`/experiments/${enc(id)}/cancel`, {});
+
+// Runs
+export const getRun = (id: string, signal?: AbortSignal) => apiFetch<Run>(`/runs/${enc(id)}`, { signal });
+export const cancelRun = (id: string) => apiSend<Run>(`/runs/${enc(id)}/cancel`, {});
+export const getEvaluation = (id: string, signal?: AbortSignal) =>
+  apiFetch<Evaluation>(`/runs/${enc(id)}/evaluation`, { signal });
+export const metricNames = (id: string, signal?: AbortSignal) =>
+  apiFetch<{ names: string[] }>(`/runs/${enc(id)}/metrics`, { signal }).then((r) => r.names ?? []);
+export function getMetric(id: string, name: string, opts: { fromStep?: number; maxPoints?: number } = {}, signal?: AbortSignal) {
+  const q = new URLSearchParams({ name, max_points: String(opts.maxPoints ?? 1000) });
+  if (opts.fromStep) q.set('from_step', String(Math.max(0, Math.floor(opts.fromStep))));
+  return apiFetch<{ points: Point[]; total: number }>(`/runs/${enc(id)}/metrics?${q}`, { signal }).then((r) => r.points ?? []);
+}
+export const compareRuns = (ids: string[], maxPoints = 1000, signal?: AbortSignal) =>
+  apiFetch<Comparison>(`/compare?runs=${ids.map(enc).join(',')}&max_points=${maxPoints}`, { signal });

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { Dataset, Model } from './types';
+import { defaultChoices, experimentRequest, hyperProblems, inputNotes, stepProblem } from './wizard';
+
+const ds = (over: Partial<Dataset> = {}) => ({ id: 'd1', name: 'shapes', channels: 3, height: 32, width: 32, ...over }) as Dataset;
+const model = (over: Partial<Model> = {}) =>
+  ({ id: 'cnn-mnist04', name: 'cnn', arch: 'cnn', input: { channels: 1, height: 28, width: 28 }, classes: [], source: 'zoo', ...over }) as Model;
+
+describe('stepProblem', () => {
+  it('asks for a dataset, then a model, before going on', () => {
+    const c = defaultChoices();
+    expect(stepProblem(0, c, [ds()], [model()])).toMatch(/Pick a dataset/);
+    c.datasetId = 'd1';
+    expect(stepProblem(0, c, [ds()], [model()])).toBeNull();
+    expect(stepProblem(1, c, [ds()], [model()])).toMatch(/Pick a base model/);
+    c.baseModelId = 'cnn-mnist04';
+    expect(stepProblem(1, c, [ds()], [model()])).toBeNull();
+  });
+
+  it('keeps freeze:K below the number of layers (the head always trains)', () => {
+    const c = { ...defaultChoices('d1'), baseModelId: 'cnn-mnist04', strategy: 'freeze' as const, freezeK: 4 };
+    expect(stepProblem(2, c, [ds()], [model()])).toMatch(/between 1 and 3/);
+    c.freezeK = 3;
+    expect(stepProblem(2, c, [ds()], [model()])).toBeNull();
+  });
+
+  it('names the first bad hyperparameter', () => {
+    const c = defaultChoices('d1');
+    expect(hyperProblems(c.hyper)).toEqual([]);
+    c.hyper.epochs = 0;
+    c.hyper.lr = -1;
+    expect(stepProblem(3, c, [], [])).toMatch(/Epochs/);
+    expect(hyperProblems(c.hyper)).toHaveLength(2);
+  });
+});
+
+describe('experimentRequest', () => {
+  it('builds the arms with the scratch baseline on by default and the defaults of the standard task', () => {
+    const c = { ...defaultChoices('d1'), baseModelId: 'm' };
+    const req = experimentRequest(c);
+    expect(req.arms).toEqual([{ strategy: 'finetune' }, { strategy: 'scratch' }]);
+    expect(req.hyper).toMatchObject({ lr: 0.01, epochs: 10, batch_size: 32, optimizer: 'sgd', momentum: 0.9 });
+    expect(req.name).toBeUndefined();
+  });
+
+  it('writes freeze:K and leaves scratch out when unticked', () => {
+    const c = { ...defaultChoices('d1'), baseModelId: 'm', strategy: 'freeze' as const, freezeK: 2, scratch: false, name: ' mine ' };
+    expect(experimentRequest(c)).toMatchObject({ name: 'mine', arms: [{ strategy: 'freeze:2' }] });
+  });
+});
+
+describe('inputNotes', () => {
+  it('says when images are resized and colour is averaged or grey repeated', () => {
+    expect(inputNotes(ds(), model())).toEqual([
+      'Images are 32×32; the model takes 28×28, so they are resized.',
+      'Images are in colour; the model takes grey, so they are averaged to grey.',
+    ]);
+    expect(inputNotes(ds({ channels: 1, height: 28, width: 28 }), model({ input: { channels: 3, height: 28, width: 28 } }))).toEqual([
+      'Images are grey; the grey channel is repeated over RGB.',
+    ]);
+    expect(inputNotes(ds({ channels: 1, height: 28, width: 28 }), model())).toEqual([]);
+  });
+});
