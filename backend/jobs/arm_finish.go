@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"transferlab/backend/nn"
@@ -50,7 +51,7 @@ func (r *Runner) finishArm(ctx context.Context, tr *train.Run, run *store.Run, r
 		return err
 	}
 
-	modelID := "run-" + run.ID
+	modelID := "model-" + strings.TrimPrefix(run.ID, "run_")
 	rel := filepath.Join("models", "user", modelID+".safetensors")
 	if err := os.MkdirAll(filepath.Join(r.DataDir, "models", "user"), 0o755); err != nil {
 		return err

@@ -66,13 +66,13 @@ func NewGraph(m *Model, opt GraphOptions) (*Graph, error) {
 		train := opt.Trainable[l.Name]
 		need := layerGrads{dx: below, dw: train}
 		var err error
-		if l.Kind == Conv {
+		switch {
+		case l.Kind == Conv: // its ReLU and pool are fused into the op
 			cur, err = conv(cur, wn, bn, l, opt.Batch, need)
-		} else {
+		case l.Pool:
+			err = fmt.Errorf("layer %s: a max pool can only follow a convolution", l.Name)
+		default:
 			cur, err = dense(cur, wn, bn, l, opt.Batch, need)
-		}
-		if err == nil && l.Pool {
-			cur, err = maxPool2(cur, l.Name, below || train)
 		}
 		if err != nil {
 			return nil, err

@@ -129,14 +129,15 @@ func curvesOf(ctx context.Context, db *store.DB, runID string) (series.Curves, e
 
 func points(ctx context.Context, db *store.DB, runID, name string, from int64) ([]series.Point, error) {
 	ms, err := db.Metrics(ctx, runID, name, from)
-	if err != nil {
-		return nil, err
-	}
+	return toPoints(ms), err
+}
+
+func toPoints(ms []store.Metric) []series.Point {
 	pts := make([]series.Point, len(ms))
 	for i, m := range ms {
 		pts[i] = series.Point{Step: m.Step, Epoch: m.Epoch, Value: m.Value, WallTime: m.WallTime}
 	}
-	return pts, nil
+	return pts
 }
 
 // rawJSON passes a stored JSON column through, as null when it is empty.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"transferlab/backend/jobs"
 	"transferlab/backend/store"
 )
 
@@ -13,19 +14,26 @@ import (
 type ModelAPI struct {
 	DB      *store.DB
 	Predict Predictor
+	Arch    Architectures
+}
+
+// Architectures describes the layers of an architecture; the jobs package implements it.
+type Architectures interface {
+	Layers(arch string, channels, height, width, classes int) ([]jobs.LayerInfo, error)
 }
 
 type modelView struct {
-	ID           string          `json:"id"`
-	Name         string          `json:"name"`
-	Arch         string          `json:"arch"`
-	Input        inputShape      `json:"input"`
-	Classes      json.RawMessage `json:"classes"`
-	Source       string          `json:"source"`
-	SourceData   string          `json:"source_dataset"`
-	TestAccuracy *float64        `json:"test_accuracy"`
-	RunID        *string         `json:"run_id,omitempty"`
-	Card         json.RawMessage `json:"card"`
+	ID           string           `json:"id"`
+	Name         string           `json:"name"`
+	Arch         string           `json:"arch"`
+	Input        inputShape       `json:"input"`
+	Classes      json.RawMessage  `json:"classes"`
+	Source       string           `json:"source"`
+	SourceData   string           `json:"source_dataset"`
+	TestAccuracy *float64         `json:"test_accuracy"`
+	RunID        *string          `json:"run_id,omitempty"`
+	Card         json.RawMessage  `json:"card"`
+	Layers       []jobs.LayerInfo `json:"layers"`
 }
 
 type inputShape struct {
@@ -34,11 +42,20 @@ type inputShape struct {
 	Width    int `json:"width"`
 }
 
-func modelViewOf(m *store.Model) modelView {
-	return modelView{ID: m.ID, Name: m.Name, Arch: m.Arch,
+func (a *ModelAPI) viewOf(m *store.Model) modelView {
+	v := modelView{ID: m.ID, Name: m.Name, Arch: m.Arch,
 		Input:   inputShape{Channels: m.Channels, Height: m.Height, Width: m.Width},
 		Classes: rawJSON(m.Classes), Source: m.Source, SourceData: m.SourceDataset,
-		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: rawJSON(m.Card)}
+		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: rawJSON(m.Card), Layers: []jobs.LayerInfo{}}
+	var classes []string
+	_ = json.Unmarshal([]byte(m.Classes), &classes)
+	if a.Arch != nil {
+		// A model whose architecture this build does not know is still listed.
+		if ls, err := a.Arch.Layers(m.Arch, m.Channels, m.Height, m.Width, len(classes)); err == nil {
+			v.Layers = ls
+		}
+	}
+	return v
 }
 
 func (a *ModelAPI) list(c *gin.Context) {
@@ -49,7 +66,7 @@ func (a *ModelAPI) list(c *gin.Context) {
 	}
 	out := make([]modelView, len(ms))
 	for i := range ms {
-		out[i] = modelViewOf(&ms[i])
+		out[i] = a.viewOf(&ms[i])
 	}
 	c.JSON(http.StatusOK, gin.H{"models": out})
 }
@@ -60,5 +77,5 @@ func (a *ModelAPI) get(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, modelViewOf(m))
+	c.JSON(http.StatusOK, a.viewOf(m))
 }

@@ -22,6 +22,7 @@ type Deps struct {
 	MaxUploadBytes int64
 	Jobs           Launcher
 	Predictor      Predictor
+	Architectures  Architectures
 	Hub            *live.Hub
 	HubID          string
 	// DataDir holds datasets/, uploads/ and the builtin/ dataset caches.
@@ -64,7 +65,7 @@ func New(d Deps) *gin.Engine {
 	runGroup.GET("/:id/evaluation", runs.evaluation)
 	runGroup.POST("/:id/cancel", exp.cancelRun)
 	api.GET("/compare", withResource("run"), runs.compare)
-	models := &ModelAPI{DB: d.DB, Predict: d.Predictor}
+	models := &ModelAPI{DB: d.DB, Predict: d.Predictor, Arch: d.Architectures}
 	modelGroup := api.Group("/models", withResource("model"))
 	modelGroup.GET("", models.list)
 	modelGroup.GET("/:id", models.get)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 
@@ -59,16 +60,22 @@ func (a *RunAPI) metrics(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	to, err := intQuery(c, "to_step", math.MaxInt64)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	maxPts, err := intQuery(c, "max_points", 2000)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	pts, err := points(ctx, a.Exp.DB, r.ID, name, from)
+	ms, err := a.Exp.DB.MetricRange(ctx, r.ID, name, from, to)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	pts := toPoints(ms)
 	total := len(pts)
 	pts = series.Downsample(pts, int(max(maxPts, 4)))
 	c.JSON(http.StatusOK, gin.H{"run_id": r.ID, "name": name, "total": total, "points": pts})

@@ -65,6 +65,10 @@ func TestMetricsAreDownsampledKeepingSpikes(t *testing.T) {
 	if json.Unmarshal([]byte(body), &res) != nil || len(res.Points) != 11 || res.Points[0].Step != 4990 {
 		t.Fatalf("from_step: %d %s", status, body)
 	}
+	status, _, body = ts.do(t, "GET", "/api/runs/run_s/metrics?name=train_loss&from_step=100&to_step=109", "")
+	if json.Unmarshal([]byte(body), &res) != nil || res.Total != 10 || res.Points[9].Step != 109 {
+		t.Fatalf("a zoomed range: %d %s", status, body)
+	}
 	status, _, body = ts.do(t, "GET", "/api/runs/run_s/metrics?name=train_loss&max_points=lots", "")
 	if status != 400 || errorCode(t, body) != "bad_query" {
 		t.Fatalf("bad max_points: %d %s", status, body)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"math"
 	"time"
 
 	"gorm.io/gorm"
@@ -115,8 +116,13 @@ func (d *DB) DeleteMetricsAfter(ctx context.Context, runID string, step int64) e
 
 // Metrics returns the points of one curve from step on, in step order.
 func (d *DB) Metrics(ctx context.Context, runID, name string, fromStep int64) ([]Metric, error) {
+	return d.MetricRange(ctx, runID, name, fromStep, math.MaxInt64)
+}
+
+// MetricRange returns the points of one curve with fromStep <= step <= toStep.
+func (d *DB) MetricRange(ctx context.Context, runID, name string, fromStep, toStep int64) ([]Metric, error) {
 	var pts []Metric
-	err := d.Gorm.WithContext(ctx).Where("run_id = ? AND name = ? AND step >= ?", runID, name, fromStep).
+	err := d.Gorm.WithContext(ctx).Where("run_id = ? AND name = ? AND step >= ? AND step <= ?", runID, name, fromStep, toStep).
 		Order("step").Find(&pts).Error
 	return pts, err
 }

@@ -11,7 +11,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	data := tr.FilterClasses([]int{0, 1, 2, 3, 4}).Head(64 * 20)
 	for _, arch := range []string{"mlp", "cnn"} {
 		b.Run(arch, func(b *testing.B) {
-			r, err := NewRun(newTestModel(b, arch, 1), Strategy{Kind: Finetune}, Hyper{Epochs: 1 << 20, BatchSize: 64, Seed: 1}, data, nil)
+			r, err := NewRun(newTestModel(b, arch, 1), Strategy{Kind: Finetune}, Hyper{Epochs: 1, BatchSize: 64, Seed: 1}, data, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

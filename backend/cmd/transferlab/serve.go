@@ -125,6 +125,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		Jobs:           runner,
 		Predictor:      runner,
+		Architectures:  runner,
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
 		DataDir:        cfg.DataDir,

@@ -1,37 +1,18 @@
-// The parametric layers of each architecture, bottom first (as backend/nn/arch.go builds
-// them), for the picture of which layers a strategy freezes. The API does not list them.
+// A model's parametric layers, bottom first, as GET /api/models reports them: the
+// picture of which layers a strategy freezes is drawn from these.
+import type { Model } from './types';
 
 export interface LayerInfo {
   name: string;
-  kind: 'conv' | 'dense';
+  kind: 'conv' | 'dense' | string;
   out?: number;
+  params?: number;
 }
 
-const known: Record<string, LayerInfo[]> = {
-  mlp: [
-    { name: 'fc1', kind: 'dense', out: 256 },
-    { name: 'fc2', kind: 'dense', out: 128 },
-    { name: 'head', kind: 'dense' },
-  ],
-  cnn: [
-    { name: 'conv1', kind: 'conv', out: 16 },
-    { name: 'conv2', kind: 'conv', out: 32 },
-    { name: 'fc1', kind: 'dense', out: 128 },
-    { name: 'head', kind: 'dense' },
-  ],
-  'cnn-deep': [
-    { name: 'conv1', kind: 'conv', out: 16 },
-    { name: 'conv2', kind: 'conv', out: 16 },
-    { name: 'conv3', kind: 'conv', out: 32 },
-    { name: 'conv4', kind: 'conv', out: 32 },
-    { name: 'fc1', kind: 'dense', out: 128 },
-    { name: 'head', kind: 'dense' },
-  ],
-};
-
-/** The layers of arch, or a generic encoder + head when the arch is unknown here. */
-export function layersOf(arch: string): LayerInfo[] {
-  return known[arch] ?? [
+/** The layers of a model, or a generic encoder + head while the model is unknown. */
+export function layersOf(model: Model | undefined): LayerInfo[] {
+  if (model?.layers?.length) return model.layers;
+  return [
     { name: 'encoder', kind: 'dense' },
     { name: 'head', kind: 'dense' },
   ];

@@ -53,9 +53,15 @@ export const getEvaluation = (id: string, signal?: AbortSignal) =>
   apiFetch<Evaluation>(`/runs/${enc(id)}/evaluation`, { signal });
 export const metricNames = (id: string, signal?: AbortSignal) =>
   apiFetch<{ names: string[] }>(`/runs/${enc(id)}/metrics`, { signal }).then((r) => r.names ?? []);
-export function getMetric(id: string, name: string, opts: { fromStep?: number; maxPoints?: number } = {}, signal?: AbortSignal) {
+export function getMetric(
+  id: string,
+  name: string,
+  opts: { fromStep?: number; toStep?: number; maxPoints?: number } = {},
+  signal?: AbortSignal,
+) {
   const q = new URLSearchParams({ name, max_points: String(opts.maxPoints ?? 1000) });
   if (opts.fromStep) q.set('from_step', String(Math.max(0, Math.floor(opts.fromStep))));
+  if (opts.toStep !== undefined) q.set('to_step', String(Math.max(0, Math.ceil(opts.toStep))));
   return apiFetch<{ points: Point[]; total: number }>(`/runs/${enc(id)}/metrics?${q}`, { signal }).then((r) => r.points ?? []);
 }
 export const compareRuns = (ids: string[], maxPoints = 1000, signal?: AbortSignal) =>

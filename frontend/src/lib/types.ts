@@ -1,3 +1,4 @@
+import type { LayerInfo } from './architectures';
 // Shapes of the API's JSON answers, as the server sends them (snake_case kept).
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -83,6 +84,7 @@ export interface Model {
   test_accuracy?: number | null;
   run_id?: string;
   card?: ModelCard;
+  layers?: LayerInfo[];
 }
 
 export type Hyper = Record<string, number | string | boolean>;

@@ -4,7 +4,9 @@ import { defaultChoices, experimentRequest, hyperProblems, inputNotes, stepProbl
 
 const ds = (over: Partial<Dataset> = {}) => ({ id: 'd1', name: 'shapes', channels: 3, height: 32, width: 32, ...over }) as Dataset;
 const model = (over: Partial<Model> = {}) =>
-  ({ id: 'cnn-mnist04', name: 'cnn', arch: 'cnn', input: { channels: 1, height: 28, width: 28 }, classes: [], source: 'zoo', ...over }) as Model;
+  ({ id: 'cnn-mnist04', name: 'cnn', arch: 'cnn', input: { channels: 1, height: 28, width: 28 }, classes: [], source: 'zoo',
+    layers: [{ name: 'conv1', kind: 'conv' }, { name: 'conv2', kind: 'conv' }, { name: 'fc1', kind: 'dense' }, { name: 'head', kind: 'dense' }],
+    ...over }) as Model;
 
 describe('stepProblem', () => {
   it('asks for a dataset, then a model, before going on', () => {

@@ -93,8 +93,7 @@ export function stepProblem(i: number, c: WizardChoices, datasets: Dataset[], mo
       return null;
     case 2: {
       if (c.strategy === 'freeze') {
-        const arch = models.find((m) => m.id === c.baseModelId)?.arch ?? '';
-        const max = layersOf(arch).length - 1;
+        const max = layersOf(models.find((m) => m.id === c.baseModelId)).length - 1;
         if (!Number.isInteger(c.freezeK) || c.freezeK < 1 || c.freezeK > max)
           return `Freeze between 1 and ${max} bottom layers: the head always trains.`;
       }
