@@ -55,22 +55,32 @@ func autoEvalEvery(totalSteps int) int {
 	return max(totalSteps/curvePoints, 1)
 }
 
-// loadModel reads a model row's weights from the embedded zoo or the data directory.
+// loadModel reads and validates a model's weights.
 func (r *Runner) loadModel(ctx context.Context, id string) (*nn.Model, error) {
+	b, err := r.Weights(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return nn.Load(b)
+}
+
+// Weights returns a model's weight file (safetensors) from the embedded zoo or the
+// data directory.
+func (r *Runner) Weights(ctx context.Context, id string) ([]byte, error) {
 	row, err := r.DB.Model(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("base model %s: %w", id, err)
+		return nil, fmt.Errorf("model %s: %w", id, err)
 	}
 	var b []byte
 	if name, ok := strings.CutPrefix(row.Path, store.ZooPrefix); ok {
 		b, err = fs.ReadFile(r.Zoo, name)
 	} else {
-		b, err = os.ReadFile(filepath.Join(r.DataDir, row.Path))
+		b, err = os.ReadFile(filepath.Join(r.DataDir, filepath.Clean("/"+row.Path)))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("base model %s: %w", id, err)
+		return nil, fmt.Errorf("model %s: %w", id, err)
 	}
-	return nn.Load(b)
+	return b, nil
 }
 
 func (r *Runner) checkpointPath(runID string) string {

@@ -11,9 +11,11 @@ import (
 	"transferlab/backend/jobs"
 )
 
-// Predictor classifies an uploaded image with a model; the jobs package implements it.
+// Predictor classifies an uploaded image with a model and hands out its weights; the
+// jobs package implements it.
 type Predictor interface {
 	Predict(ctx context.Context, modelID string, img io.Reader, k int) ([]jobs.Prediction, error)
+	Weights(ctx context.Context, modelID string) ([]byte, error)
 }
 
 // maxPredictBytes bounds an image sent for prediction; a photo fits, an archive does not.
@@ -46,4 +48,21 @@ func (a *ModelAPI) predict(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"model_id": c.Param("id"), "top": top})
+}
+
+// download sends the model's weights as a safetensors file PyTorch's safetensors reads;
+// the card (architecture, classes, input) is in the file's metadata too.
+func (a *ModelAPI) download(c *gin.Context) {
+	m, err := a.DB.Model(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	b, err := a.Predict.Weights(c.Request.Context(), m.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+m.ID+`.safetensors"`)
+	c.Data(http.StatusOK, "application/octet-stream", b)
 }

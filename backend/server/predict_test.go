@@ -81,6 +81,18 @@ func TestPredictClassifiesRealDigitsWithTheShippedModel(t *testing.T) {
 	if status != 400 || errorCode(t, body) != "unsupported_format" {
 		t.Fatalf("text file: %d %s", status, body)
 	}
+	resp, err := http.Get(ts.URL + "/api/models/cnn-mnist04/weights")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var weights bytes.Buffer
+	weights.ReadFrom(resp.Body)
+	resp.Body.Close()
+	shipped, _ := models.Zoo.ReadFile("cnn-mnist04.safetensors")
+	if resp.StatusCode != 200 || !bytes.Equal(weights.Bytes(), shipped) ||
+		resp.Header.Get("Content-Disposition") != `attachment; filename="cnn-mnist04.safetensors"` {
+		t.Fatalf("weights download: %d, %d bytes, %q", resp.StatusCode, weights.Len(), resp.Header.Get("Content-Disposition"))
+	}
 	status, body = postFile(t, ts.URL+"/api/models/nope/predict", "file", "x.png", []byte("x"))
 	if status != 404 {
 		t.Fatalf("unknown model: %d %s", status, body)

@@ -70,6 +70,7 @@ func New(d Deps) *gin.Engine {
 	modelGroup.GET("", models.list)
 	modelGroup.GET("/:id", models.get)
 	modelGroup.POST("/:id/predict", models.predict)
+	modelGroup.GET("/:id/weights", models.download)
 
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, newError(http.StatusMethodNotAllowed, "method_not_allowed",
