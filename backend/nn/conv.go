@@ -5,6 +5,7 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+	"transferlab/backend/nn/internal/simd"
 )
 
 // convGeom is a stride-1 square convolution over NHWC activations.
@@ -30,6 +31,19 @@ func (g convGeom) im2col(x []float32, b0, b1 int, cols, pad []float32) {
 		img := x[b*g.hwc():][:g.hwc()]
 		for y := 0; y < g.h; y++ {
 			copy(pad[((y+g.pad)*pw+g.pad)*c:][:g.w*c], img[y*g.w*c:])
+		}
+		if kc == 3 && g.k == 3 { // one input channel, 3x3: the first layer on grey images
+			for oy := 0; oy < g.ho; oy++ {
+				s0, s1, s2 := pad[oy*pw:][:pw], pad[(oy+1)*pw:][:pw], pad[(oy+2)*pw:][:pw]
+				for ox := 0; ox+2 < pw && ox < g.wo; ox++ {
+					row := cols[r*9:][:9]
+					r++
+					row[0], row[1], row[2] = s0[ox], s0[ox+1], s0[ox+2]
+					row[3], row[4], row[5] = s1[ox], s1[ox+1], s1[ox+2]
+					row[6], row[7], row[8] = s2[ox], s2[ox+1], s2[ox+2]
+				}
+			}
+			continue
 		}
 		for oy := 0; oy < g.ho; oy++ {
 			for ox := 0; ox < g.wo; ox++ {
@@ -77,10 +91,7 @@ func (g convGeom) col2im(cols []float32, b0, b1 int, dx []float32) {
 						continue
 					}
 					src := row[ky*kc+kx0*c:][:(kx1-kx0)*c]
-					dst := img[(iy*g.w+ix0+kx0)*c:][:len(src)]
-					for i, v := range src {
-						dst[i] += v
-					}
+					simd.AddTo(img[(iy*g.w+ix0+kx0)*c:][:len(src)], src)
 				}
 			}
 		}
@@ -102,7 +113,7 @@ func (g convGeom) permute(w, wp []float32) {
 
 // poolCut marks, in convOp.arg, a pool window whose maximum the ReLU cut to zero: no
 // gradient flows back through it.
-const poolCut = 4
+const poolCut = simd.PoolCut
 
 // layerGrads says which gradients a layer's backward pass must produce.
 type layerGrads struct {
@@ -122,8 +133,8 @@ type convOp struct {
 	pad        [][]float32 // per part: one zero-padded image for im2col
 	scratch    [][]float32 // per part: patches of one chunk (when cols is nil) or their gradients
 	pre        [][]float32 // per part: GEMM output of one chunk, before bias and pooling
-	arg        []uint8     // pool window position (0-3) of each output's maximum, | poolCut
-	prev       []uint8     // arg as of the last backward pass: where dpre is nonzero
+	dpre       [][]float32 // per part: gradient of one chunk's GEMM output
+	arg        []int32     // pool window position (0-3) of each output's maximum, | poolCut
 	bsum       [][]float32 // per part: bias gradient partial sums
 	wpart      [][]float32 // per part: weight gradient partial sums, (out, k, k, in)
 	dwT        bool        // wpart is transposed, (k, k, in, out): faster when k*k*in < out
@@ -137,46 +148,18 @@ func (g convGeom) chunkImages() int {
 	return max(1, min(chunkFloats/(g.pix()*(g.kkc()+g.o)), (g.b+parts-1)/parts))
 }
 
-var chunkFloats = 1 << 18
+var chunkFloats = 1 << 16
 
 // conv adds a convolution (with its bias, optional ReLU and optional 2x2 max pool)
 // reading x (B,H,W,C).
 func conv(x, w, bias *G.Node, l Layer, batch int, need layerGrads) (*G.Node, error) {
 	g := convGeom{b: batch, h: l.InShape.Height, w: l.InShape.Width, c: l.In, o: l.Out, k: l.Kernel, pad: l.Pad}
 	g.ho, g.wo = g.h+2*g.pad-g.k+1, g.w+2*g.pad-g.k+1
-	op := &convOp{g: g, relu: l.ReLU, pool: l.Pool, chunk: g.chunkImages()}
-	op.wperm = make([]float32, g.o*g.kkc())
-	op.dwT = g.kkc() < g.o
+	op := newConvOp(g, l.ReLU, l.Pool, need)
 	backward := need.dx || need.dw
-	if need.dw {
-		op.cols = make([]float32, g.b*g.pix()*g.kkc())
-	}
 	outShape := tensor.Shape{g.b, g.ho, g.wo, g.o}
 	if op.pool {
-		op.hp, op.wp = g.ho/2, g.wo/2
 		outShape = tensor.Shape{g.b, op.hp, op.wp, g.o}
-		if backward {
-			op.arg = make([]uint8, g.b*op.hp*op.wp*g.o)
-			op.prev = make([]uint8, len(op.arg))
-		}
-	}
-	op.scratch, op.pre, op.bsum = make([][]float32, parts), make([][]float32, parts), make([][]float32, parts)
-	op.pad = make([][]float32, parts)
-	for p := range parts {
-		op.pad[p] = make([]float32, g.padded())
-		if op.cols == nil || need.dx {
-			op.scratch[p] = make([]float32, op.chunk*g.pix()*g.kkc())
-		}
-		if op.pool {
-			op.pre[p] = make([]float32, op.chunk*g.pix()*g.o)
-		}
-		op.bsum[p] = make([]float32, g.o)
-	}
-	if need.dw {
-		op.wpart = make([][]float32, parts)
-		for p := range parts {
-			op.wpart[p] = make([]float32, g.o*g.kkc())
-		}
 	}
 	k := newKernel(l.Name+".conv", []int{4, 4, 1}, outShape)
 	k.run = func(out []float32, in [][]float32) float32 {
@@ -188,54 +171,97 @@ func conv(x, w, bias *G.Node, l Layer, batch int, need layerGrads) (*G.Node, err
 	}
 	k.diffWRT = []bool{need.dx, need.dw, need.dw}
 	k.diff = func(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
-		// dpre is the gradient of the GEMM output (pre-activation, before pooling).
-		dpre := newKernel(l.Name+".dpre", []int{4, 4}, tensor.Shape{g.b, g.ho, g.wo, g.o})
-		dpre.run = func(out []float32, in [][]float32) float32 {
-			op.preGrad(in[0], in[1], out)
+		// One kernel runs the whole backward pass chunk by chunk (see backward); the
+		// other gradients are read from the buffers it filled, their kernels
+		// depending on it only to run after it.
+		res := make(G.Nodes, 3)
+		var dxBuf []float32
+		var dx *kernel
+		if need.dx {
+			dx = newKernel(l.Name+".dinput", []int{4, 4}, tensor.Shape{g.b, g.h, g.w, g.c})
+			dxBuf = dx.out.Data().([]float32)
+		}
+		if !need.dw {
+			dx.run = func(out []float32, in [][]float32) float32 {
+				op.backward(in[0], in[1], nil, out)
+				return 0
+			}
+			n, err := dx.apply(output, grad)
+			res[0] = n
+			return res, err
+		}
+		dw := newKernel(l.Name+".dweight", []int{4, 4}, tensor.Shape{g.o, g.c, g.k, g.k})
+		dw.run = func(out []float32, in [][]float32) float32 {
+			op.backward(in[0], in[1], out, dxBuf)
 			return 0
 		}
-		gy, err := dpre.apply(output, grad)
-		if err != nil {
+		var err error
+		if res[1], err = dw.apply(output, grad); err != nil {
 			return nil, err
 		}
-		res := make(G.Nodes, 3)
-		if need.dw {
-			dw := newKernel(l.Name+".dweight", []int{4, 4}, tensor.Shape{g.o, g.c, g.k, g.k})
-			dw.run = func(out []float32, in [][]float32) float32 {
-				op.weightGrad(in[1], out)
-				return 0
-			}
-			if res[1], err = dw.apply(inputs[0], gy); err != nil {
-				return nil, err
-			}
-			db := newKernel(l.Name+".dbias", []int{4}, tensor.Shape{g.o})
-			db.run = func(out []float32, _ [][]float32) float32 {
-				// preGrad left one partial sum per part: add them in part order.
-				copy(out, op.bsum[0])
-				for _, s := range op.bsum[1:] {
-					for j, v := range s {
-						out[j] += v
-					}
+		db := newKernel(l.Name+".dbias", []int{4}, tensor.Shape{g.o})
+		db.run = func(out []float32, _ [][]float32) float32 {
+			// backward left one partial sum per part: add them in part order.
+			copy(out, op.bsum[0])
+			for _, s := range op.bsum[1:] {
+				for j, v := range s {
+					out[j] += v
 				}
-				return 0
 			}
-			if res[2], err = db.apply(gy); err != nil {
-				return nil, err
-			}
+			return 0
+		}
+		if res[2], err = db.apply(res[1]); err != nil {
+			return nil, err
 		}
 		if need.dx {
-			dx := newKernel(l.Name+".dinput", []int{4, 4}, tensor.Shape{g.b, g.h, g.w, g.c})
-			dx.run = func(out []float32, in [][]float32) float32 {
-				op.inputGrad(in[1], out)
-				return 0
-			}
-			if res[0], err = dx.apply(inputs[1], gy); err != nil {
+			dx.inDims = []int{4}
+			dx.ins = make([][]float32, 1)
+			dx.diffWRT = []bool{false}
+			dx.run = func([]float32, [][]float32) float32 { return 0 } // filled by dweight
+			if res[0], err = dx.apply(res[1]); err != nil {
 				return nil, err
 			}
 		}
 		return res, nil
 	}
 	return k.apply(x, w, bias)
+}
+
+// newConvOp allocates every buffer the op will use, once.
+func newConvOp(g convGeom, relu, pool bool, need layerGrads) *convOp {
+	op := &convOp{g: g, relu: relu, pool: pool, chunk: g.chunkImages()}
+	op.wperm = make([]float32, g.o*g.kkc())
+	op.dwT = g.kkc() < g.o
+	backward := need.dx || need.dw
+	if need.dw {
+		op.cols = make([]float32, g.b*g.pix()*g.kkc())
+	}
+	if op.pool {
+		op.hp, op.wp = g.ho/2, g.wo/2
+		op.arg = make([]int32, g.b*op.hp*op.wp*g.o)
+	}
+	op.scratch, op.pre, op.bsum = make([][]float32, parts), make([][]float32, parts), make([][]float32, parts)
+	op.pad, op.dpre = make([][]float32, parts), make([][]float32, parts)
+	for p := range parts {
+		op.pad[p] = make([]float32, g.padded())
+		if op.cols == nil || need.dx {
+			op.scratch[p] = make([]float32, op.chunk*g.pix()*g.kkc())
+		}
+		if op.pool {
+			op.pre[p] = make([]float32, op.chunk*g.pix()*g.o)
+		}
+		if backward {
+			op.dpre[p] = make([]float32, op.chunk*g.pix()*g.o)
+		}
+		op.bsum[p] = make([]float32, g.o)
+	}
+	if need.dw {
+		op.wpart = make([][]float32, parts)
+		for p := range parts {
+			op.wpart[p] = make([]float32, g.o*g.kkc())
+		}
+	}
+	return op
 }
 
 func (op *convOp) forward(x, w, bias, out []float32) {
@@ -267,140 +293,78 @@ func (op *convOp) forward(x, w, bias, out []float32) {
 
 // poolChunk max-pools the GEMM output of images [c0,c1), then adds the bias and applies
 // the ReLU to each maximum: both are monotone, so this equals pooling their output.
-// It records which window position won, for the backward pass. Ties go to the first
+// It records which window position won, for the backward pass; ties go to the first
 // position in (top-left, top-right, bottom-left, bottom-right) order.
 func (op *convOp) poolChunk(pre, bias []float32, c0, c1 int, out []float32) {
-	g, o, relu := op.g, op.g.o, op.relu
+	g, o := op.g, op.g.o
+	reluMask := int32(0)
+	if op.relu {
+		reluMask = -1
+	}
 	for b := c0; b < c1; b++ {
 		img := pre[(b-c0)*g.pix()*o:]
 		for py := 0; py < op.hp; py++ {
 			r0 := img[2*py*g.wo*o:][:g.wo*o]
 			r1 := img[(2*py+1)*g.wo*o:][:g.wo*o]
 			at := ((b*op.hp + py) * op.wp) * o
-			dst := out[at:][:op.wp*o]
-			var arg []uint8
-			if op.arg != nil {
-				arg = op.arg[at:][:op.wp*o]
-			}
-			for px := 0; px < op.wp; px++ {
-				p00, p01 := r0[2*px*o:][:o], r0[(2*px+1)*o:][:o]
-				p10, p11 := r1[2*px*o:][:o], r1[(2*px+1)*o:][:o]
-				d := dst[px*o:][:o]
-				bs := bias[:o]
-				for ch := range d {
-					// Branch-free: the comparisons are unpredictable.
-					a, b, c, e := p00[ch], p01[ch], p10[ch], p11[ch]
-					m0, i0 := math.Float32bits(a), uint8(0)
-					if b > a {
-						m0, i0 = math.Float32bits(b), 1
-					}
-					m1, i1 := math.Float32bits(c), uint8(2)
-					if e > c {
-						m1, i1 = math.Float32bits(e), 3
-					}
-					best, pos := m0, i0
-					if math.Float32frombits(m1) > math.Float32frombits(m0) {
-						best, pos = m1, i1
-					}
-					v := math.Float32frombits(best) + bs[ch]
-					vb := math.Float32bits(v)
-					if relu && v <= 0 {
-						vb, pos = 0, pos|poolCut
-					}
-					d[ch] = math.Float32frombits(vb)
-					if arg != nil {
-						arg[px*o+ch] = pos
-					}
-				}
-			}
+			simd.PoolRow(r0, r1, bias[:o], out[at:][:op.wp*o], op.arg[at:][:op.wp*o], reluMask)
 		}
 	}
 }
 
-// preGrad turns the gradient of the layer's output (after ReLU and pool) into the
-// gradient of the GEMM output, and leaves each part's bias-gradient partial sums in
-// bsum. Every element it owns is written, so nothing needs zeroing; rows and columns a
-// pool drops (odd sizes) are never written and stay zero.
-func (op *convOp) preGrad(y, dy, dpre []float32) {
-	g, o := op.g, op.g.o
-	parallel(g.b, len(dpre), func(part, b0, b1 int) {
-		bs := op.bsum[part]
-		clear(bs)
-		if !op.pool {
-			for r := b0 * g.pix(); r < b1*g.pix(); r++ {
-				ys, gs, ds := y[r*o:][:o], dy[r*o:][:o], dpre[r*o:][:o]
-				for ch, v := range gs {
-					if op.relu {
-						v = reluGrad(ys[ch], v)
-					}
-					ds[ch] = v
-					bs[ch] += v
-				}
-			}
-			return
-		}
-		// Each window's gradient goes to the position that won it; the other three
-		// are zero. dpre is this op's own buffer, so only the position written last
-		// step needs zeroing: two stores a window instead of four.
-		rowStep := g.wo * o
-		for b := b0; b < b1; b++ {
-			for py := 0; py < op.hp; py++ {
-				base := dpre[((b*g.ho+2*py)*g.wo)*o:][:2*rowStep]
-				at := ((b*op.hp + py) * op.wp) * o
-				gs := dy[at:][:op.wp*o]
-				arg, prev := op.arg[at:][:len(gs)], op.prev[at:][:len(gs)]
-				for px := 0; px < op.wp; px++ {
-					win := base[2*px*o:]
-					a, pa, gv := arg[px*o:][:o], prev[px*o:][:o], gs[px*o:][:o]
-					for ch := range a {
-						cur := a[ch]
-						keep := uint32(cur>>2&1) - 1 // all ones unless poolCut
-						v := math.Float32frombits(math.Float32bits(gv[ch]) & keep)
-						po := int(pa[ch]&2>>1)*rowStep + int(pa[ch]&1)*o + ch
-						co := int(cur&2>>1)*rowStep + int(cur&1)*o + ch
-						win[po] = 0
-						win[co] = v
-						pa[ch] = cur
-						bs[ch] += v
-					}
-				}
-			}
-		}
-	})
-}
-
-// weightGrad computes dW = dpre^T cols. Each part multiplies its own images' rows into
-// its own buffer; the parts are then added in part order while permuting back to the
-// (out, in, k, k) layout.
-func (op *convOp) weightGrad(dpre, out []float32) {
+// backward runs the layer's backward pass from y and dy, the layer's output and its
+// gradient. Each part takes its images a chunk at a time: the chunk's gradient of the
+// GEMM output (dpre) is built in a small scratch and used at once, while in cache, for
+// the chunk's share of dW (accumulated into the part's own partial sum) and, if dx is
+// not nil, for dx (dcols = dpre W, then col2im). The parts' partial sums are then
+// added in part order into dw (if not nil, in (out, in, k, k) layout) and left in
+// bsum for the bias. A fixed split, so the result never depends on scheduling.
+func (op *convOp) backward(y, dy, dw, dx []float32) {
 	g := op.g
-	pix, kkc := g.pix(), g.kkc()
-	partial := op.wpart
-	parallel(g.b, g.b*pix*kkc*g.o, func(part, b0, b1 int) {
-		dst := partial[part]
-		if b0 == b1 {
-			clear(dst)
-			return
+	pix, kkc, o := g.pix(), g.kkc(), g.o
+	parallel(g.b, 3*g.b*pix*kkc*o, func(part, b0, b1 int) {
+		clear(op.bsum[part])
+		if dw != nil && b0 == b1 {
+			clear(op.wpart[part])
 		}
-		rows := (b1 - b0) * pix
-		dp, cols := dpre[b0*pix*g.o:], op.cols[b0*pix*kkc:]
-		if op.dwT {
-			sgemm(true, false, kkc, g.o, rows, 1, cols, kkc, dp, g.o, 0, dst, g.o)
-		} else {
-			sgemm(true, false, g.o, kkc, rows, 1, dp, g.o, cols, kkc, 0, dst, kkc)
+		for c0 := b0; c0 < b1; c0 += op.chunk {
+			c1 := min(c0+op.chunk, b1)
+			rows := (c1 - c0) * pix
+			dpre := op.dpre[part][:rows*o]
+			op.preGrad(y, dy, c0, c1, dpre, op.bsum[part])
+			if dw != nil {
+				beta := float32(1)
+				if c0 == b0 {
+					beta = 0
+				}
+				cols, dst := op.cols[c0*pix*kkc:], op.wpart[part]
+				if op.dwT {
+					sgemm(true, false, kkc, o, rows, 1, cols, kkc, dpre, o, beta, dst, o)
+				} else {
+					sgemm(true, false, o, kkc, rows, 1, dpre, o, cols, kkc, beta, dst, kkc)
+				}
+			}
+			if dx != nil {
+				dcols := op.scratch[part][:rows*kkc]
+				sgemm(false, false, rows, kkc, o, 1, dpre, o, op.wperm, kkc, 0, dcols, kkc)
+				g.col2im(dcols, c0, c1, dx)
+			}
 		}
 	})
+	if dw == nil {
+		return
+	}
 	kk := g.k * g.k
-	for o := 0; o < g.o; o++ {
-		dst := out[o*kkc:][:kkc]
+	for oc := 0; oc < o; oc++ {
+		dst := dw[oc*kkc:][:kkc]
 		for j := 0; j < kk; j++ {
 			for ci := 0; ci < g.c; ci++ {
-				at := o*kkc + j*g.c + ci // (out, k, k, in)
+				at := oc*kkc + j*g.c + ci // (out, k, k, in)
 				if op.dwT {
-					at = (j*g.c+ci)*g.o + o // (k, k, in, out)
+					at = (j*g.c+ci)*o + oc // (k, k, in, out)
 				}
 				var s float32
-				for _, p := range partial {
+				for _, p := range op.wpart {
 					s += p[at]
 				}
 				dst[ci*kk+j] = s
@@ -409,19 +373,33 @@ func (op *convOp) weightGrad(dpre, out []float32) {
 	}
 }
 
-// inputGrad computes dx: per chunk of images, dcols = dpre W, then col2im.
-func (op *convOp) inputGrad(dpre, dx []float32) {
-	g := op.g
-	pix, kkc := g.pix(), g.kkc()
-	parallel(g.b, g.b*pix*kkc*g.o, func(part, b0, b1 int) {
-		for c0 := b0; c0 < b1; c0 += op.chunk {
-			c1 := min(c0+op.chunk, b1)
-			rows := (c1 - c0) * pix
-			dcols := op.scratch[part][:rows*kkc]
-			sgemm(false, false, rows, kkc, g.o, 1, dpre[c0*pix*g.o:], g.o, op.wperm, kkc, 0, dcols, kkc)
-			g.col2im(dcols, c0, c1, dx)
+// preGrad writes the gradient of the GEMM output of images [c0,c1) into dpre (chunk
+// rows), and adds the bias gradient into bs. Behind a pool, each window's gradient
+// goes to the position that won it and the other three get zero; rows and columns a
+// pool drops (odd sizes) are never written, and stay zero in the op's own scratch.
+func (op *convOp) preGrad(y, dy []float32, c0, c1 int, dpre, bs []float32) {
+	g, o := op.g, op.g.o
+	if !op.pool {
+		for r := c0 * g.pix(); r < c1*g.pix(); r++ {
+			ys, gs, ds := y[r*o:][:o], dy[r*o:][:o], dpre[(r-c0*g.pix())*o:][:o]
+			for ch, v := range gs {
+				if op.relu {
+					v = reluGrad(ys[ch], v)
+				}
+				ds[ch] = v
+				bs[ch] += v
+			}
 		}
-	})
+		return
+	}
+	rowStep := g.wo * o
+	for b := c0; b < c1; b++ {
+		for py := 0; py < op.hp; py++ {
+			base := dpre[(((b-c0)*g.ho+2*py)*g.wo)*o:][:2*rowStep]
+			at := ((b*op.hp + py) * op.wp) * o
+			simd.PoolGradRow(dy[at:][:op.wp*o], op.arg[at:][:op.wp*o], base[:rowStep], base[rowStep:], bs)
+		}
+	}
 }
 
 // reluGrad passes g where the ReLU's output y is positive. It masks bits rather than

@@ -1,6 +1,10 @@
 package train
 
-import "math"
+import (
+	"math"
+	"runtime"
+	"sync"
+)
 
 // OptimState is everything an optimiser remembers between steps, kept outside
 // Gorgonia so checkpoints can hold it and resume exactly.
@@ -35,14 +39,52 @@ func newOptimizer(h Hyper, sizes []int) *optimizer {
 	return o
 }
 
+// updateParts is the fixed number of pieces the gradient norm and the update split
+// every parameter into, run concurrently: a fixed split keeps the norm's sum, and so
+// the whole run, bit-identical on any machine. The update is elementwise anyway.
+const updateParts = 2
+
+// inParts runs f(part, lo, hi) for each part, where [lo,hi) is that part's share of
+// a parameter of n values, concurrently when more than one CPU is available.
+func inParts(f func(part int)) {
+	if runtime.GOMAXPROCS(0) == 1 {
+		for p := range updateParts {
+			f(p)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for p := 1; p < updateParts; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(p)
+		}()
+	}
+	f(0)
+	wg.Wait()
+}
+
+// partRange is part's share of n values.
+func partRange(n, part int) (lo, hi int) { return part * n / updateParts, (part + 1) * n / updateParts }
+
 // clip scales the gradients so their global L2 norm is at most maxNorm, and returns
 // the norm before clipping.
 func clipGrads(grads [][]float32, maxNorm float64) float64 {
-	var ss float64
-	for _, g := range grads {
-		for _, v := range g {
-			ss += float64(v) * float64(v)
+	var sums [updateParts]float64
+	inParts(func(p int) {
+		var ss float64
+		for _, g := range grads {
+			lo, hi := partRange(len(g), p)
+			for _, v := range g[lo:hi] {
+				ss += float64(v) * float64(v)
+			}
 		}
+		sums[p] = ss
+	})
+	var ss float64
+	for _, s := range sums {
+		ss += s
 	}
 	norm := math.Sqrt(ss)
 	if maxNorm > 0 && norm > maxNorm {
@@ -60,6 +102,11 @@ func clipGrads(grads [][]float32, maxNorm float64) float64 {
 // gradient marks a frozen one.
 func (o *optimizer) step(params, grads [][]float32, lrs []float64) {
 	o.state.Steps++
+	inParts(func(p int) { o.update(params, grads, lrs, p) })
+}
+
+// update applies the step to part's share of every parameter.
+func (o *optimizer) update(params, grads [][]float32, lrs []float64, part int) {
 	wd := float32(o.h.WeightDecay)
 	if o.h.Optimizer == "adam" {
 		b1, b2 := o.h.Beta1, o.h.Beta2
@@ -69,12 +116,13 @@ func (o *optimizer) step(params, grads [][]float32, lrs []float64) {
 			if g == nil {
 				continue
 			}
-			w, m, v := params[i], o.state.M[i], o.state.V[i]
+			lo, hi := partRange(len(g), part)
+			w, m, v := params[i][lo:hi], o.state.M[i][lo:hi], o.state.V[i][lo:hi]
 			step := float32(lrs[i] / c1)
 			sc2 := float32(math.Sqrt(c2))
 			eps := float32(o.h.Eps)
 			fb1, fb2 := float32(b1), float32(b2)
-			for j, gj := range g {
+			for j, gj := range g[lo:hi] {
 				gj += wd * w[j]
 				m[j] = fb1*m[j] + (1-fb1)*gj
 				v[j] = fb2*v[j] + (1-fb2)*gj*gj
@@ -84,15 +132,17 @@ func (o *optimizer) step(params, grads [][]float32, lrs []float64) {
 		return
 	}
 	mu := float32(o.h.Momentum)
+	first := o.state.Steps == 1
 	for i, g := range grads {
 		if g == nil {
 			continue
 		}
-		w, m := params[i], o.state.M[i]
+		lo, hi := partRange(len(g), part)
+		w, m := params[i][lo:hi], o.state.M[i][lo:hi]
 		lr := float32(lrs[i])
-		for j, gj := range g {
+		for j, gj := range g[lo:hi] {
 			gj += wd * w[j]
-			if o.state.Steps == 1 {
+			if first {
 				m[j] = gj // PyTorch starts the momentum buffer at the first gradient
 			} else {
 				m[j] = mu*m[j] + gj

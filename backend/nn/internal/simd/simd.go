@@ -1,0 +1,83 @@
+// Package simd holds the two innermost loops of backend/nn that no GEMM covers,
+// col2im's adds and the fused max pool, written with AVX2 where the CPU has it
+// (simd_amd64.s; Go does not vectorise loops itself). It is its own package because
+// Go assembly cannot live in a cgo package, which backend/nn is with OpenBLAS. The
+// plain-Go versions here are the fallback and the reference: both give the same
+// results, ties included.
+package simd
+
+import "math"
+
+// PoolCut marks, in a pool's arg, a window whose maximum the ReLU cut to zero.
+const PoolCut = 4
+
+// AddToGo is AddTo in plain Go.
+func AddToGo(dst, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] += v
+	}
+}
+
+// PoolRowGo is PoolRow in plain Go. For each window px (len(dst)/o of them, o =
+// len(bias)) and channel ch it takes the maximum of r0[2px*o+ch], r0[(2px+1)*o+ch]
+// and the same two in r1 (positions 0-3, ties to the first), adds bias[ch], applies
+// the ReLU when reluMask is -1, and writes the value to dst and the position, with
+// PoolCut if the ReLU cut it, to arg. It is branch-free, on integer keys that order
+// like the floats: the comparisons are coin tosses a branch predictor loses.
+func PoolRowGo(r0, r1, bias, dst []float32, arg []int32, reluMask int32) {
+	o := len(bias)
+	for px := 0; px < len(dst)/o; px++ {
+		p00, p01 := r0[2*px*o:][:o], r0[(2*px+1)*o:][:o]
+		p10, p11 := r1[2*px*o:][:o], r1[(2*px+1)*o:][:o]
+		d, ar := dst[px*o:][:o], arg[px*o:][:o]
+		for ch := range d {
+			fa, fb, fc, fe := bits(p00[ch]), bits(p01[ch]), bits(p10[ch]), bits(p11[ch])
+			ka, kb, kc, ke := orderKey(fa), orderKey(fb), orderKey(fc), orderKey(fe)
+			// gt(x, y) is all ones when x > y, else zero; selects are then masks.
+			g0 := gt(kb, ka)
+			k0, f0, i0 := ka^(ka^kb)&g0, fa^(fa^fb)&g0, g0&1
+			g1 := gt(ke, kc)
+			k1, f1, i1 := kc^(kc^ke)&g1, fc^(fc^fe)&g1, 2|g1&1
+			g2 := gt(k1, k0)
+			f, pos := f0^(f0^f1)&g2, i0^(i0^i1)&g2
+			vb := bits(math.Float32frombits(uint32(f)) + bias[ch])
+			cut := gt(1, vb) & reluMask // v <= 0, -0 included
+			d[ch] = math.Float32frombits(uint32(vb &^ cut))
+			ar[ch] = pos | cut&PoolCut
+		}
+	}
+}
+
+func bits(f float32) int32 { return int32(math.Float32bits(f)) }
+
+// orderKey maps a float's bits to an int32 that orders like the float, -0 equal to
+// +0 (NaNs go to the ends).
+func orderKey(b int32) int32 {
+	k := b ^ (b >> 31 & 0x7fffffff) // -0 is -1, the smallest negative -2, ...
+	return k + (k >> 31 & 1)        // ... shifted up by one: -0 is 0
+}
+
+// gt is -1 (all ones) when x > y, else 0, computed without a branch.
+func gt(x, y int32) int32 { return int32((int64(y) - int64(x)) >> 63) }
+
+// PoolGradRowGo is PoolGradRow in plain Go. For each window px (len(gs)/o of them,
+// o = len(bs)) and channel ch, the gradient v = gs[px*o+ch] goes to the window
+// position arg names (q0[2px*o+ch], q0[(2px+1)*o+ch], q1[2px*o+ch] or
+// q1[(2px+1)*o+ch]) and zero to the other three, or zero to all four if the ReLU cut
+// it; bs[ch] gathers what went through.
+func PoolGradRowGo(gs []float32, arg []int32, q0, q1, bs []float32) {
+	o := len(bs)
+	for px := 0; px < len(gs)/o; px++ {
+		p00, p01 := q0[2*px*o:][:o], q0[(2*px+1)*o:][:o]
+		p10, p11 := q1[2*px*o:][:o], q1[(2*px+1)*o:][:o]
+		a, gv := arg[px*o:][:o], gs[px*o:][:o]
+		for ch := range a {
+			// Branch-free: positions with PoolCut land in w[4:], unused.
+			var w [8]float32
+			w[a[ch]&7] = gv[ch]
+			p00[ch], p01[ch], p10[ch], p11[ch] = w[0], w[1], w[2], w[3]
+			bs[ch] += w[0] + w[1] + w[2] + w[3]
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package simd
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestAssemblyMatchesGo checks the dispatching versions (AVX2 where the CPU has it)
+// against the plain-Go reference bit for bit, with ties, signed zeros and values the
+// ReLU cuts.
+func TestAssemblyMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	val := func() float32 {
+		switch rng.IntN(6) {
+		case 0:
+			return 0
+		case 1:
+			return float32(math.Copysign(0, -1))
+		case 2:
+			return float32(rng.IntN(3)) - 1 // ties
+		default:
+			return rng.Float32()*2 - 1
+		}
+	}
+	for _, o := range []int{8, 16, 32, 12} {
+		for _, relu := range []int32{0, -1} {
+			wp := 7
+			r0, r1 := make([]float32, 2*wp*o), make([]float32, 2*wp*o)
+			bias := make([]float32, o)
+			for _, s := range [][]float32{r0, r1, bias} {
+				for i := range s {
+					s[i] = val()
+				}
+			}
+			d1, d2 := make([]float32, wp*o), make([]float32, wp*o)
+			a1, a2 := make([]int32, wp*o), make([]int32, wp*o)
+			PoolRow(r0, r1, bias, d1, a1, relu)
+			PoolRowGo(r0, r1, bias, d2, a2, relu)
+			for i := range d1 {
+				if math.Float32bits(d1[i]) != math.Float32bits(d2[i]) || a1[i] != a2[i] {
+					t.Fatalf("o=%d relu=%d at %d: %v/%d vs Go %v/%d", o, relu, i, d1[i], a1[i], d2[i], a2[i])
+				}
+				if relu == -1 && d1[i] < 0 {
+					t.Fatalf("negative output %v after ReLU", d1[i])
+				}
+			}
+		}
+	}
+	for _, o := range []int{8, 16, 32, 12} {
+		wp := 7
+		gs := make([]float32, wp*o)
+		arg := make([]int32, wp*o)
+		for i := range gs {
+			gs[i] = val()
+			arg[i] = int32(rng.IntN(4)) | int32(rng.IntN(2))*PoolCut
+		}
+		q0, q1 := make([]float32, 2*wp*o), make([]float32, 2*wp*o)
+		for i := range q0 {
+			q0[i], q1[i] = val(), val()
+		}
+		r0, r1 := append([]float32(nil), q0...), append([]float32(nil), q1...)
+		b1, b2 := make([]float32, o), make([]float32, o)
+		for i := range b1 {
+			b1[i] = val()
+			b2[i] = b1[i]
+		}
+		PoolGradRow(gs, arg, q0, q1, b1)
+		PoolGradRowGo(gs, arg, r0, r1, b2)
+		for i := range q0 {
+			if math.Float32bits(q0[i]) != math.Float32bits(r0[i]) || math.Float32bits(q1[i]) != math.Float32bits(r1[i]) {
+				t.Fatalf("PoolGradRow o=%d at %d: %v,%v vs Go %v,%v", o, i, q0[i], q1[i], r0[i], r1[i])
+			}
+		}
+		for i := range b1 {
+			if math.Float32bits(b1[i]) != math.Float32bits(b2[i]) {
+				t.Fatalf("PoolGradRow bias o=%d at %d: %v vs Go %v", o, i, b1[i], b2[i])
+			}
+		}
+	}
+	for _, n := range []int{0, 1, 7, 8, 9, 48, 100} {
+		src, d1 := make([]float32, n), make([]float32, n+3)
+		for i := range src {
+			src[i] = val()
+		}
+		for i := range d1 {
+			d1[i] = val()
+		}
+		d2 := append([]float32(nil), d1...)
+		AddTo(d1, src)
+		AddToGo(d2, src)
+		for i := range d1 {
+			if math.Float32bits(d1[i]) != math.Float32bits(d2[i]) {
+				t.Fatalf("AddTo n=%d at %d: %v vs %v", n, i, d1[i], d2[i])
+			}
+		}
+	}
+}
