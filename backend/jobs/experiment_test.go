@@ -100,37 +100,59 @@ func TestRunModelServesAsBaseForAnotherExperiment(t *testing.T) {
 	}
 }
 
-// With one training slot, a second experiment waits as queued until the first is done.
+// With one training slot, experiments train one at a time: while one trains, the other
+// waits as queued, and all arms of the one admitted run before the slot moves on.
 func TestExperimentsBeyondTheLimitWaitQueued(t *testing.T) {
 	l := newLab(t, t.TempDir())
 	h := DefaultHyper()
 	h.Epochs = 2
-	first := l.launch(t, h, "finetune", "scratch")
-	second := l.launch(t, h, "finetune")
+	exps := []*store.Experiment{l.launch(t, h, "finetune", "scratch"), l.launch(t, h, "finetune", "scratch")}
 	ctx := context.Background()
 	sawWaiting := false
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		a, _ := l.db.Experiment(ctx, first.ID)
-		b, _ := l.db.Experiment(ctx, second.ID)
-		firstActive := !store.Finished(a.Runs[0].Status) || !store.Finished(a.Runs[1].Status)
-		if firstActive && a.Runs[0].Status == store.StatusRunning {
-			if b.Runs[0].Status != store.StatusQueued {
-				t.Fatalf("second experiment %s while the first is running: %+v", b.Runs[0].Status, a.Runs)
+		var training, waiting, done int
+		for _, e := range exps {
+			got, err := l.db.Experiment(ctx, e.ID)
+			if err != nil {
+				t.Fatal(err)
 			}
-			sawWaiting = true
+			var running, finished, queued int
+			for _, r := range got.Runs {
+				switch {
+				case r.Status == store.StatusRunning:
+					running++
+				case store.Finished(r.Status):
+					if r.Status != store.StatusSucceeded {
+						t.Fatalf("run %s: %s", r.Status, r.Error)
+					}
+					finished++
+				default:
+					queued++
+				}
+			}
+			switch {
+			case finished == len(got.Runs):
+				done++
+			case running > 0 || finished > 0:
+				training++ // admitted: some arm has run
+			case queued == len(got.Runs):
+				waiting++
+			}
 		}
-		if store.Finished(b.Runs[0].Status) {
-			if b.Runs[0].Status != store.StatusSucceeded {
-				t.Fatalf("second experiment %s: %s", b.Runs[0].Status, b.Runs[0].Error)
-			}
-			if firstActive {
-				t.Fatal("second experiment finished while the first was still training")
-			}
+		if training > 1 {
+			t.Fatal("two experiments trained at once with one training slot")
+		}
+		sawWaiting = sawWaiting || (training == 1 && waiting == 1)
+		if done == 2 {
 			break
 		}
-		time.Sleep(20 * time.Millisecond)
+		if time.Now().After(deadline) {
+			t.Fatal("experiments did not finish")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	if !sawWaiting {
-		t.Fatal("never saw the first experiment running")
+		t.Fatal("never saw one experiment wait while the other trained")
 	}
 }

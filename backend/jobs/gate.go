@@ -75,16 +75,31 @@ func (g *gate) broadcast() {
 	g.changed = make(chan struct{})
 }
 
-// release gives back an arm's share of the slot; the last arm out frees it.
-func (g *gate) release(expID string) {
+// release gives back an arm's share of the slot. The slot stays the experiment's
+// while pending says other arms have yet to run, so an arm whose job starts late is
+// not shut out by the next experiment.
+func (g *gate) release(expID string, pending bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	s := g.active[expID]
-	if s == nil {
-		return
+	if s := g.active[expID]; s != nil {
+		s.arms--
+		g.settle(expID, pending)
 	}
-	if s.arms--; s.arms == 0 {
+}
+
+// settle frees an experiment's slot when no arm holds it and none is pending; the
+// caller holds mu.
+func (g *gate) settle(expID string, pending bool) {
+	if s := g.active[expID]; s != nil && s.arms <= 0 && !pending {
 		delete(g.active, expID)
 		g.broadcast()
 	}
+}
+
+// recheck frees the slot of an experiment whose last pending arm ended without running
+// (cancelled while queued).
+func (g *gate) recheck(expID string, pending bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.settle(expID, pending)
 }

@@ -82,8 +82,18 @@ func (r *Runner) CancelRun(ctx context.Context, runID string) error {
 	r.mu.Unlock()
 	if run, err := r.DB.Run(ctx, runID); err == nil {
 		newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID).status(run)
+		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
 	}
 	return nil
+}
+
+// pendingArms reports whether any arm of the experiment has yet to finish. An error
+// counts as none: a slot held for good would stop every later experiment.
+func (r *Runner) pendingArms(ctx context.Context, expID string) bool {
+	var n int64
+	err := r.DB.Gorm.WithContext(ctx).Model(&store.Run{}).
+		Where("experiment_id = ? AND status IN ?", expID, []string{store.StatusQueued, store.StatusRunning}).Count(&n).Error
+	return err == nil && n > 0
 }
 
 type trainArmWorker struct {
@@ -97,11 +107,15 @@ var errInterrupted = errors.New("interrupted by shutdown")
 func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs]) error {
 	r := w.r
 	run, err := r.DB.Run(ctx, job.Args.RunID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && store.Finished(run.Status)) {
-		return nil // deleted or already ended: nothing to do
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // deleted: nothing to do
 	}
 	if err != nil {
 		return err
+	}
+	if store.Finished(run.Status) {
+		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
+		return nil
 	}
 	exp, err := r.DB.Experiment(ctx, run.ExperimentID)
 	if err != nil {
@@ -111,7 +125,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	if err != nil {
 		return river.JobSnooze(time.Second)
 	}
-	defer r.gate.release(run.ExperimentID)
+	defer func() { r.gate.release(exp.ID, r.pendingArms(context.WithoutCancel(ctx), exp.ID)) }()
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
