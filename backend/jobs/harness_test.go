@@ -47,9 +47,7 @@ func newLab(t *testing.T, dir string) *lab {
 	if _, err := db.SyncZoo(ctx, models.Zoo, store.ZooPrefix); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now().UTC()
-	ds := store.Dataset{ID: "mnist-5-9-50", Name: "MNIST 5-9, 50 per class", Status: "ready", Source: "builtin", CreatedAt: now, UpdatedAt: now}
-	if err := db.Gorm.Save(&ds).Error; err != nil {
+	if _, err := db.SyncBuiltinDatasets(ctx); err != nil {
 		t.Fatal(err)
 	}
 	hub := live.NewHub(100000, 100000)

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -56,21 +57,28 @@ func TestRunResumesAfterRestartWithoutLosingOrRepeatingPoints(t *testing.T) {
 	dir := t.TempDir()
 	l := newLab(t, dir)
 	h := DefaultHyper()
-	h.Epochs = 4
+	h.Epochs = 40
 	h.EvalEvery = 8 // once per epoch
 	e := l.launch(t, h, "finetune")
-	l.waitRuns(t, e, 2*time.Minute, func(r store.Run) bool { return r.EpochsDone >= 1 })
-	time.Sleep(200 * time.Millisecond) // part way into the next epoch
+	l.waitRuns(t, e, 2*time.Minute, func(r store.Run) bool { return r.EpochsDone >= 2 })
 	l.stop()
+	db, err := store.Open(context.Background(), filepath.Join(dir, "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.Run(context.Background(), e.Runs[0].ID); err != nil || store.Finished(r.Status) {
+		t.Fatalf("the run was not mid-training when stopped: %+v %v", r, err)
+	}
+	db.Close()
 
 	l2 := newLab(t, dir)
 	runs := l2.waitRuns(t, e, 3*time.Minute, finished)
-	if runs[0].Status != store.StatusSucceeded || runs[0].Steps != 32 {
+	if runs[0].Status != store.StatusSucceeded || runs[0].Steps != 320 {
 		t.Fatalf("resumed run %+v", runs[0])
 	}
 	pts, _ := l2.db.Metrics(context.Background(), runs[0].ID, "train_loss", 0)
-	if len(pts) != 32 {
-		t.Fatalf("%d train_loss points after resume, want 32", len(pts))
+	if len(pts) != 320 {
+		t.Fatalf("%d train_loss points after resume, want 320", len(pts))
 	}
 	for i, p := range pts {
 		if p.Step != int64(i+1) {
@@ -78,7 +86,7 @@ func TestRunResumesAfterRestartWithoutLosingOrRepeatingPoints(t *testing.T) {
 		}
 	}
 	val, _ := l2.db.Metrics(context.Background(), runs[0].ID, "val_acc", 0)
-	if len(val) != 4 {
-		t.Fatalf("%d val points, want 4", len(val))
+	if len(val) != 40 {
+		t.Fatalf("%d val points, want 40", len(val))
 	}
 }

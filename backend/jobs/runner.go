@@ -53,6 +53,9 @@ func NewRunner(db *store.DB, hub *live.Hub, zoo fs.FS, dataDir string, datasets 
 // Register adds the training worker to a queue's workers.
 func (r *Runner) Register(w *river.Workers) {
 	river.AddWorker(w, &trainArmWorker{r: r})
+	if sd, ok := r.Datasets.(StoreDatasets); ok {
+		river.AddWorker(w, &warmBuiltinsWorker{ds: sd})
+	}
 }
 
 // Launch queues one job per arm.

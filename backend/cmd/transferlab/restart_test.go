@@ -87,7 +87,7 @@ func TestKilledServerResumesTrainingFromCheckpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := startServer(t, dir)
-	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"}],"hyper":{"epochs":4}}`
+	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"}],"hyper":{"epochs":40,"eval_every":8}}`
 	resp, err := http.Post(p.base+"/api/experiments", "application/json", bytes.NewBufferString(body))
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +124,7 @@ func TestKilledServerResumesTrainingFromCheckpoint(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if exp.Runs[0].Status != "succeeded" || exp.Runs[0].Steps != 32 {
+	if exp.Runs[0].Status != "succeeded" || exp.Runs[0].Steps != 320 {
 		t.Fatalf("run after restart: %+v", exp.Runs[0])
 	}
 	var m struct {
@@ -134,8 +134,8 @@ func TestKilledServerResumesTrainingFromCheckpoint(t *testing.T) {
 		} `json:"points"`
 	}
 	p2.getJSON(t, fmt.Sprintf("/api/runs/%s/metrics?name=train_loss&max_points=1000", exp.Runs[0].ID), &m)
-	if m.Total != 32 {
-		t.Fatalf("%d train_loss points after kill and resume, want 32", m.Total)
+	if m.Total != 320 {
+		t.Fatalf("%d train_loss points after kill and resume, want 320", m.Total)
 	}
 	for i, pt := range m.Points {
 		if pt.Step != int64(i+1) {

@@ -116,6 +116,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if _, err := queue.Client.Insert(ctx, jobs.SweepUploadsArgs{OlderThan: time.Hour}, nil); err != nil {
 		logger.Warn("could not schedule the sweep of stale uploads", "err", err)
 	}
+	if _, err := queue.Client.Insert(ctx, jobs.WarmBuiltinsArgs{}, nil); err != nil {
+		logger.Warn("could not schedule building the built-in datasets", "err", err)
+	}
 
 	handler := server.New(server.Deps{
 		Version:        version,
