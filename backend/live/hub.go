@@ -14,6 +14,9 @@ type Event struct {
 	RunID   string          `json:"run_id"`
 	Kind    string          `json:"kind"` // "metric" or "status"
 	Payload json.RawMessage `json:"data"`
+	// Wire is the event encoded once by the hub for every watcher, so fan-out to many
+	// websockets costs one encoding, not one per watcher.
+	Wire []byte `json:"-"`
 }
 
 // Hub owns the topics and their subscribers. Publish never blocks on a subscriber.
@@ -54,6 +57,7 @@ func (h *Hub) Publish(topicName string, ev Event) uint64 {
 	t := h.topic(topicName)
 	t.seq++
 	ev.Seq = t.seq
+	ev.Wire, _ = json.Marshal(ev)
 	t.ring = append(t.ring, ev)
 	if over := len(t.ring) - h.history; over > 0 {
 		t.ring = append(t.ring[:0], t.ring[over:]...)

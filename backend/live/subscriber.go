@@ -76,6 +76,24 @@ func (s *Subscriber) Next(ctx context.Context, max int) (Batch, error) {
 	}
 }
 
+// TryNext is Next without the wait: ok is false when nothing is ready.
+func (s *Subscriber) TryNext(max int) (Batch, bool) {
+	var batch []Event
+	for len(batch) < max {
+		select {
+		case ev := <-s.ch:
+			batch = append(batch, ev)
+			continue
+		default:
+		}
+		break
+	}
+	if len(batch) > 0 {
+		return Batch{Events: batch}, true
+	}
+	return s.catchUp()
+}
+
 // catchUp refills from history after an overflow; ok reports whether it did anything.
 func (s *Subscriber) catchUp() (Batch, bool) {
 	h := s.hub

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -108,6 +109,31 @@ func (a *LiveAPI) serve(c *gin.Context) {
 			if err != nil {
 				return
 			}
+			if !b.Resync {
+				// Gather what arrives in the next few milliseconds into the same message.
+				select {
+				case <-time.After(coalesceWindow):
+				case <-ctx.Done():
+					return
+				}
+				for len(b.Events) < 1024 {
+					more, ok := sub.TryNext(1024 - len(b.Events))
+					if !ok {
+						break
+					}
+					if more.Resync {
+						// Send what was gathered first; the resync follows in order.
+						select {
+						case batches <- b:
+						case <-ctx.Done():
+							return
+						}
+						b = more
+						break
+					}
+					b.Events = append(b.Events, more.Events...)
+				}
+			}
 			select {
 			case batches <- b:
 			case <-ctx.Done():
@@ -151,14 +177,38 @@ func readUntilClosed(conn *websocket.Conn, done context.CancelFunc) {
 	}
 }
 
+// writeEvents sends one event as one message, and several as one
+// {"type":"batch","events":[...]} message: a busy run makes hundreds of points a
+// second, and one write per watcher per point would cost training its CPU.
 func writeEvents(conn *websocket.Conn, evs []live.Event) error {
-	for _, ev := range evs {
-		conn.SetWriteDeadline(time.Now().Add(writeWait))
-		if err := conn.WriteJSON(ev); err != nil {
-			return err
-		}
+	if len(evs) == 0 {
+		return nil
 	}
-	return nil
+	conn.SetWriteDeadline(time.Now().Add(writeWait))
+	if len(evs) == 1 {
+		return conn.WriteMessage(websocket.TextMessage, wire(evs[0]))
+	}
+	w, err := conn.NextWriter(websocket.TextMessage)
+	if err != nil {
+		return err
+	}
+	w.Write([]byte(`{"type":"batch","events":[`))
+	for i, ev := range evs {
+		if i > 0 {
+			w.Write([]byte{','})
+		}
+		w.Write(wire(ev))
+	}
+	w.Write([]byte(`]}`))
+	return w.Close()
+}
+
+func wire(ev live.Event) []byte {
+	if ev.Wire != nil {
+		return ev.Wire
+	}
+	b, _ := json.Marshal(ev)
+	return b
 }
 
 func (a *LiveAPI) sendSnapshot(ctx context.Context, conn *websocket.Conn, id string, seq uint64) error {
@@ -191,3 +241,8 @@ func (a *LiveAPI) sendSnapshot(ctx context.Context, conn *websocket.Conn, id str
 	conn.SetWriteDeadline(time.Now().Add(writeWait))
 	return conn.WriteJSON(msg)
 }
+
+// coalesceWindow is how long the first event of a message may wait for others: far
+// under what a person notices on a chart, and it turns a run's hundreds of points a
+// second into tens of messages per watcher.
+var coalesceWindow = 25 * time.Millisecond

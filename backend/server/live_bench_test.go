@@ -25,21 +25,26 @@ func BenchmarkLiveFanout50(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			for {
-				var ev struct {
-					Data struct {
-						Sent int64 `json:"sent"`
-						Last bool  `json:"last"`
-					} `json:"data"`
+				var msg struct {
+					fanoutEvent
+					Type   string        `json:"type"`
+					Events []fanoutEvent `json:"events"`
 				}
-				if err := conn.ReadJSON(&ev); err != nil {
+				if err := conn.ReadJSON(&msg); err != nil {
 					return
 				}
-				d := time.Since(time.Unix(0, ev.Data.Sent))
-				mu.Lock()
-				delays = append(delays, d)
-				mu.Unlock()
-				if ev.Data.Last {
-					return
+				evs := msg.Events
+				if msg.Type != "batch" {
+					evs = []fanoutEvent{msg.fanoutEvent}
+				}
+				for _, ev := range evs {
+					d := time.Since(time.Unix(0, ev.Data.Sent))
+					mu.Lock()
+					delays = append(delays, d)
+					mu.Unlock()
+					if ev.Data.Last {
+						return
+					}
 				}
 			}
 		}()
@@ -58,4 +63,11 @@ func BenchmarkLiveFanout50(b *testing.B) {
 		b.ReportMetric(float64(delays[len(delays)*95/100].Microseconds())/1000, "p95-ms")
 		b.ReportMetric(float64(delays[len(delays)/2].Microseconds())/1000, "p50-ms")
 	}
+}
+
+type fanoutEvent struct {
+	Data struct {
+		Sent int64 `json:"sent"`
+		Last bool  `json:"last"`
+	} `json:"data"`
 }

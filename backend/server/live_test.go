@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -62,16 +63,40 @@ type wsMsg struct {
 	Kind    string          `json:"kind"`
 	Recent  []live.Event    `json:"recent"`
 	Metrics json.RawMessage `json:"metrics"`
+	Events  []wsMsg         `json:"events"`
 }
 
+// pending holds the events of a batch message not yet handed out, per connection.
+var (
+	pendingMu sync.Mutex
+	pending   = map[*websocket.Conn][]wsMsg{}
+)
+
+// read returns the next message, handing out a batch's events one at a time.
 func read(t testing.TB, conn *websocket.Conn) wsMsg {
 	t.Helper()
+	pendingMu.Lock()
+	if q := pending[conn]; len(q) > 0 {
+		pending[conn] = q[1:]
+		pendingMu.Unlock()
+		return q[0]
+	}
+	pendingMu.Unlock()
 	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	var m wsMsg
 	if err := conn.ReadJSON(&m); err != nil {
 		t.Fatalf("read: %v", err)
 	}
-	return m
+	if m.Type != "batch" {
+		return m
+	}
+	if len(m.Events) < 2 {
+		t.Fatalf("a batch message of %d events", len(m.Events))
+	}
+	pendingMu.Lock()
+	pending[conn] = m.Events[1:]
+	pendingMu.Unlock()
+	return m.Events[0]
 }
 
 // readSeqs reads deltas until upTo, failing on a gap, a repeat or a message out of order.

@@ -69,23 +69,28 @@ func trainOnce(b *testing.B, p *proc, watchers int) (float64, []float64) {
 			defer wg.Done()
 			defer conn.Close()
 			for {
-				var ev struct {
-					Kind string `json:"kind"`
-					Data struct {
-						At     int64  `json:"at"`
-						Status string `json:"status"`
-					} `json:"data"`
+				var msg struct {
+					watchedEvent
+					Type   string         `json:"type"`
+					Events []watchedEvent `json:"events"`
 				}
-				if err := conn.ReadJSON(&ev); err != nil {
+				if err := conn.ReadJSON(&msg); err != nil {
 					return
 				}
-				if ev.Kind == "metric" && ev.Data.At > 0 {
-					mu.Lock()
-					delays = append(delays, float64(time.Now().UnixMicro()-ev.Data.At*1000)/1000)
-					mu.Unlock()
+				evs := msg.Events
+				if msg.Type != "batch" {
+					evs = []watchedEvent{msg.watchedEvent}
 				}
-				if ev.Kind == "status" && (ev.Data.Status == "succeeded" || ev.Data.Status == "failed") {
-					return
+				now := time.Now().UnixMicro()
+				for _, ev := range evs {
+					if ev.Kind == "metric" && ev.Data.At > 0 {
+						mu.Lock()
+						delays = append(delays, float64(now-ev.Data.At*1000)/1000)
+						mu.Unlock()
+					}
+					if ev.Kind == "status" && (ev.Data.Status == "succeeded" || ev.Data.Status == "failed") {
+						return
+					}
 				}
 			}
 		}()
@@ -110,4 +115,13 @@ func trainOnce(b *testing.B, p *proc, watchers int) (float64, []float64) {
 		sum += pt.Value
 	}
 	return sum / float64(max(len(m.Points), 1)), delays
+}
+
+// watchedEvent is the part of a live event the benchmark reads.
+type watchedEvent struct {
+	Kind string `json:"kind"`
+	Data struct {
+		At     int64  `json:"at"`
+		Status string `json:"status"`
+	} `json:"data"`
 }

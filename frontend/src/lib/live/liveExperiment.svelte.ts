@@ -40,7 +40,13 @@ export type EventMessage =
   | { seq: number; run_id: string; kind: 'metric'; data: MetricData }
   | { seq: number; run_id: string; kind: 'status'; data: StatusData };
 
-export type LiveMessage = SnapshotMessage | EventMessage;
+/** Several events in one message: the server gathers what arrives within a few ms. */
+export interface BatchMessage {
+  type: 'batch';
+  events: EventMessage[];
+}
+
+export type LiveMessage = SnapshotMessage | BatchMessage | EventMessage;
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -168,6 +174,9 @@ export class LiveExperiment {
     if ('type' in msg && msg.type === 'snapshot') {
       this.applySnapshot(msg);
       return true;
+    }
+    if ('type' in msg && msg.type === 'batch') {
+      return (msg.events ?? []).every((ev) => this.handle(ev));
     }
     const ev = msg as EventMessage;
     if (ev.seq <= this.seq) return true; // seen already

@@ -113,6 +113,22 @@ describe('LiveExperiment', () => {
     expect(live.experiment?.runs[0]?.steps).toBe(3);
   });
 
+  it('applies the events of a batch message in order, and finds a gap inside one', () => {
+    const { live, last } = setup();
+    last().send(snapshot(3));
+    last().send({ type: 'batch', events: [metric(4, 2, 1.5), metric(5, 3, 1.2)] });
+    expect(live.seq).toBe(5);
+    expect(losses(live)).toEqual([
+      [1, 2],
+      [2, 1.5],
+      [3, 1.2],
+    ]);
+    const first = last();
+    last().send({ type: 'batch', events: [metric(6, 4, 1.1), metric(8, 6, 1.0)] });
+    expect(live.seq).toBe(6);
+    expect(first.closed).toBe(true); // the gap after 6 drops the socket to resume
+  });
+
   it('applies a repeated event or step once', () => {
     const { live, last } = setup();
     last().send(snapshot(3, 'hub_a', { recent: [metric(3, 1, 2)] }));
