@@ -50,16 +50,7 @@ type Batch struct {
 func (s *Subscriber) Next(ctx context.Context, max int) (Batch, error) {
 	var batch []Event
 	for {
-		// Drain what is queued first.
-		for len(batch) < max {
-			select {
-			case ev := <-s.ch:
-				batch = append(batch, ev)
-				continue
-			default:
-			}
-			break
-		}
+		batch = s.drain(batch, max)
 		if len(batch) > 0 {
 			return Batch{Events: batch}, nil
 		}
@@ -76,19 +67,22 @@ func (s *Subscriber) Next(ctx context.Context, max int) (Batch, error) {
 	}
 }
 
-// TryNext is Next without the wait: ok is false when nothing is ready.
-func (s *Subscriber) TryNext(max int) (Batch, bool) {
-	var batch []Event
+// drain appends what is queued, up to max events in all, without waiting.
+func (s *Subscriber) drain(batch []Event, max int) []Event {
 	for len(batch) < max {
 		select {
 		case ev := <-s.ch:
 			batch = append(batch, ev)
-			continue
 		default:
+			return batch
 		}
-		break
 	}
-	if len(batch) > 0 {
+	return batch
+}
+
+// TryNext is Next without the wait: ok is false when nothing is ready.
+func (s *Subscriber) TryNext(max int) (Batch, bool) {
+	if batch := s.drain(nil, max); len(batch) > 0 {
 		return Batch{Events: batch}, true
 	}
 	return s.catchUp()
