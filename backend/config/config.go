@@ -22,6 +22,8 @@ type Config struct {
 	MaxUploadBytes int64
 	Workers        int
 	LogLevel       string
+
+	envErr error // a TRANSFERLAB_* variable that did not parse
 }
 
 // Defaults returns the embedded defaults: a local SQLite file, uploads/ and models/ in
@@ -54,10 +56,10 @@ func (c *Config) Register(fs *flag.FlagSet) {
 		"folder for the SQLite file, uploads/ and user models (TRANSFERLAB_DATA_DIR)")
 	fs.StringVar(&c.ZooDir, "zoo-dir", env("ZOO_DIR", c.ZooDir),
 		"folder of pretrained models to offer besides the embedded zoo (TRANSFERLAB_ZOO_DIR)")
-	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", envInt64("MAX_UPLOAD_BYTES", c.MaxUploadBytes),
+	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", c.envInt64("MAX_UPLOAD_BYTES", c.MaxUploadBytes),
 		"largest dataset upload accepted, in bytes (TRANSFERLAB_MAX_UPLOAD_BYTES)")
-	fs.IntVar(&c.Workers, "workers", int(envInt64("WORKERS", int64(c.Workers))),
-		"training jobs run at once (TRANSFERLAB_WORKERS)")
+	fs.IntVar(&c.Workers, "workers", int(c.envInt64("WORKERS", int64(c.Workers))),
+		"experiments trained at once (TRANSFERLAB_WORKERS)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel),
 		"debug, info, warn or error (TRANSFERLAB_LOG_LEVEL)")
 }
@@ -69,15 +71,17 @@ func env(key, def string) string {
 	return def
 }
 
-func envInt64(key string, def int64) int64 {
+// envInt64 reads a whole-number variable; one that does not parse is remembered for
+// Validate to report, and the default stands meanwhile.
+func (c *Config) envInt64(key string, def int64) int64 {
 	v := env(key, "")
 	if v == "" {
 		return def
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		// A bad environment value is reported by Validate through the sentinel.
-		return -1
+		c.envErr = fmt.Errorf("TRANSFERLAB_%s=%q is not a whole number", key, v)
+		return def
 	}
 	return n
 }
@@ -102,6 +106,9 @@ func (c Config) Level() (slog.Level, error) {
 // Validate checks every value and makes sure the data directories exist and can be
 // written, so a bad setting stops the start with one line that names it.
 func (c Config) Validate() error {
+	if c.envErr != nil {
+		return c.envErr
+	}
 	if _, err := c.Level(); err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
 		FetchCooldown:     50 * time.Millisecond,
 		FetchPollInterval: 250 * time.Millisecond,
 		PollOnly:          true,
-		Logger:            logger.With("component", "river"),
+		Logger:            quieter(logger).With("component", "river"),
 	})
 	if err != nil {
 		pool.Close()
@@ -119,3 +119,26 @@ func (q *Queue) Stop(ctx context.Context) error {
 	}
 	return err
 }
+
+// quieter passes on River's warnings and errors only, unless debug logging is on: its
+// info lines (a count of jobs every few seconds) would drown the server's own.
+func quieter(l *slog.Logger) *slog.Logger {
+	if l.Enabled(context.Background(), slog.LevelDebug) {
+		return l
+	}
+	return slog.New(minLevel{l.Handler(), slog.LevelWarn})
+}
+
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= m.min && m.Handler.Enabled(ctx, l)
+}
+
+func (m minLevel) WithAttrs(a []slog.Attr) slog.Handler {
+	return minLevel{m.Handler.WithAttrs(a), m.min}
+}
+func (m minLevel) WithGroup(n string) slog.Handler { return minLevel{m.Handler.WithGroup(n), m.min} }

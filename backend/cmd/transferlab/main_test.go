@@ -43,6 +43,15 @@ func TestCLI(t *testing.T) {
 	}
 }
 
+func TestServeRefusesABadEnvironmentValue(t *testing.T) {
+	t.Setenv("TRANSFERLAB_WORKERS", "many")
+	var out, errb bytes.Buffer
+	code := run([]string{"serve", "--data-dir", t.TempDir()}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), `TRANSFERLAB_WORKERS="many" is not a whole number`) {
+		t.Fatalf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
 func TestServeRefusesUnwritableDataDir(t *testing.T) {
 	// A path under a regular file cannot be created even by root, who writes anywhere else.
 	file := filepath.Join(t.TempDir(), "a-file")
