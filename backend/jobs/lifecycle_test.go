@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,5 +89,30 @@ func TestRunResumesAfterRestartWithoutLosingOrRepeatingPoints(t *testing.T) {
 	val, _ := l2.db.Metrics(context.Background(), runs[0].ID, "val_acc", 0)
 	if len(val) != 40 {
 		t.Fatalf("%d val points, want 40", len(val))
+	}
+}
+
+func TestDivergingRunFailsWithItsStepAndAdviceWhileTheOtherArmGoesOn(t *testing.T) {
+	l := newLab(t, t.TempDir())
+	h := DefaultHyper()
+	h.Epochs = 10
+	// Weight decay of 1 at learning rate 10 multiplies every weight by -9 a step: the
+	// scratch arm's weights overflow float32 within a few dozen steps.
+	e := l.launchWith(t, h, func(arm int, h *Hyper) {
+		if arm == 1 {
+			h.LR, h.WeightDecay = 10, 1
+		}
+	}, "finetune", "scratch")
+	runs := l.waitRuns(t, e, 3*time.Minute, finished)
+	if runs[0].Status != store.StatusSucceeded {
+		t.Fatalf("healthy arm %s: %s", runs[0].Status, runs[0].Error)
+	}
+	if runs[1].Status != store.StatusFailed || !strings.Contains(runs[1].Error, "step ") || !strings.Contains(runs[1].Error, "lower learning rate") {
+		t.Fatalf("diverging arm %s: %q", runs[1].Status, runs[1].Error)
+	}
+	// Its curve up to the failure is kept.
+	pts, _ := l.db.Metrics(context.Background(), runs[1].ID, "train_loss", 0)
+	if len(pts) == 0 {
+		t.Fatal("the failed run lost its curve")
 	}
 }

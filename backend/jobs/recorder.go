@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"sync"
 	"time"
 
@@ -47,6 +48,12 @@ func newRecorder(db *store.DB, hub *live.Hub, topic, runID string) *recorder {
 func (r *recorder) record(ctx context.Context, p StepPoint) error {
 	r.mu.Lock()
 	for name, v := range p.Values {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			// A diverging run's last values are not numbers; neither JSON nor the
+			// database can hold them, and the run fails with its own message.
+			delete(p.Values, name)
+			continue
+		}
 		r.pending = append(r.pending, store.Metric{RunID: r.runID, Name: name, Step: p.Step, Epoch: p.Epoch,
 			Split: splitOf(name), Value: v, WallTime: p.WallTime})
 	}

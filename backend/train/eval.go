@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"errors"
+	"math"
 	"sort"
 
 	"transferlab/backend/nn"
@@ -47,6 +48,9 @@ func (r *Run) evaluate(ds Dataset) (loss, acc float64, err error) {
 	rep, err := evaluateWith(r.evalG, ds, r.xbuf, r.ybuf, false)
 	if err != nil {
 		return 0, 0, err
+	}
+	if math.IsNaN(rep.Loss) || math.IsInf(rep.Loss, 0) {
+		return 0, 0, &NaNError{Step: r.step, What: "the validation loss", LR: learningRate(r.Hyper, max(r.step-1, 0), r.StepsPerEpoch(), r.StepsPerEpoch()*r.Hyper.Epochs)}
 	}
 	return rep.Loss, rep.Accuracy, nil
 }
