@@ -138,7 +138,10 @@ func (a *ExperimentAPI) build(ctx context.Context, p experimentParams) (*store.E
 	sharedJSON, _ := json.Marshal(shared)
 	now := time.Now().UTC()
 	if p.Name == "" {
-		p.Name = ds.Name + " · " + strings.TrimSpace(p.BaseModelID+" "+p.Arch)
+		p.Name = ds.Name + " · from " + p.BaseModelID
+		if p.BaseModelID == "" {
+			p.Name = ds.Name + " · " + p.Arch + " from scratch"
+		}
 	}
 	e := &store.Experiment{ID: store.NewID("exp"), Name: p.Name, DatasetID: ds.ID, BaseModelID: p.BaseModelID,
 		Arch: p.Arch, Hyper: string(sharedJSON), Status: store.StatusQueued, CreatedAt: now, UpdatedAt: now}

@@ -5,8 +5,13 @@ import type { Model } from './types';
 export interface LayerInfo {
   name: string;
   kind: 'conv' | 'dense' | string;
+  in?: number;
   out?: number;
+  kernel?: number;
+  pool?: boolean;
   params?: number;
+  /** channels, height, width after the layer's activation and pooling */
+  out_shape?: [number, number, number];
 }
 
 /** The layers of a model, or a generic encoder + head while the model is unknown. */
