@@ -20,17 +20,16 @@ type StoreDatasets struct {
 
 // Open implements DatasetOpener.
 func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input) (*TrainingData, error) {
-	var row store.Dataset
-	if err := s.DB.Gorm.WithContext(ctx).First(&row, "id = ?", id).Error; err != nil {
+	row, err := s.DB.Dataset(ctx, id)
+	if err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", id, err)
 	}
 	var ds *data.Dataset
-	var err error
 	if row.Source == "builtin" {
 		ds, err = data.OpenBuiltin(filepath.Join(s.DataDir, "builtin"), row.ID)
 		if err == nil {
 			// A built-in's counts are unknown until its cache is first built.
-			err = s.DB.FillDatasetContents(ctx, &row, ds)
+			err = s.DB.FillDatasetContents(ctx, row, ds)
 		}
 	} else {
 		ds, err = data.Open(filepath.Join(s.DataDir, filepath.Clean("/"+row.Path)))

@@ -9,7 +9,6 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"transferlab/backend/data"
-	"transferlab/backend/store"
 )
 
 // WarmBuiltinsArgs asks for the built-in datasets' caches to be built, so the dataset
@@ -35,8 +34,8 @@ type warmBuiltinsWorker struct {
 func (w *warmBuiltinsWorker) Work(ctx context.Context, _ *river.Job[WarmBuiltinsArgs]) error {
 	var errs []error
 	for _, b := range data.Builtins() {
-		var row store.Dataset
-		if err := w.ds.DB.Gorm.WithContext(ctx).First(&row, "id = ?", b.ID).Error; err != nil {
+		row, err := w.ds.DB.Dataset(ctx, b.ID)
+		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -48,7 +47,7 @@ func (w *warmBuiltinsWorker) Work(ctx context.Context, _ *river.Job[WarmBuiltins
 			errs = append(errs, err)
 			continue
 		}
-		errs = append(errs, w.ds.DB.FillDatasetContents(ctx, &row, ds))
+		errs = append(errs, w.ds.DB.FillDatasetContents(ctx, row, ds))
 		ds.Close()
 	}
 	return errors.Join(errs...)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"gorm.io/gorm"
 
 	"transferlab/backend/jobs"
 	"transferlab/backend/store"
@@ -120,11 +119,11 @@ func (a *ExperimentAPI) build(ctx context.Context, p experimentParams) (*store.E
 		return nil, badRequest("missing_arch", "An experiment of scratch arms only needs an arch (mlp, cnn or cnn-deep) or a base_model_id.")
 	}
 	if p.BaseModelID != "" {
-		var m store.Model
-		if err := a.DB.Gorm.WithContext(ctx).First(&m, "id = ?", p.BaseModelID).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return nil, badRequest("unknown_model", "No model %q: pick one from GET /api/models.", p.BaseModelID)
-			}
+		m, err := a.DB.Model(ctx, p.BaseModelID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, badRequest("unknown_model", "No model %q: pick one from GET /api/models.", p.BaseModelID)
+		}
+		if err != nil {
 			return nil, err
 		}
 		if p.Arch == "" {
@@ -158,15 +157,14 @@ func (a *ExperimentAPI) build(ctx context.Context, p experimentParams) (*store.E
 }
 
 func (a *ExperimentAPI) lookupDataset(ctx context.Context, id string) (*store.Dataset, error) {
-	var ds store.Dataset
-	err := a.DB.Gorm.WithContext(ctx).First(&ds, "id = ?", id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	ds, err := a.DB.Dataset(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, badRequest("unknown_dataset", "No dataset %q: pick one from GET /api/datasets or upload one.", id)
 	}
 	if err == nil && ds.Status != "ready" {
 		return nil, badRequest("dataset_not_ready", "Dataset %q is %s, not ready: wait for its import to finish.", ds.Name, ds.Status)
 	}
-	return &ds, err
+	return ds, err
 }
 
 func (a *ExperimentAPI) list(c *gin.Context) {
