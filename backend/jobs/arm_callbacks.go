@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"transferlab/backend/store"
 	"transferlab/backend/train"
 )
 
@@ -19,11 +20,16 @@ type armCallbacks struct {
 	runID string
 	rec   *recorder
 	spe   int
+	best  float64 // best validation accuracy so far, resumes included
 	err   error
 }
 
-func (r *Runner) callbacks(ctx context.Context, slot *expSlot, tr *train.Run, runID string, rec *recorder, spe int) *armCallbacks {
-	return &armCallbacks{r: r, ctx: ctx, slot: slot, tr: tr, runID: runID, rec: rec, spe: spe}
+func (r *Runner) callbacks(ctx context.Context, slot *expSlot, tr *train.Run, run *store.Run, rec *recorder, spe int) *armCallbacks {
+	a := &armCallbacks{r: r, ctx: ctx, slot: slot, tr: tr, runID: run.ID, rec: rec, spe: spe}
+	if run.BestValAcc != nil {
+		a.best = *run.BestValAcc
+	}
+	return a
 }
 
 func (a *armCallbacks) epochAt(step int) float64 { return float64(step) / float64(a.spe) }
@@ -47,11 +53,8 @@ func (a *armCallbacks) OnEval(m train.EvalMetrics) {
 		vals["drift/"+layer] = d
 	}
 	a.keep(a.rec.record(a.ctx, StepPoint{Step: int64(m.Step), Epoch: a.epochAt(m.Step), WallTime: m.Wall.Seconds(), Values: vals}))
-	best := m.Acc
-	if run, err := a.r.DB.Run(a.ctx, a.runID); err == nil && run.BestValAcc != nil && *run.BestValAcc > best {
-		best = *run.BestValAcc
-	}
-	a.keep(a.r.DB.UpdateRun(a.ctx, a.runID, map[string]any{"best_val_acc": best, "final_val_acc": m.Acc, "steps": m.Step}))
+	a.best = max(a.best, m.Acc)
+	a.keep(a.r.DB.UpdateRun(a.ctx, a.runID, map[string]any{"best_val_acc": a.best, "final_val_acc": m.Acc, "steps": m.Step}))
 }
 
 // OnEpochEnd writes the checkpoint (atomically: a kill mid-write leaves the previous

@@ -143,7 +143,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	go r.watchCancel(runCtx, cancel, run.ID)
 
 	rec := newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID)
-	err = r.trainArm(runCtx, slot, run, rec)
+	err = r.trainArm(runCtx, slot, exp, run, rec)
 	if ferr := rec.flush(ctx); ferr != nil && err == nil {
 		err = ferr
 	}

@@ -89,11 +89,7 @@ func (r *Runner) checkpointPath(runID string) string {
 
 // trainArm trains one arm from its checkpoint (if any) to the end of its budget, then
 // evaluates it on the test split and saves it as a model.
-func (r *Runner) trainArm(ctx context.Context, slot *expSlot, run *store.Run, rec *recorder) error {
-	exp, err := r.DB.Experiment(ctx, run.ExperimentID)
-	if err != nil {
-		return err
-	}
+func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experiment, run *store.Run, rec *recorder) error {
 	var h Hyper
 	if err := json.Unmarshal([]byte(run.Hyper), &h); err != nil {
 		return fmt.Errorf("run settings: %w", err)
@@ -144,7 +140,7 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, run *store.Run, re
 	}
 
 	slot.turn.Lock()
-	res, err := tr.Train(ctx, r.callbacks(ctx, slot, tr, run.ID, rec, spe))
+	res, err := tr.Train(ctx, r.callbacks(ctx, slot, tr, run, rec, spe))
 	slot.turn.Unlock()
 	if err != nil {
 		return err
