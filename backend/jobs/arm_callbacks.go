@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"transferlab/backend/atomicfile"
 	"transferlab/backend/store"
 	"transferlab/backend/train"
 )
@@ -70,22 +71,8 @@ func (a *armCallbacks) OnEpochEnd(c *train.Checkpoint) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if err := c.Write(f); err != nil {
-		f.Close()
+	if err := atomicfile.Write(path, c.Write); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	f.Close()
-	if err := os.Rename(tmp, path); err != nil {
-		return err
 	}
 	rel, _ := filepath.Rel(a.r.DataDir, path)
 	if err := a.r.DB.UpdateRun(a.ctx, a.runID, map[string]any{"epochs_done": c.Epoch, "steps": c.Step, "checkpoint_path": rel}); err != nil {

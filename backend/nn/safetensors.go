@@ -10,6 +10,8 @@ import (
 	"math"
 	"os"
 	"sort"
+
+	"transferlab/backend/atomicfile"
 )
 
 // FormatVersion is written to every weight file's metadata and checked on load.
@@ -78,21 +80,7 @@ func (m *Model) Save(w io.Writer) error {
 // SaveFile writes the model to path, via a temporary file so a crash never leaves a
 // half-written weight file behind.
 func (m *Model) SaveFile(path string) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if err := m.Save(f); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, m.Save)
 }
 
 // LoadFile reads a weight file written by Save.
