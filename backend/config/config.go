@@ -8,10 +8,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+
+	"transferlab/backend/datadir"
 )
 
 // Config is what `serve` and `worker` run with.
@@ -86,13 +87,8 @@ func (c *Config) envInt64(key string, def int64) int64 {
 	return n
 }
 
-// Paths inside the data directory.
-func (c Config) DBPath() string      { return filepath.Join(c.DataDir, "transferlab.db") }
-func (c Config) LockPath() string    { return filepath.Join(c.DataDir, "transferlab.lock") }
-func (c Config) UploadsDir() string  { return filepath.Join(c.DataDir, "uploads") }
-func (c Config) UserModels() string  { return filepath.Join(c.DataDir, "models", "user") }
-func (c Config) RunsDir() string     { return filepath.Join(c.DataDir, "runs") }
-func (c Config) DatasetsDir() string { return filepath.Join(c.DataDir, "datasets") }
+// Dirs is the layout of the data directory: every path in it comes from there.
+func (c Config) Dirs() datadir.Layout { return datadir.New(c.DataDir) }
 
 // Level parses LogLevel.
 func (c Config) Level() (slog.Level, error) {
@@ -121,23 +117,5 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Addr) == "" {
 		return errors.New("listen address is empty: give --addr host:port")
 	}
-	for _, dir := range []string{c.DataDir, c.UploadsDir(), c.UserModels(), c.RunsDir(), c.DatasetsDir()} {
-		if err := writableDir(dir); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func writableDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("data directory %s cannot be created: %v", dir, errors.Unwrap(err))
-	}
-	probe, err := os.CreateTemp(dir, ".write-check-*")
-	if err != nil {
-		return fmt.Errorf("data directory %s is not writable: %v", dir, errors.Unwrap(err))
-	}
-	name := probe.Name()
-	probe.Close()
-	return os.Remove(name)
+	return c.Dirs().Prepare()
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
 )
@@ -33,8 +34,8 @@ func (TrainArmArgs) InsertOpts() river.InsertOpts {
 type Runner struct {
 	DB       *store.DB
 	Hub      *live.Hub
-	Zoo      fs.FS  // the embedded model zoo, for paths with store.ZooPrefix
-	DataDir  string // where runs keep checkpoints and user models
+	Zoo      fs.FS          // the embedded model zoo, for paths with store.ZooPrefix
+	DataDir  datadir.Layout // where runs keep checkpoints and user models
 	Datasets DatasetOpener
 	Queue    *Queue
 
@@ -45,7 +46,7 @@ type Runner struct {
 }
 
 // NewRunner makes a runner that trains `slots` experiments at a time.
-func NewRunner(db *store.DB, hub *live.Hub, zoo fs.FS, dataDir string, datasets DatasetOpener, slots int) *Runner {
+func NewRunner(db *store.DB, hub *live.Hub, zoo fs.FS, dataDir datadir.Layout, datasets DatasetOpener, slots int) *Runner {
 	return &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
 		cancels: map[string]context.CancelFunc{}}
 }
