@@ -23,6 +23,8 @@ type Config struct {
 	MaxUploadBytes int64
 	Workers        int
 	LogLevel       string
+	// KeepCheckpoints keeps finished runs' checkpoints instead of removing them.
+	KeepCheckpoints bool
 
 	envErr error // a TRANSFERLAB_* variable that did not parse
 }
@@ -61,6 +63,8 @@ func (c *Config) Register(fs *flag.FlagSet) {
 		"largest dataset upload accepted, in bytes (TRANSFERLAB_MAX_UPLOAD_BYTES)")
 	fs.IntVar(&c.Workers, "workers", int(c.envInt64("WORKERS", int64(c.Workers))),
 		"experiments trained at once (TRANSFERLAB_WORKERS)")
+	fs.BoolVar(&c.KeepCheckpoints, "keep-checkpoints", c.envBool("KEEP_CHECKPOINTS", c.KeepCheckpoints),
+		"keep the checkpoints of finished runs in runs/ instead of removing them (TRANSFERLAB_KEEP_CHECKPOINTS)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel),
 		"debug, info, warn or error (TRANSFERLAB_LOG_LEVEL)")
 }
@@ -85,6 +89,21 @@ func (c *Config) envInt64(key string, def int64) int64 {
 		return def
 	}
 	return n
+}
+
+// envBool reads a yes/no variable (1, true, 0, false, ...); one that does not parse is
+// remembered for Validate to report, and the default stands meanwhile.
+func (c *Config) envBool(key string, def bool) bool {
+	v := env(key, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		c.envErr = fmt.Errorf("TRANSFERLAB_%s=%q is not true or false", key, v)
+		return def
+	}
+	return b
 }
 
 // Dirs is the layout of the data directory: every path in it comes from there.

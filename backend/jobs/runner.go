@@ -38,6 +38,8 @@ type Runner struct {
 	DataDir  datadir.Layout // where runs keep checkpoints and user models
 	Datasets DatasetOpener
 	Queue    *Queue
+	// KeepCheckpoints leaves finished runs' checkpoints on disk instead of removing them.
+	KeepCheckpoints bool
 
 	gate    *gate
 	preds   predictors
@@ -118,6 +120,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 		return err
 	}
 	if store.Finished(run.Status) {
+		r.dropCheckpoint(ctx, run.ID)
 		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
 		return nil
 	}
@@ -160,6 +163,7 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 	}
 	switch {
 	case run.Status == store.StatusCancelled:
+		r.dropCheckpoint(bg, runID)
 		rec.status(run)
 		return nil
 	case err == nil:
@@ -177,6 +181,7 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 		now := time.Now().UTC()
 		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusFailed, map[string]any{"finished_at": now, "error": err.Error()})
 	}
+	r.dropCheckpoint(bg, runID)
 	run, _ = r.DB.Run(bg, runID)
 	rec.status(run)
 	return nil

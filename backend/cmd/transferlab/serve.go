@@ -105,6 +105,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return err
 	}
 	runner.Queue = queue
+	runner.KeepCheckpoints = cfg.KeepCheckpoints
 	if n, err := queue.RequeueOrphans(ctx); err != nil {
 		return err
 	} else if n > 0 {
