@@ -8,10 +8,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+
+	"transferlab/backend/datadir"
 )
 
 // Config is what `serve` and `worker` run with.
@@ -22,6 +23,8 @@ type Config struct {
 	MaxUploadBytes int64
 	Workers        int
 	LogLevel       string
+	// KeepCheckpoints keeps finished runs' checkpoints instead of removing them.
+	KeepCheckpoints bool
 
 	envErr error // a TRANSFERLAB_* variable that did not parse
 }
@@ -60,6 +63,8 @@ func (c *Config) Register(fs *flag.FlagSet) {
 		"largest dataset upload accepted, in bytes (TRANSFERLAB_MAX_UPLOAD_BYTES)")
 	fs.IntVar(&c.Workers, "workers", int(c.envInt64("WORKERS", int64(c.Workers))),
 		"experiments trained at once (TRANSFERLAB_WORKERS)")
+	fs.BoolVar(&c.KeepCheckpoints, "keep-checkpoints", c.envBool("KEEP_CHECKPOINTS", c.KeepCheckpoints),
+		"keep the checkpoints of finished runs in runs/ instead of removing them (TRANSFERLAB_KEEP_CHECKPOINTS)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel),
 		"debug, info, warn or error (TRANSFERLAB_LOG_LEVEL)")
 }
@@ -86,13 +91,23 @@ func (c *Config) envInt64(key string, def int64) int64 {
 	return n
 }
 
-// Paths inside the data directory.
-func (c Config) DBPath() string      { return filepath.Join(c.DataDir, "transferlab.db") }
-func (c Config) LockPath() string    { return filepath.Join(c.DataDir, "transferlab.lock") }
-func (c Config) UploadsDir() string  { return filepath.Join(c.DataDir, "uploads") }
-func (c Config) UserModels() string  { return filepath.Join(c.DataDir, "models", "user") }
-func (c Config) RunsDir() string     { return filepath.Join(c.DataDir, "runs") }
-func (c Config) DatasetsDir() string { return filepath.Join(c.DataDir, "datasets") }
+// envBool reads a yes/no variable (1, true, 0, false, ...); one that does not parse is
+// remembered for Validate to report, and the default stands meanwhile.
+func (c *Config) envBool(key string, def bool) bool {
+	v := env(key, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		c.envErr = fmt.Errorf("TRANSFERLAB_%s=%q is not true or false", key, v)
+		return def
+	}
+	return b
+}
+
+// Dirs is the layout of the data directory: every path in it comes from there.
+func (c Config) Dirs() datadir.Layout { return datadir.New(c.DataDir) }
 
 // Level parses LogLevel.
 func (c Config) Level() (slog.Level, error) {
@@ -121,23 +136,5 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Addr) == "" {
 		return errors.New("listen address is empty: give --addr host:port")
 	}
-	for _, dir := range []string{c.DataDir, c.UploadsDir(), c.UserModels(), c.RunsDir(), c.DatasetsDir()} {
-		if err := writableDir(dir); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func writableDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("data directory %s cannot be created: %v", dir, errors.Unwrap(err))
-	}
-	probe, err := os.CreateTemp(dir, ".write-check-*")
-	if err != nil {
-		return fmt.Errorf("data directory %s is not writable: %v", dir, errors.Unwrap(err))
-	}
-	name := probe.Name()
-	probe.Close()
-	return os.Remove(name)
+	return c.Dirs().Prepare()
 }

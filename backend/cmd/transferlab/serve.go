@@ -71,13 +71,13 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return err
 	}
 	slog.SetDefault(logger)
-	release, err := lockDataDir(cfg.LockPath())
+	release, err := lockDataDir(cfg.Dirs().Lock())
 	if err != nil {
 		return err
 	}
 	defer release()
 
-	db, err := store.Open(ctx, cfg.DBPath())
+	db, err := store.Open(ctx, cfg.Dirs().DB())
 	if err != nil {
 		return err
 	}
@@ -94,10 +94,10 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return fmt.Errorf("built-in datasets: %w", err)
 	}
 	hub := live.NewHub(liveHistory, liveBuffer)
-	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.DataDir, jobs.StoreDatasets{DB: db, DataDir: cfg.DataDir}, cfg.Workers)
-	queue, err := jobs.Open(ctx, cfg.DBPath(), jobs.Config{
+	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
+	queue, err := jobs.Open(ctx, cfg.Dirs().DB(), jobs.Config{
 		TrainingWorkers: cfg.Workers,
-		UploadsDir:      cfg.UploadsDir(),
+		UploadsDir:      cfg.Dirs().Uploads(),
 		Logger:          logger,
 		Register:        runner.Register,
 	})
@@ -105,6 +105,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return err
 	}
 	runner.Queue = queue
+	runner.KeepCheckpoints = cfg.KeepCheckpoints
 	if n, err := queue.RequeueOrphans(ctx); err != nil {
 		return err
 	} else if n > 0 {
@@ -131,7 +132,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Architectures:  runner,
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
-		DataDir:        cfg.DataDir,
+		DataDir:        cfg.Dirs(),
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
