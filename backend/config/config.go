@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -22,6 +23,12 @@ type Config struct {
 	MaxUploadBytes int64
 	Workers        int
 	LogLevel       string
+	// AllowedHosts are the public names the server is reached by, comma-separated;
+	// IP addresses and localhost always work.
+	AllowedHosts string
+	// AccessToken is required on every request when set, and must be set when the
+	// server listens beyond loopback.
+	AccessToken string
 
 	envErr error // a TRANSFERLAB_* variable that did not parse
 }
@@ -60,6 +67,10 @@ func (c *Config) Register(fs *flag.FlagSet) {
 		"largest dataset upload accepted, in bytes (TRANSFERLAB_MAX_UPLOAD_BYTES)")
 	fs.IntVar(&c.Workers, "workers", int(c.envInt64("WORKERS", int64(c.Workers))),
 		"experiments trained at once (TRANSFERLAB_WORKERS)")
+	fs.StringVar(&c.AllowedHosts, "allowed-hosts", env("ALLOWED_HOSTS", c.AllowedHosts),
+		"comma-separated host names browsers reach the server by, besides IP addresses and localhost (TRANSFERLAB_ALLOWED_HOSTS)")
+	fs.StringVar(&c.AccessToken, "access-token", env("ACCESS_TOKEN", c.AccessToken),
+		"token every request must carry; required when --addr is not a loopback address (TRANSFERLAB_ACCESS_TOKEN)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel),
 		"debug, info, warn or error (TRANSFERLAB_LOG_LEVEL)")
 }
@@ -121,10 +132,61 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.Addr) == "" {
 		return errors.New("listen address is empty: give --addr host:port")
 	}
+	if err := c.checkAccess(); err != nil {
+		return err
+	}
 	for _, dir := range []string{c.DataDir, c.UploadsDir(), c.UserModels(), c.RunsDir(), c.DatasetsDir()} {
 		if err := writableDir(dir); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// minTokenLen keeps a token from being guessed over the network.
+const minTokenLen = 16
+
+// Hosts lists AllowedHosts, with the listen address's host name when it is a name.
+func (c Config) Hosts() []string {
+	var out []string
+	for _, h := range strings.Split(c.AllowedHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	if host, _, err := net.SplitHostPort(c.Addr); err == nil && host != "" && net.ParseIP(host) == nil {
+		out = append(out, host)
+	}
+	return out
+}
+
+// Loopback tells whether the listen address only takes connections from this machine.
+func (c Config) Loopback() bool {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkAccess refuses to open the lab to a network without a token: anyone who can
+// reach the port could otherwise train, delete and read everything.
+func (c Config) checkAccess() error {
+	for _, h := range strings.Split(c.AllowedHosts, ",") {
+		h = strings.TrimSpace(h)
+		if strings.ContainsAny(h, ":/ ") {
+			return fmt.Errorf("allowed host %q: give bare host names like lab.example.org, without scheme or port", h)
+		}
+	}
+	if c.AccessToken != "" && len(c.AccessToken) < minTokenLen {
+		return fmt.Errorf("access token is %d characters; use at least %d random ones (for example `openssl rand -hex 16`)", len(c.AccessToken), minTokenLen)
+	}
+	if !c.Loopback() && c.AccessToken == "" {
+		return fmt.Errorf("listen address %s is reachable from other machines: set --access-token (TRANSFERLAB_ACCESS_TOKEN) to at least %d random characters, or listen on 127.0.0.1", c.Addr, minTokenLen)
 	}
 	return nil
 }

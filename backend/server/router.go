@@ -25,6 +25,8 @@ type Deps struct {
 	Architectures  Architectures
 	Hub            *live.Hub
 	HubID          string
+	// Guard says which host names and which token the server answers to.
+	Guard Guard
 	// DataDir holds datasets/, uploads/ and the builtin/ dataset caches.
 	DataDir string
 }
@@ -34,7 +36,7 @@ func New(d Deps) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(requestLog(), recoverJSON())
+	r.Use(requestLog(), recoverJSON(), d.Guard.middleware())
 
 	api := r.Group("/api")
 	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue}
@@ -52,7 +54,7 @@ func New(d Deps) *gin.Engine {
 	api.GET("/uploads/:upload_id/progress", withResource("upload"), ds.progress)
 	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs}
 	runs := &RunAPI{Exp: exp}
-	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID}
+	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID, upgrader: newUpgrader(d.Guard)}
 	experiments := api.Group("/experiments", withResource("experiment"))
 	experiments.GET("", exp.list)
 	experiments.POST("", exp.create)

@@ -132,6 +132,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
 		DataDir:        cfg.DataDir,
+		Guard:          server.Guard{AllowedHosts: cfg.Hosts(), Token: cfg.AccessToken},
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
