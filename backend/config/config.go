@@ -21,6 +21,7 @@ type Config struct {
 	DataDir        string
 	ZooDir         string
 	MaxUploadBytes int64
+	MaxCacheBytes  int64
 	Workers        int
 	LogLevel       string
 	// AllowedHosts are the public names the server is reached by, comma-separated;
@@ -41,6 +42,7 @@ func Defaults() Config {
 		DataDir:        ".",
 		ZooDir:         "",
 		MaxUploadBytes: 512 << 20,
+		MaxCacheBytes:  2 << 30,
 		Workers:        defaultWorkers(),
 		LogLevel:       "info",
 	}
@@ -65,6 +67,8 @@ func (c *Config) Register(fs *flag.FlagSet) {
 		"folder of pretrained models to offer besides the embedded zoo (TRANSFERLAB_ZOO_DIR)")
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", c.envInt64("MAX_UPLOAD_BYTES", c.MaxUploadBytes),
 		"largest dataset upload accepted, in bytes (TRANSFERLAB_MAX_UPLOAD_BYTES)")
+	fs.Int64Var(&c.MaxCacheBytes, "max-cache-bytes", c.envInt64("MAX_CACHE_BYTES", c.MaxCacheBytes),
+		"largest decoded image cache one dataset may make (images x channels x height x width), in bytes (TRANSFERLAB_MAX_CACHE_BYTES)")
 	fs.IntVar(&c.Workers, "workers", int(c.envInt64("WORKERS", int64(c.Workers))),
 		"experiments trained at once (TRANSFERLAB_WORKERS)")
 	fs.StringVar(&c.AllowedHosts, "allowed-hosts", env("ALLOWED_HOSTS", c.AllowedHosts),
@@ -125,6 +129,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxUploadBytes <= 0 {
 		return errors.New("max upload bytes must be a positive number of bytes")
+	}
+	if c.MaxCacheBytes <= 0 {
+		return errors.New("max cache bytes must be a positive number of bytes")
 	}
 	if c.Workers < 1 {
 		return errors.New("workers must be a whole number of at least 1")

@@ -39,6 +39,7 @@ type DatasetAPI struct {
 	DB             *store.DB
 	DataDir        string
 	MaxUploadBytes int64
+	MaxCacheBytes  int64
 	Progress       *ProgressBoard
 }
 

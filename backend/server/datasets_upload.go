@@ -211,7 +211,7 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 	}
 	m, err := data.Import(c.Request.Context(), f.tmp, dir, data.Options{
 		Name:     display,
-		Limits:   data.Limits{MaxUploadBytes: a.MaxUploadBytes},
+		Limits:   data.Limits{MaxUploadBytes: a.MaxUploadBytes, MaxCacheBytes: a.MaxCacheBytes},
 		Channels: f.channels, Height: f.height, Width: f.width,
 		Progress: func(p data.Progress) {
 			a.Progress.update(f.uploadID, func(u *UploadProgress) { u.ImagesDecoded, u.ImagesTotal = p.ImagesDecoded, p.ImagesTotal })

@@ -20,6 +20,8 @@ type Deps struct {
 	Queue          Pinger
 	Frontend       fs.FS
 	MaxUploadBytes int64
+	// MaxCacheBytes bounds the decoded cache an upload may make.
+	MaxCacheBytes int64
 	Jobs           Launcher
 	Predictor      Predictor
 	Architectures  Architectures
@@ -42,7 +44,7 @@ func New(d Deps) *gin.Engine {
 	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue}
 	api.GET("/health", health.get)
 	// Resource routes register below, one line each.
-	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, Progress: NewProgressBoard()}
+	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, Progress: NewProgressBoard()}
 	datasets := api.Group("/datasets", withResource("dataset"))
 	datasets.GET("", ds.list)
 	datasets.POST("", ds.upload)

@@ -126,6 +126,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Queue:          queue,
 		Frontend:       frontend.Dist(),
 		MaxUploadBytes: cfg.MaxUploadBytes,
+		MaxCacheBytes:  cfg.MaxCacheBytes,
 		Jobs:           runner,
 		Predictor:      runner,
 		Architectures:  runner,
