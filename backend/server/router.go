@@ -22,11 +22,11 @@ type Deps struct {
 	MaxUploadBytes int64
 	// MaxCacheBytes bounds the decoded cache an upload may make.
 	MaxCacheBytes int64
-	Jobs           Launcher
-	Predictor      Predictor
-	Architectures  Architectures
-	Hub            *live.Hub
-	HubID          string
+	Jobs          Launcher
+	Predictor     Predictor
+	Architectures Architectures
+	Hub           *live.Hub
+	HubID         string
 	// Guard says which host names and which token the server answers to.
 	Guard Guard
 	// DataDir holds datasets/, uploads/ and the builtin/ dataset caches.
