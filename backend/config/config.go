@@ -22,8 +22,14 @@ type Config struct {
 	ZooDir         string
 	MaxUploadBytes int64
 	MaxCacheBytes  int64
-	Workers        int
-	LogLevel       string
+	// Watchers and WatchersPerExperiment cap the open live views; Uploads caps the
+	// uploads streaming at once; WritesPerSecond is each client's rate of changes.
+	Watchers              int
+	WatchersPerExperiment int
+	Uploads               int
+	WritesPerSecond       int
+	Workers               int
+	LogLevel              string
 	// AllowedHosts are the public names the server is reached by, comma-separated;
 	// IP addresses and localhost always work.
 	AllowedHosts string
@@ -43,8 +49,13 @@ func Defaults() Config {
 		ZooDir:         "",
 		MaxUploadBytes: 512 << 20,
 		MaxCacheBytes:  2 << 30,
-		Workers:        defaultWorkers(),
-		LogLevel:       "info",
+
+		Watchers:              256,
+		WatchersPerExperiment: 64,
+		Uploads:               4,
+		WritesPerSecond:       10,
+		Workers:               defaultWorkers(),
+		LogLevel:              "info",
 	}
 }
 
@@ -69,6 +80,14 @@ func (c *Config) Register(fs *flag.FlagSet) {
 		"largest dataset upload accepted, in bytes (TRANSFERLAB_MAX_UPLOAD_BYTES)")
 	fs.Int64Var(&c.MaxCacheBytes, "max-cache-bytes", c.envInt64("MAX_CACHE_BYTES", c.MaxCacheBytes),
 		"largest decoded image cache one dataset may make (images x channels x height x width), in bytes (TRANSFERLAB_MAX_CACHE_BYTES)")
+	fs.IntVar(&c.Watchers, "max-watchers", int(c.envInt64("MAX_WATCHERS", int64(c.Watchers))),
+		"live views open at once on the whole server (TRANSFERLAB_MAX_WATCHERS)")
+	fs.IntVar(&c.WatchersPerExperiment, "max-watchers-per-experiment", int(c.envInt64("MAX_WATCHERS_PER_EXPERIMENT", int64(c.WatchersPerExperiment))),
+		"live views open at once on one experiment (TRANSFERLAB_MAX_WATCHERS_PER_EXPERIMENT)")
+	fs.IntVar(&c.Uploads, "max-uploads", int(c.envInt64("MAX_UPLOADS", int64(c.Uploads))),
+		"dataset uploads received at once (TRANSFERLAB_MAX_UPLOADS)")
+	fs.IntVar(&c.WritesPerSecond, "writes-per-second", int(c.envInt64("WRITES_PER_SECOND", int64(c.WritesPerSecond))),
+		"requests that change something, per client and second, after a burst of five seconds' worth (TRANSFERLAB_WRITES_PER_SECOND)")
 	fs.IntVar(&c.Workers, "workers", int(c.envInt64("WORKERS", int64(c.Workers))),
 		"experiments trained at once (TRANSFERLAB_WORKERS)")
 	fs.StringVar(&c.AllowedHosts, "allowed-hosts", env("ALLOWED_HOSTS", c.AllowedHosts),
@@ -132,6 +151,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxCacheBytes <= 0 {
 		return errors.New("max cache bytes must be a positive number of bytes")
+	}
+	if c.Watchers < 1 || c.WatchersPerExperiment < 1 || c.Uploads < 1 || c.WritesPerSecond < 1 {
+		return errors.New("max watchers, max watchers per experiment, max uploads and writes per second must each be at least 1")
 	}
 	if c.Workers < 1 {
 		return errors.New("workers must be a whole number of at least 1")

@@ -40,6 +40,7 @@ type DatasetAPI struct {
 	DataDir        string
 	MaxUploadBytes int64
 	MaxCacheBytes  int64
+	uploads        slots
 	Progress       *ProgressBoard
 }
 

@@ -41,6 +41,16 @@ func (a *DatasetAPI) upload(c *gin.Context) {
 		fail(c, badUploadID())
 		return
 	}
+	if !a.uploads.take() {
+		// Closing the connection spares the server from reading the refused body.
+		c.Header("Connection", "close")
+		c.Header("Retry-After", "10")
+		fail(c, newError(http.StatusServiceUnavailable, "too_many_uploads", fmt.Sprintf(
+			"The server is already receiving %d uploads, its limit; try again when one has finished.", cap(a.uploads))))
+		return
+	}
+	defer a.uploads.give()
+	c.Request.Body = newUploadRate(c)
 	defer func() {
 		if f.tmp != "" { // cleared once the file is kept as uploads/<id><ext>
 			os.Remove(f.tmp)
@@ -281,6 +291,10 @@ func (a *DatasetAPI) bodyError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return a.tooLarge()
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return newError(http.StatusRequestTimeout, "upload_too_slow", fmt.Sprintf(
+			"The upload arrived slower than %d KB every %s; check the connection and upload again.", uploadMinBytes>>10, uploadWindow))
 	}
 	return badRequest("bad_multipart", "The upload broke off or is not valid multipart/form-data (%v); send it again.", err)
 }

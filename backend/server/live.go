@@ -33,7 +33,12 @@ type LiveAPI struct {
 	// process gets a snapshot rather than a resume that would skip points.
 	HubID    string
 	upgrader *websocket.Upgrader
+	watchers *watchers
 }
+
+// closeTryAgainLater is the websocket close code for a server at capacity (RFC 6455
+// registry: 1013); the app shows the reason and does not hammer the server.
+const closeTryAgainLater = 1013
 
 func newUpgrader(g Guard) *websocket.Upgrader {
 	return &websocket.Upgrader{
@@ -73,6 +78,12 @@ func (a *LiveAPI) serve(c *gin.Context) {
 		return // the upgrader has answered the client
 	}
 	defer conn.Close()
+	leave, refusal := a.watchers.join(id)
+	if leave == nil {
+		conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeTryAgainLater, refusal), time.Now().Add(writeWait))
+		return
+	}
+	defer leave()
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	go readUntilClosed(conn, cancel)

@@ -133,14 +133,17 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
 		DataDir:        cfg.DataDir,
-		Guard:          server.Guard{AllowedHosts: cfg.Hosts(), Token: cfg.AccessToken},
+		Limits: server.Limits{WritesPerSecond: float64(cfg.WritesPerSecond), WriteBurst: 5 * cfg.WritesPerSecond,
+			Uploads: cfg.Uploads, WatchersPerExperiment: cfg.WatchersPerExperiment, Watchers: cfg.Watchers},
+		Guard: server.Guard{AllowedHosts: cfg.Hosts(), Token: cfg.AccessToken},
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		stopQueue(queue, logger)
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	// Bodies are held to their own deadlines by the router; these bound the rest.
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "Transfer Lab %s listening on http://%s (data in %s)\n", version, ln.Addr(), cfg.DataDir)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
