@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,6 +34,16 @@ type uploadForm struct {
 	uploadID                string
 	channels, height, width int
 	tmp                     string // where the file was streamed to
+	touched                 time.Time
+}
+
+// touch marks the received file as in use now and then while it is imported, so the
+// sweep of leftovers (which goes by age) leaves it alone.
+func (f *uploadForm) touch() {
+	if now := time.Now(); now.Sub(f.touched) > time.Minute {
+		f.touched = now
+		os.Chtimes(f.tmp, now, now)
+	}
 }
 
 func (a *DatasetAPI) upload(c *gin.Context) {
@@ -224,6 +235,7 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 		Limits:   data.Limits{MaxUploadBytes: a.MaxUploadBytes, MaxCacheBytes: a.MaxCacheBytes},
 		Channels: f.channels, Height: f.height, Width: f.width,
 		Progress: func(p data.Progress) {
+			f.touch()
 			a.Progress.update(f.uploadID, func(u *UploadProgress) { u.ImagesDecoded, u.ImagesTotal = p.ImagesDecoded, p.ImagesTotal })
 		},
 	})

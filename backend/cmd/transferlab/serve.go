@@ -93,11 +93,19 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if _, err := db.SyncBuiltinDatasets(ctx); err != nil {
 		return fmt.Errorf("built-in datasets: %w", err)
 	}
+	// Holding the lock, no request of ours is writing an upload or an import: whatever
+	// partial ones there are, a killed process left.
+	if n, err := jobs.SweepLeftovers(cfg.UploadsDir(), cfg.DatasetsDir(), 0, time.Now()); err != nil {
+		logger.Warn("could not remove every partial upload or import", "err", err)
+	} else if n > 0 {
+		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
+	}
 	hub := live.NewHub(liveHistory, liveBuffer)
 	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.DataDir, jobs.StoreDatasets{DB: db, DataDir: cfg.DataDir}, cfg.Workers)
 	queue, err := jobs.Open(ctx, cfg.DBPath(), jobs.Config{
 		TrainingWorkers: cfg.Workers,
 		UploadsDir:      cfg.UploadsDir(),
+		DatasetsDir:     cfg.DatasetsDir(),
 		Logger:          logger,
 		Register:        runner.Register,
 	})
@@ -112,9 +120,6 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
-	}
-	if _, err := queue.Client.Insert(ctx, jobs.SweepUploadsArgs{OlderThan: time.Hour}, nil); err != nil {
-		logger.Warn("could not schedule the sweep of stale uploads", "err", err)
 	}
 	if _, err := queue.Client.Insert(ctx, jobs.WarmBuiltinsArgs{}, nil); err != nil {
 		logger.Warn("could not schedule building the built-in datasets", "err", err)
