@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
@@ -22,9 +23,6 @@ const (
 	QueueTraining    = "training"
 	QueueMaintenance = river.QueueDefault
 )
-
-// MaxArms is the most arms one experiment may have.
-const MaxArms = 8
 
 // Config says how much work this process takes on.
 type Config struct {
@@ -74,7 +72,7 @@ func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
 			QueueMaintenance: {MaxWorkers: 2},
 			// Every arm of an admitted experiment needs a worker; the runner's gate is
 			// what limits how many experiments train at once.
-			QueueTraining: {MaxWorkers: max(cfg.TrainingWorkers, 1) * MaxArms},
+			QueueTraining: {MaxWorkers: max(cfg.TrainingWorkers, 1) * experiment.MaxArms},
 		},
 		Workers: workers,
 		// Training runs as long as its budget says; cancellation is explicit.

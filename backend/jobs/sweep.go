@@ -8,11 +8,9 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-)
 
-// TempUploadPrefix starts the name of an upload still being received; a file with it
-// that is older than SweepUploadsArgs.OlderThan was left by a request that died.
-const TempUploadPrefix = "incoming-"
+	"transferlab/backend/data"
+)
 
 // SweepUploadsArgs asks for stale partial uploads to be deleted.
 type SweepUploadsArgs struct {
@@ -36,7 +34,7 @@ func (w *SweepUploadsWorker) Work(ctx context.Context, job *river.Job[SweepUploa
 	}
 	cutoff := time.Now().Add(-job.Args.OlderThan)
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), TempUploadPrefix) {
+		if !strings.HasPrefix(e.Name(), data.TempUploadPrefix) {
 			continue
 		}
 		info, err := e.Info()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/jobs"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
@@ -30,7 +31,7 @@ func TestModelsListTheZooWithLayersThatAddUpToTheCard(t *testing.T) {
 	var m struct {
 		Arch   string `json:"arch"`
 		Card   struct{ Parameters int }
-		Layers []jobs.LayerInfo `json:"layers"`
+		Layers []experiment.Layer `json:"layers"`
 	}
 	if err := json.Unmarshal([]byte(body), &m); err != nil {
 		t.Fatal(err)
