@@ -31,6 +31,16 @@ var sharedBuiltin = filepath.Join(os.TempDir(), "transferlab-test-builtin")
 
 func newLab(t *testing.T, dir string) *lab {
 	t.Helper()
+	l := openLab(t, dir)
+	if err := l.queue.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// openLab is newLab with the queue not started yet.
+func openLab(t *testing.T, dir string) *lab {
+	t.Helper()
 	ctx := context.Background()
 	if err := os.MkdirAll(sharedBuiltin, 0o755); err != nil {
 		t.Fatal(err)
@@ -59,9 +69,6 @@ func newLab(t *testing.T, dir string) *lab {
 	}
 	runner.Queue = q
 	if _, err := q.RequeueOrphans(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	l := &lab{dir: dir, db: db, hub: hub, runner: runner, queue: q, base: "cnn-mnist04"}

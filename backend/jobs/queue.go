@@ -102,6 +102,30 @@ func (q *Queue) RequeueOrphans(ctx context.Context) (int64, error) {
 	return res.RowsAffected()
 }
 
+// olderTraining lists the experiments with a training job inserted before jobID that
+// is waiting or running. A job waiting on a retry after an error is not counted: it
+// has lost its place in line.
+func (q *Queue) olderTraining(ctx context.Context, jobID int64) ([]string, error) {
+	rows, err := q.pool.QueryContext(ctx, `SELECT DISTINCT json_extract(args, '$.experiment_id') FROM river_job
+		WHERE kind = ? AND id < ? AND state IN ('available', 'pending', 'running', 'scheduled')`,
+		TrainArmArgs{}.Kind(), jobID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id sql.NullString
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if id.Valid {
+			ids = append(ids, id.String)
+		}
+	}
+	return ids, rows.Err()
+}
+
 // Start begins working jobs.
 func (q *Queue) Start(ctx context.Context) error { return q.Client.Start(ctx) }
 

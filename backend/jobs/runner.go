@@ -49,8 +49,15 @@ type Runner struct {
 
 // NewRunner makes a runner that trains `slots` experiments at a time.
 func NewRunner(db *store.DB, hub *live.Hub, zoo fs.FS, dataDir string, datasets DatasetOpener, slots int) *Runner {
-	return &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
+	r := &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
 		cancels: map[string]context.CancelFunc{}}
+	r.gate.older = func(ctx context.Context, jobID int64) ([]string, error) {
+		if r.Queue == nil {
+			return nil, nil
+		}
+		return r.Queue.olderTraining(ctx, jobID)
+	}
+	return r
 }
 
 // Register adds the training worker to a queue's workers.
@@ -129,7 +136,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	if err != nil {
 		return err
 	}
-	slot, err := r.gate.acquire(ctx, exp.ID, exp.CreatedAt.UnixNano())
+	slot, err := r.gate.acquire(ctx, exp.ID, exp.CreatedAt.UnixNano(), job.ID)
 	if err != nil {
 		return river.JobSnooze(time.Second)
 	}
