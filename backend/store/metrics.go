@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"math"
+	"strings"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // AddMetrics writes a batch of points in one transaction. A point that already exists
@@ -14,11 +16,50 @@ func (d *DB) AddMetrics(ctx context.Context, pts []Metric) error {
 	return addMetrics(d.g.WithContext(ctx), pts)
 }
 
-func addMetrics(tx *gorm.DB, pts []Metric) error {
+// addMetrics inserts with one prepared statement in a transaction: a point costs a few
+// microseconds this way, many times less than GORM's batches, and a run records every
+// step.
+func addMetrics(db *gorm.DB, pts []Metric) error {
 	if len(pts) == 0 {
 		return nil
 	}
-	return tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(pts, 500).Error
+	return db.Transaction(func(tx *gorm.DB) error {
+		prep, ok := tx.Statement.ConnPool.(interface {
+			PrepareContext(context.Context, string) (*sql.Stmt, error)
+		})
+		if !ok {
+			return errors.New("add metrics: the connection cannot prepare statements")
+		}
+		ctx := tx.Statement.Context
+		stmt, err := prep.PrepareContext(ctx, insertMetric(tx))
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, p := range pts {
+			if _, err := stmt.ExecContext(ctx, p.RunID, p.Name, p.Step, p.Epoch, p.Split, p.Value, p.WallTime); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// insertMetric keeps a point that exists already (a resumed run replaying a step). The
+// placeholders are the database's own (? or $n).
+func insertMetric(tx *gorm.DB) string {
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO metrics (run_id, name, step, epoch, split, value, wall_time) VALUES (")
+	st := &gorm.Statement{DB: tx}
+	for i := 0; i < 7; i++ {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		st.Vars = append(st.Vars, nil)
+		tx.Dialector.BindVarTo(&sb, st, nil)
+	}
+	sb.WriteString(") ON CONFLICT (run_id, name, step) DO NOTHING")
+	return sb.String()
 }
 
 // DeleteMetricsAfter removes the points a run recorded after step: the work done since
