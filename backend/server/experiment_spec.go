@@ -17,7 +17,12 @@ type SpecView struct {
 	MaxArms    int                       `json:"max_arms"`
 }
 
+// Spec is the rules as GET /api/experiments/spec serves them.
+func Spec() SpecView {
+	return SpecView{Settings: experiment.Settings, Strategies: experiment.Strategies,
+		Defaults: experiment.DefaultHyper(), MaxArms: experiment.MaxArms}
+}
+
 func (a *ExperimentAPI) spec(c *gin.Context) {
-	c.JSON(http.StatusOK, SpecView{Settings: experiment.Settings, Strategies: experiment.Strategies,
-		Defaults: experiment.DefaultHyper(), MaxArms: experiment.MaxArms})
+	c.JSON(http.StatusOK, Spec())
 }

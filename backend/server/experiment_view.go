@@ -10,7 +10,8 @@ import (
 	"transferlab/backend/store"
 )
 
-type runView struct {
+// RunView is one run as the API shows it.
+type RunView struct {
 	ID           string               `json:"id"`
 	ExperimentID string               `json:"experiment_id"`
 	Arm          int                  `json:"arm"`
@@ -24,49 +25,50 @@ type runView struct {
 	FinalValAcc  *float64             `json:"final_val_acc"`
 	TestAcc      *float64             `json:"test_acc"`
 	ModelID      string               `json:"model_id,omitempty"`
-	Hyper        json.RawMessage      `json:"hyper"`
+	Hyper        json.RawMessage      `json:"hyper" tstype:"Hyper"`
 	StartedAt    *time.Time           `json:"started_at"`
 	FinishedAt   *time.Time           `json:"finished_at"`
 }
 
-func runViewOf(r *store.Run) runView {
-	return runView{ID: r.ID, ExperimentID: r.ExperimentID, Arm: r.ArmIndex, Strategy: r.Strategy,
+func runViewOf(r *store.Run) RunView {
+	return RunView{ID: r.ID, ExperimentID: r.ExperimentID, Arm: r.ArmIndex, Strategy: r.Strategy,
 		Status: r.Status, Error: r.Error, Steps: r.Steps, TotalSteps: r.TotalSteps, EpochsDone: r.EpochsDone,
 		BestValAcc: r.BestValAcc, FinalValAcc: r.FinalValAcc, TestAcc: r.TestAcc, ModelID: r.ModelID,
 		Hyper: rawJSON(r.Hyper), StartedAt: r.StartedAt, FinishedAt: r.FinishedAt}
 }
 
-type experimentView struct {
+// ExperimentView is an experiment as the API shows it, with its runs and stored summary.
+type ExperimentView struct {
 	ID          string                      `json:"id"`
 	Name        string                      `json:"name"`
 	DatasetID   string                      `json:"dataset_id"`
 	BaseModelID string                      `json:"base_model_id"`
 	Arch        string                      `json:"arch"`
 	Status      experiment.ExperimentStatus `json:"status"`
-	Hyper       json.RawMessage             `json:"hyper"`
+	Hyper       json.RawMessage             `json:"hyper" tstype:"Hyper"`
 	CreatedAt   time.Time                   `json:"created_at"`
-	Runs        []runView                   `json:"runs"`
+	Runs        []RunView                   `json:"runs"`
 	// Speedup is the stored summary's, so showing an experiment reads no curves.
 	Speedup []series.Speedup `json:"speedup"`
 	// SummaryFinal is false while an arm may still change the speedup ("so far").
 	SummaryFinal bool `json:"summary_final"`
 }
 
-func (a *ExperimentAPI) view(ctx context.Context, id string) (experimentView, error) {
+func (a *ExperimentAPI) view(ctx context.Context, id string) (ExperimentView, error) {
 	e, err := a.DB.Experiment(ctx, id)
 	if err != nil {
-		return experimentView{}, err
+		return ExperimentView{}, err
 	}
 	return viewOf(e), nil
 }
 
-func viewOf(e *store.Experiment) experimentView {
+func viewOf(e *store.Experiment) ExperimentView {
 	statuses := make([]experiment.RunStatus, len(e.Runs))
 	for i := range e.Runs {
 		statuses[i] = e.Runs[i].Status
 	}
-	v := experimentView{ID: e.ID, Name: e.Name, DatasetID: e.DatasetID, BaseModelID: e.BaseModelID,
-		Arch: e.Arch, Hyper: rawJSON(e.Hyper), CreatedAt: e.CreatedAt, Runs: []runView{},
+	v := ExperimentView{ID: e.ID, Name: e.Name, DatasetID: e.DatasetID, BaseModelID: e.BaseModelID,
+		Arch: e.Arch, Hyper: rawJSON(e.Hyper), CreatedAt: e.CreatedAt, Runs: []RunView{},
 		Status: experiment.StatusOf(statuses), Speedup: []series.Speedup{}}
 	for i := range e.Runs {
 		v.Runs = append(v.Runs, runViewOf(&e.Runs[i]))

@@ -84,7 +84,7 @@ func (a *ExperimentAPI) list(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := make([]experimentView, 0, len(es))
+	out := make([]ExperimentView, 0, len(es))
 	for i := range es {
 		out = append(out, viewOf(&es[i]))
 	}
