@@ -97,9 +97,9 @@ func (r *Runner) CancelRun(ctx context.Context, runID string) error {
 	}
 	r.mu.Unlock()
 	if run, err := r.DB.Run(ctx, runID); err == nil {
+		r.summarize(ctx, run.ExperimentID)
 		newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID).status(run)
 		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
-		r.summarize(ctx, run.ExperimentID)
 	}
 	return nil
 }
@@ -171,8 +171,8 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 	}
 	switch {
 	case run.Status == experiment.Cancelled:
-		rec.status(run)
 		r.summarize(bg, run.ExperimentID)
+		rec.status(run)
 		return nil
 	case err == nil:
 		// finishArm recorded the success with the run's model and evaluation.
@@ -188,9 +188,11 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 		now := time.Now().UTC()
 		r.DB.SetRunStatusUnlessFinished(bg, runID, experiment.Failed, store.RunPatch{FinishedAt: &now, Error: store.Set(err.Error())})
 	}
+	// The summary first: a watcher that refetches the experiment on the status event
+	// then reads the final one.
+	r.summarize(bg, run.ExperimentID)
 	run, _ = r.DB.Run(bg, runID)
 	rec.status(run)
-	r.summarize(bg, run.ExperimentID)
 	return nil
 }
 
