@@ -16,7 +16,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/data"
-	"transferlab/backend/jobs"
 	"transferlab/backend/store"
 )
 
@@ -164,7 +163,7 @@ func (a *DatasetAPI) saveFile(part io.Reader, f *uploadForm) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	out, err := os.CreateTemp(dir, jobs.TempUploadPrefix+"*")
+	out, err := os.CreateTemp(dir, data.TempUploadPrefix+"*")
 	if err != nil {
 		return err
 	}
