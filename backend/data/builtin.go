@@ -27,7 +27,7 @@ func Builtins() []Builtin {
 		{"mnist", "MNIST", "Handwritten digits 0-9, 60,000 training and 10,000 test images (val is the test set)."},
 		{"mnist-0-4", "MNIST digits 0-4", "The source task of the standard transfer experiment."},
 		{"mnist-5-9", "MNIST digits 5-9", "The target task of the standard transfer experiment, relabelled 0-4."},
-		{"mnist-5-9-50", "MNIST digits 5-9, 50 per class", "Few-shot target: 50 training images per class (seed 1), all test images of 5-9."},
+		{"mnist-5-9-50", "MNIST digits 5-9, 50 per class", "Few-shot target: 50 training images per class (a seeded pick: each replicate draws its own), all test images of 5-9."},
 		{"letters", "Letters A-J", "Letters rendered with every Go font face under random affine distortion, stroke width and noise; 28x28 grey."},
 	}
 }
@@ -37,8 +37,18 @@ func Builtins() []Builtin {
 // opens the winner's folder).
 var builtinBuild sync.Mutex
 
+// FewShotSeed is the seed of the few-shot view's pick when no replicate names one.
+const FewShotSeed = 1
+
 // OpenBuiltin opens built-in id, building its cache under root/<base> the first time.
 func OpenBuiltin(root, id string) (*Dataset, error) {
+	return OpenBuiltinSample(root, id, FewShotSeed)
+}
+
+// OpenBuiltinSample is OpenBuiltin with the seed of a few-shot view's per-class pick:
+// each replicate of an experiment draws its own sample (validation and test stay
+// whole). Views that are not samples ignore it.
+func OpenBuiltinSample(root, id string, sample int64) (*Dataset, error) {
 	base := "mnist"
 	if id == "letters" {
 		base = "letters"
@@ -61,7 +71,7 @@ func OpenBuiltin(root, id string) (*Dataset, error) {
 	case "mnist-5-9-50":
 		v, err = ds.Subset("5", "6", "7", "8", "9")
 		if err == nil {
-			v = v.FewShot(50, 1)
+			v = v.FewShot(50, sample)
 		}
 	default:
 		err = fmt.Errorf("no built-in dataset %q", id)

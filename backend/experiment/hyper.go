@@ -13,25 +13,27 @@ import (
 // Hyper is an experiment's training settings; an arm may override any of them. Each
 // field is a row of Settings, by its JSON name.
 type Hyper struct {
-	Epochs       int     `json:"epochs"`
-	BatchSize    int     `json:"batch_size"`
-	Optimizer    string  `json:"optimizer"`
-	LR           float64 `json:"lr"`
-	Momentum     float64 `json:"momentum"`
-	WeightDecay  float64 `json:"weight_decay"`
-	Schedule     string  `json:"schedule"`
-	StepEpochs   int     `json:"step_epochs"`
-	Gamma        float64 `json:"gamma"`
-	WarmupEpochs float64 `json:"warmup_epochs"`
-	Seed         int64   `json:"seed"`
-	HeadLRMult   float64 `json:"head_lr_mult"`
-	AugShift     int     `json:"aug_shift"`
-	AugFlip      bool    `json:"aug_flip"`
-	EvalEvery    int     `json:"eval_every"`
-	ClipNorm     float64 `json:"clip_norm"`
-	EarlyStop    int     `json:"early_stop"`
-	TargetAcc    float64 `json:"target_acc"`
-	ValLimit     int     `json:"val_limit"`
+	Epochs         int     `json:"epochs"`
+	BatchSize      int     `json:"batch_size"`
+	Optimizer      string  `json:"optimizer"`
+	LR             float64 `json:"lr"`
+	Momentum       float64 `json:"momentum"`
+	WeightDecay    float64 `json:"weight_decay"`
+	Schedule       string  `json:"schedule"`
+	StepEpochs     int     `json:"step_epochs"`
+	Gamma          float64 `json:"gamma"`
+	WarmupEpochs   float64 `json:"warmup_epochs"`
+	Seed           int64   `json:"seed"`
+	HeadLRMult     float64 `json:"head_lr_mult"`
+	AugShift       int     `json:"aug_shift"`
+	AugFlip        bool    `json:"aug_flip"`
+	EvalEvery      int     `json:"eval_every"`
+	ClipNorm       float64 `json:"clip_norm"`
+	EarlyStop      int     `json:"early_stop"`
+	Replicates     int     `json:"replicates"`
+	TargetFraction float64 `json:"target_fraction"`
+	TargetAcc      float64 `json:"target_acc"`
+	ValLimit       int     `json:"val_limit"`
 }
 
 // DefaultHyper is every setting at its default.

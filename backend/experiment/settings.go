@@ -48,6 +48,14 @@ func num(v float64) *float64 { return &v }
 // MaxArms is the most arms one experiment may have.
 const MaxArms = 8
 
+// MaxReplicates is the most seeds one experiment may run each arm with; WizardReplicates
+// is what the wizard suggests: three pairs are the fewest that give an interval worth
+// reading.
+const (
+	MaxReplicates    = 10
+	WizardReplicates = 3
+)
+
 // Settings is the table of every training setting, in the order the web app shows
 // them. Defaults are the standard transfer task's: SGD momentum 0.9, lr 0.01, batch 32,
 // 10 epochs.
@@ -86,8 +94,12 @@ var Settings = []Setting{
 		Help: "Clip the global gradient norm to this; 0 is off."},
 	{Name: "early_stop", Kind: KindInt, Default: 0, Min: num(0), Max: num(500), Label: "Early stop", Unit: "epochs",
 		Help: "Stop after this many epochs without a better validation loss; 0 is off."},
+	{Name: "replicates", Kind: KindInt, Default: 1, Min: num(1), Max: num(MaxReplicates), Label: "Replicates", Unit: "seeds",
+		Help: "Run every arm once per seed (seed, seed+1, ...), each seed shared by all arms, so the verdict has an interval. Where the training data is a per-class sample, each replicate draws its own. The wizard suggests 3; a request that leaves it out runs 1."},
+	{Name: "target_fraction", Kind: KindFloat, Default: 0.95, Min: num(0), MinExclusive: true, Max: num(1), Label: "Target fraction",
+		Help: "The speedup is measured at this share of scratch's final smoothed validation accuracy (unless a target accuracy is set)."},
 	{Name: "target_acc", Kind: KindFloat, Default: 0.0, Min: num(0), Max: num(1), Label: "Target accuracy",
-		Help: "The validation accuracy the speedup is measured at; 0 uses scratch's best."},
+		Help: "A fixed validation accuracy to measure the speedup at; 0 uses the target fraction of scratch's final smoothed accuracy."},
 	{Name: "val_limit", Kind: KindInt, Default: 1000, Min: num(0), Max: num(1000000), Label: "Validation images", Unit: "images",
 		Help: "Score at most this many validation images for the live curves; 0 scores them all. The final test uses every test image."},
 }

@@ -200,9 +200,38 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 		if err != nil {
 			return nil, problem("bad_hyper", "Arm %d (%s) hyper: %v.", i+1, arm.Strategy, err)
 		}
+		// Replicates pair the arms seed by seed, so every arm runs the same number.
+		if h.Replicates != shared.Replicates {
+			return nil, problem("bad_hyper", "Arm %d (%s) hyper: replicates is set for the whole experiment, not per arm: move it to the experiment's hyper.", i+1, arm.Strategy)
+		}
 		p.Arms = append(p.Arms, Arm{Index: i, Strategy: strategies[i], Hyper: h})
 	}
 	return p, nil
+}
+
+// Replicate is one arm's run with one seed: replicate r trains with seed+r and, where
+// the training data is a per-class sample, draws that sample with the same seed, so
+// every arm of a replicate sees the same images.
+type Replicate struct {
+	Arm   Arm
+	Index int
+	Seed  int64
+	Hyper Hyper // the arm's settings with the replicate's seed
+}
+
+// Replicates lists every run the plan trains, replicate by replicate, arms in order
+// within each.
+func (p *Plan) Replicates() []Replicate {
+	n := max(p.Hyper.Replicates, 1)
+	out := make([]Replicate, 0, n*len(p.Arms))
+	for r := range n {
+		for _, a := range p.Arms {
+			h := a.Hyper
+			h.Seed += int64(r)
+			out = append(out, Replicate{Arm: a, Index: r, Seed: h.Seed, Hyper: h})
+		}
+	}
+	return out
 }
 
 // ArchMismatch is the message for an arch that is not the base model's.

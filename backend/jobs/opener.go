@@ -17,12 +17,12 @@ type StoreDatasets struct {
 }
 
 // Open implements DatasetOpener.
-func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input) (*TrainingData, error) {
+func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input, sample int64) (*TrainingData, error) {
 	row, err := s.DB.Dataset(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", id, err)
 	}
-	ds, err := s.DB.OpenDataset(ctx, s.DataDir, row)
+	ds, err := s.DB.OpenDatasetSample(ctx, s.DataDir, row, sample)
 	if err != nil {
 		return nil, fmt.Errorf("open dataset %s: %w", row.Name, err)
 	}

@@ -26,9 +26,11 @@ type TrainingData struct {
 }
 
 // DatasetOpener gives the training data of a dataset. in is the input the model takes
-// (nil: the dataset's own); the data layer converts and resizes to it.
+// (nil: the dataset's own); the data layer converts and resizes to it. sample seeds the
+// pick of a dataset that is a per-class sample (a few-shot view): every arm of a
+// replicate passes the same, so they train on the same images.
 type DatasetOpener interface {
-	Open(ctx context.Context, datasetID string, in *nn.Input) (*TrainingData, error)
+	Open(ctx context.Context, datasetID string, in *nn.Input, sample int64) (*TrainingData, error)
 }
 
 // loadModel reads and validates a model's weights.
@@ -85,7 +87,7 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		}
 		in = &base.Input
 	}
-	data, err := r.Datasets.Open(ctx, exp.DatasetID, in)
+	data, err := r.Datasets.Open(ctx, exp.DatasetID, in, sampleSeed(run, h))
 	if err != nil {
 		return err
 	}
@@ -134,6 +136,15 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		return err
 	}
 	return r.finishArm(ctx, tr, run, res, data, exp, rec)
+}
+
+// sampleSeed is the seed the run's replicate draws its training sample with: its own
+// seed, so replicate 0 of an experiment with seed 1 keeps the documented pick.
+func sampleSeed(run *store.Run, h experiment.Hyper) int64 {
+	if run.Seed != 0 || run.Replicate != 0 {
+		return run.Seed
+	}
+	return h.Seed // a run stored before replicates kept its seed in its settings only
 }
 
 func (r *Runner) resume(ctx context.Context, tr *train.Run, runID string) error {

@@ -1,7 +1,6 @@
 package series
 
 import (
-	"math"
 	"math/rand"
 	"testing"
 )
@@ -43,35 +42,4 @@ func curve(vals ...float64) []Point {
 		pts[i] = Point{Step: int64(i+1) * 10, Value: v, WallTime: float64(i+1) * 2}
 	}
 	return pts
-}
-
-func TestCompare(t *testing.T) {
-	scratch := Curves{RunID: "s", ValAcc: curve(0.3, 0.5, 0.6, 0.7, 0.76), TrainLoss: curve(2, 1.5, 1.2, 1, 0.9)}
-	fine := Curves{RunID: "f", ValAcc: curve(0.7, 0.8, 0.9, 0.92, 0.93), TrainLoss: curve(1, 0.5, 0.4, 0.3, 0.3)}
-	s := Compare(fine, scratch, 0)
-	if !s.Reached || s.Target != 0.76 || s.Steps != 20 || s.BaselineSteps != 50 {
-		t.Fatalf("%+v", s)
-	}
-	if math.Abs(*s.StepsRatio-2.5) > 1e-9 || math.Abs(*s.SecondsRatio-2.5) > 1e-9 {
-		t.Fatalf("ratios %v %v, want 2.5", *s.StepsRatio, *s.SecondsRatio)
-	}
-	if math.Abs(*s.AccGap-0.17) > 1e-9 || s.NegativeTransfer {
-		t.Fatalf("gap %v negative %v", *s.AccGap, s.NegativeTransfer)
-	}
-	if *s.LossAUCRatio <= 1 {
-		t.Fatalf("loss AUC ratio %v: fine-tuning's loss area is smaller", *s.LossAUCRatio)
-	}
-
-	worse := Curves{RunID: "w", ValAcc: curve(0.2, 0.3, 0.4, 0.5, 0.6)}
-	s = Compare(worse, scratch, 0)
-	if s.Reached || s.StepsRatio != nil || !s.NegativeTransfer {
-		t.Fatalf("a run that never reaches the target: %+v", s)
-	}
-	s = Compare(fine, scratch, 0.95)
-	if s.Reached {
-		t.Fatalf("target nobody reached: %+v", s)
-	}
-	if s = Compare(fine, Curves{RunID: "s"}, 0); s.Reached || s.AccGap != nil {
-		t.Fatalf("empty baseline: %+v", s)
-	}
 }

@@ -17,10 +17,13 @@ type SpecView struct {
 	MaxArms    int                       `json:"max_arms"`
 }
 
-// Spec is the rules as GET /api/experiments/spec serves them.
+// Spec is the rules as GET /api/experiments/spec serves them. The defaults are the
+// wizard's: it suggests replicates where a bare request runs one.
 func Spec() SpecView {
+	d := experiment.DefaultHyper()
+	d.Replicates = experiment.WizardReplicates
 	return SpecView{Settings: experiment.Settings, Strategies: experiment.Strategies,
-		Defaults: experiment.DefaultHyper(), MaxArms: experiment.MaxArms}
+		Defaults: d, MaxArms: experiment.MaxArms}
 }
 
 func (a *ExperimentAPI) spec(c *gin.Context) {

@@ -15,6 +15,8 @@ type RunView struct {
 	ID           string               `json:"id"`
 	ExperimentID string               `json:"experiment_id"`
 	Arm          int                  `json:"arm"`
+	Replicate    int                  `json:"replicate"`
+	Seed         int64                `json:"seed"`
 	Strategy     string               `json:"strategy"`
 	Status       experiment.RunStatus `json:"status"`
 	Error        string               `json:"error,omitempty"`
@@ -31,7 +33,7 @@ type RunView struct {
 }
 
 func runViewOf(r *store.Run) RunView {
-	return RunView{ID: r.ID, ExperimentID: r.ExperimentID, Arm: r.ArmIndex, Strategy: r.Strategy,
+	return RunView{ID: r.ID, ExperimentID: r.ExperimentID, Arm: r.ArmIndex, Replicate: r.Replicate, Seed: r.Seed, Strategy: r.Strategy,
 		Status: r.Status, Error: r.Error, Steps: r.Steps, TotalSteps: r.TotalSteps, EpochsDone: r.EpochsDone,
 		BestValAcc: r.BestValAcc, FinalValAcc: r.FinalValAcc, TestAcc: r.TestAcc, ModelID: r.ModelID,
 		Hyper: rawJSON(r.Hyper), StartedAt: r.StartedAt, FinishedAt: r.FinishedAt}
@@ -48,9 +50,11 @@ type ExperimentView struct {
 	Hyper       json.RawMessage             `json:"hyper" tstype:"Hyper"`
 	CreatedAt   time.Time                   `json:"created_at"`
 	Runs        []RunView                   `json:"runs"`
-	// Speedup is the stored summary's, so showing an experiment reads no curves.
-	Speedup []series.Speedup `json:"speedup"`
-	// SummaryFinal is false while an arm may still change the speedup ("so far").
+	// Verdict is the stored summary's, so showing an experiment reads no curves: a row
+	// per non-scratch arm, ranked. NoVerdict says why there is none.
+	Verdict   []experiment.ArmVerdict `json:"verdict"`
+	NoVerdict string                  `json:"no_verdict,omitempty"`
+	// SummaryFinal is false while a run may still change the verdict ("so far").
 	SummaryFinal bool `json:"summary_final"`
 }
 
@@ -69,13 +73,13 @@ func viewOf(e *store.Experiment) ExperimentView {
 	}
 	v := ExperimentView{ID: e.ID, Name: e.Name, DatasetID: e.DatasetID, BaseModelID: e.BaseModelID,
 		Arch: e.Arch, Hyper: rawJSON(e.Hyper), CreatedAt: e.CreatedAt, Runs: []RunView{},
-		Status: experiment.StatusOf(statuses), Speedup: []series.Speedup{}}
+		Status: experiment.StatusOf(statuses), Verdict: []experiment.ArmVerdict{}}
 	for i := range e.Runs {
 		v.Runs = append(v.Runs, runViewOf(&e.Runs[i]))
 	}
 	var s experiment.Summary
-	if json.Unmarshal([]byte(e.Summary), &s) == nil && s.Speedup != nil {
-		v.Speedup, v.SummaryFinal = s.Speedup, s.Final
+	if json.Unmarshal([]byte(e.Summary), &s) == nil && s.Verdict != nil {
+		v.Verdict, v.NoVerdict, v.SummaryFinal = s.Verdict, s.NoVerdict, s.Final
 	}
 	return v
 }

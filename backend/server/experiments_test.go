@@ -158,7 +158,10 @@ func TestSpecRouteServesTheRules(t *testing.T) {
 	if status != 200 || json.Unmarshal([]byte(body), &spec) != nil {
 		t.Fatalf("%d %s", status, body)
 	}
-	if len(spec.Settings) != len(experiment.Settings) || spec.Defaults != experiment.DefaultHyper() ||
+	// The wizard's defaults are the table's, but for the replicates it suggests.
+	want := experiment.DefaultHyper()
+	want.Replicates = experiment.WizardReplicates
+	if len(spec.Settings) != len(experiment.Settings) || spec.Defaults != want ||
 		len(spec.Strategies) != len(experiment.Strategies) || spec.MaxArms != experiment.MaxArms {
 		t.Fatalf("spec %s", body)
 	}

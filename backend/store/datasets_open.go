@@ -13,6 +13,12 @@ import (
 // the folder its import made. A row whose path would leave the data directory is
 // refused. The one way every reader (the API, training, warming) opens a dataset.
 func (d *DB) OpenDataset(ctx context.Context, dirs datadir.Layout, row *Dataset) (*data.Dataset, error) {
+	return d.OpenDatasetSample(ctx, dirs, row, data.FewShotSeed)
+}
+
+// OpenDatasetSample is OpenDataset with the seed a sampled view (few-shot) draws its
+// training images with; a replicate passes its own.
+func (d *DB) OpenDatasetSample(ctx context.Context, dirs datadir.Layout, row *Dataset, sample int64) (*data.Dataset, error) {
 	if row.Status != DatasetReady {
 		return nil, fmt.Errorf("dataset %s is %s, not ready", row.Name, row.Status)
 	}
@@ -23,7 +29,7 @@ func (d *DB) OpenDataset(ctx context.Context, dirs datadir.Layout, row *Dataset)
 		}
 		return data.Open(dir)
 	}
-	ds, err := data.OpenBuiltin(dirs.Builtin(), row.ID)
+	ds, err := data.OpenBuiltinSample(dirs.Builtin(), row.ID, sample)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func (d *DB) CreateExperiment(ctx context.Context, e *Experiment, enqueue func(t
 // Experiment loads one experiment with its runs in arm order.
 func (d *DB) Experiment(ctx context.Context, id string) (*Experiment, error) {
 	var e Experiment
-	err := d.g.WithContext(ctx).Preload("Runs", func(db *gorm.DB) *gorm.DB { return db.Order("arm_index") }).
+	err := d.g.WithContext(ctx).Preload("Runs", func(db *gorm.DB) *gorm.DB { return db.Order("replicate, arm_index") }).
 		First(&e, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
@@ -48,7 +48,7 @@ func (d *DB) Experiment(ctx context.Context, id string) (*Experiment, error) {
 // each experiment carries its stored summary.
 func (d *DB) Experiments(ctx context.Context, limit int) ([]Experiment, error) {
 	var es []Experiment
-	err := d.g.WithContext(ctx).Preload("Runs", func(db *gorm.DB) *gorm.DB { return db.Order("arm_index") }).
+	err := d.g.WithContext(ctx).Preload("Runs", func(db *gorm.DB) *gorm.DB { return db.Order("replicate, arm_index") }).
 		Order("created_at DESC").Limit(limit).Find(&es).Error
 	return es, err
 }
@@ -73,10 +73,11 @@ func NewExperiment(p *experiment.Plan, now time.Time) *Experiment {
 	hj, _ := json.Marshal(p.Hyper)
 	e := &Experiment{ID: NewID("exp"), Name: p.Name, DatasetID: p.DatasetID, BaseModelID: p.BaseModelID,
 		Arch: p.Arch, Hyper: string(hj), Summary: "{}", CreatedAt: now, UpdatedAt: now}
-	for _, arm := range p.Arms {
-		aj, _ := json.Marshal(arm.Hyper)
-		e.Runs = append(e.Runs, Run{ID: NewID("run"), ExperimentID: e.ID, ArmIndex: arm.Index,
-			Strategy: arm.Strategy.String(), Hyper: string(aj), Status: experiment.Queued, CreatedAt: now, UpdatedAt: now})
+	for _, rep := range p.Replicates() {
+		aj, _ := json.Marshal(rep.Hyper)
+		e.Runs = append(e.Runs, Run{ID: NewID("run"), ExperimentID: e.ID, ArmIndex: rep.Arm.Index,
+			Replicate: rep.Index, Seed: rep.Seed, Strategy: rep.Arm.Strategy.String(), Hyper: string(aj),
+			Status: experiment.Queued, CreatedAt: now, UpdatedAt: now})
 	}
 	return e
 }

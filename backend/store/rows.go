@@ -66,9 +66,13 @@ type Experiment struct {
 
 // Run is a row of runs: one arm of an experiment.
 type Run struct {
-	ID             string `gorm:"primaryKey"`
-	ExperimentID   string
-	ArmIndex       int
+	ID           string `gorm:"primaryKey"`
+	ExperimentID string
+	ArmIndex     int
+	// Replicate numbers the run's seed within its arm (0 for the experiment's seed);
+	// Seed is that seed, which also picks the replicate's training sample.
+	Replicate      int
+	Seed           int64
 	Strategy       string
 	Hyper          string
 	Status         experiment.RunStatus

@@ -19,11 +19,13 @@ func (d *DB) RefreshSummary(ctx context.Context, expID string) error {
 	if err != nil {
 		return err
 	}
-	arms := make([]experiment.ArmCurves, 0, len(e.Runs))
-	final := true
+	runs := make([]experiment.RunCurves, 0, len(e.Runs))
 	for _, run := range e.Runs {
-		final = final && run.Status.Finished()
 		s, err := experiment.ParseStrategy(run.Strategy)
+		if err != nil {
+			return err
+		}
+		rh, err := experiment.ParseHyper(json.RawMessage(run.Hyper))
 		if err != nil {
 			return err
 		}
@@ -31,14 +33,10 @@ func (d *DB) RefreshSummary(ctx context.Context, expID string) error {
 		if err != nil {
 			return err
 		}
-		loss, err := d.Metrics(ctx, run.ID, "train_loss", 0)
-		if err != nil {
-			return err
-		}
-		arms = append(arms, experiment.ArmCurves{Strategy: s,
-			Curves: series.Curves{RunID: run.ID, ValAcc: Points(acc), TrainLoss: Points(loss)}})
+		runs = append(runs, experiment.RunCurves{Arm: run.ArmIndex, Replicate: run.Replicate, Strategy: s,
+			Status: run.Status, ValAcc: Points(acc), TestAcc: run.TestAcc, BatchSize: rh.BatchSize})
 	}
-	b, err := json.Marshal(experiment.Summarize(arms, h.TargetAcc, final))
+	b, err := json.Marshal(experiment.Summarize(runs, h.TargetRule()))
 	if err != nil {
 		return err
 	}

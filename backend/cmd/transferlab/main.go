@@ -19,10 +19,11 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":    {"start the web app and its training workers", runServe},
-		"pretrain": {"train a zoo model on MNIST and write its weights and card", runPretrain},
-		"bench":    {"measure training and inference samples/s of the zoo architectures", runBench},
-		"version":  {"print the version", func(_ []string, out, _ io.Writer) int { fmt.Fprintln(out, version); return 0 }},
+		"serve":      {"start the web app and its training workers", runServe},
+		"pretrain":   {"train a zoo model on MNIST and write its weights and card", runPretrain},
+		"bench":      {"measure training and inference samples/s of the zoo architectures", runBench},
+		"bench-demo": {"time the demo experiment end to end with 1 and 3 replicates", runBenchDemo},
+		"version":    {"print the version", func(_ []string, out, _ io.Writer) int { fmt.Fprintln(out, version); return 0 }},
 	}
 }
 

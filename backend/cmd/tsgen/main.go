@@ -53,7 +53,7 @@ var enums = []enum{
 var types = []any{
 	experiment.Hyper{}, experiment.Setting{}, experiment.When{}, experiment.StrategyInfo{},
 	experiment.Layer{}, experiment.Prediction{}, experiment.Input{}, experiment.Request{}, experiment.ArmRequest{},
-	series.Point{}, series.Speedup{},
+	series.Point{}, experiment.ArmVerdict{}, experiment.Ratio{}, experiment.Gap{},
 	server.RunView{}, server.ExperimentView{}, server.SpecView{},
 }
 

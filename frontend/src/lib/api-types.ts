@@ -27,6 +27,8 @@ export interface Hyper {
   eval_every: number;
   clip_norm: number;
   early_stop: number;
+  replicates: number;
+  target_fraction: number;
   target_acc: number;
   val_limit: number;
 }
@@ -103,24 +105,44 @@ export interface Point {
   wall_time: number;
 }
 
-export interface Speedup {
-  run_id: string;
-  vs_run_id: string;
+export interface ArmVerdict {
+  arm: number;
+  strategy: string;
+  rank: number;
   target: number;
-  reached: boolean;
-  baseline_steps: number;
-  steps?: number;
-  steps_ratio: number | null;
-  seconds_ratio: number | null;
-  loss_auc_ratio: number | null;
-  acc_gap: number | null;
+  speedup_steps: Ratio;
+  speedup_seconds: Ratio;
+  speedup_examples: Ratio;
+  acc_gap_val: Gap;
+  acc_gap_test: Gap;
+  reached: number;
+  replicates: number;
+  best: number;
+  final: boolean;
+  speed: string;
+  accuracy: string;
   negative_transfer: boolean;
+}
+
+export interface Ratio {
+  median: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+export interface Gap {
+  mean: number | null;
+  lo: number | null;
+  hi: number | null;
+  n: number;
 }
 
 export interface RunView {
   id: string;
   experiment_id: string;
   arm: number;
+  replicate: number;
+  seed: number;
   strategy: string;
   status: RunStatus;
   error?: string;
@@ -146,7 +168,8 @@ export interface ExperimentView {
   hyper: Hyper;
   created_at: string;
   runs: RunView[];
-  speedup: Speedup[];
+  verdict: ArmVerdict[];
+  no_verdict?: string;
   summary_final: boolean;
 }
 

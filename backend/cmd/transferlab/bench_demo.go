@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
+	"transferlab/backend/jobs"
+	"transferlab/backend/live"
+	"transferlab/backend/store"
+	"transferlab/models"
+)
+
+// runBenchDemo times the demo experiment (fine-tune against scratch on MNIST 5-9, 50
+// per class, 10 epochs) end to end through the queue, the way the server trains it,
+// once per replicate count and round, interleaved, so a busy machine slows every
+// count alike and the ratios stay meaningful.
+func runBenchDemo(args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("bench-demo", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	reps := fset.String("replicates", "1,3", "comma-separated replicate counts to time")
+	rounds := fset.Int("rounds", 3, "rounds of every count")
+	epochs := fset.Int("epochs", 10, "epochs per run")
+	workers := fset.Int("workers", 1, "experiments trained at once (the server's --workers)")
+	dir := fset.String("data-dir", "", "data directory (default: a temporary one; the MNIST cache is built there once)")
+	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	var counts []int
+	for _, s := range strings.Split(*reps, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > experiment.MaxReplicates {
+			fmt.Fprintf(stderr, "bench-demo: --replicates takes whole numbers from 1 to %d, not %q\n", experiment.MaxReplicates, s)
+			return 2
+		}
+		counts = append(counts, n)
+	}
+	if *rounds < 1 || *epochs < 1 || *workers < 1 {
+		fmt.Fprintln(stderr, "bench-demo: --rounds, --epochs and --workers must be positive")
+		return 2
+	}
+	if *dir == "" {
+		d, err := os.MkdirTemp("", "transferlab-bench-demo-")
+		if err != nil {
+			fmt.Fprintln(stderr, "bench-demo:", err)
+			return 1
+		}
+		defer os.RemoveAll(d)
+		*dir = d
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	b, err := openBenchLab(*dir, *workers)
+	if err != nil {
+		fmt.Fprintln(stderr, "bench-demo:", err)
+		return 1
+	}
+	defer b.close()
+	// One untimed run builds the MNIST cache and warms the page cache.
+	if _, err := b.demo(1, 1); err != nil {
+		fmt.Fprintln(stderr, "bench-demo:", err)
+		return 1
+	}
+	times := map[int][]float64{}
+	for r := range *rounds {
+		for _, n := range counts {
+			d, err := b.demo(n, *epochs)
+			if err != nil {
+				fmt.Fprintln(stderr, "bench-demo:", err)
+				return 1
+			}
+			times[n] = append(times[n], d.Seconds())
+			fmt.Fprintf(stdout, "round %d: %d replicate(s): %.1f s\n", r+1, n, d.Seconds())
+		}
+	}
+	first := counts[0]
+	for _, n := range counts {
+		ts := times[n]
+		ratios := make([]float64, len(ts))
+		for i := range ts {
+			ratios[i] = ts[i] / times[first][i]
+		}
+		fmt.Fprintf(stdout, "%d replicate(s), %d epochs: median %.1f s (min %.1f, max %.1f); %.2fx the %d-replicate time (per round %s)\n",
+			n, *epochs, median(ts), slices.Min(ts), slices.Max(ts), median(ratios), first, fmtList(ratios))
+	}
+	return 0
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func fmtList(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.FormatFloat(math.Round(x*100)/100, 'f', 2, 64)
+	}
+	return strings.Join(parts, ", ")
+}
+
+type benchLab struct {
+	db     *store.DB
+	queue  *jobs.Queue
+	runner *jobs.Runner
+}
+
+func openBenchLab(dir string, workers int) (*benchLab, error) {
+	ctx := context.Background()
+	layout := datadir.New(dir)
+	if err := os.MkdirAll(filepath.Join(dir, "builtin"), 0o755); err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, layout.DB())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.SyncZoo(ctx, models.Zoo, store.ZooPrefix); err != nil {
+		return nil, err
+	}
+	if _, err := db.SyncBuiltinDatasets(ctx); err != nil {
+		return nil, err
+	}
+	runner := jobs.NewRunner(db, live.NewHub(1000, 1000), models.Zoo, layout, jobs.StoreDatasets{DB: db, DataDir: layout}, workers)
+	q, err := jobs.Open(ctx, layout.DB(), jobs.Config{TrainingWorkers: workers, UploadsDir: layout.Uploads(),
+		DatasetsDir: layout.Datasets(), Register: runner.Register})
+	if err != nil {
+		return nil, err
+	}
+	runner.Queue = q
+	if err := q.Start(ctx); err != nil {
+		return nil, err
+	}
+	return &benchLab{db: db, queue: q, runner: runner}, nil
+}
+
+func (b *benchLab) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b.queue.Stop(ctx)
+	b.db.Close()
+}
+
+// demo trains the demo experiment with n replicates and returns its wall time, from
+// queueing to the last run's end.
+func (b *benchLab) demo(n, epochs int) (time.Duration, error) {
+	ctx := context.Background()
+	h := experiment.DefaultHyper()
+	h.Replicates, h.Epochs = n, epochs
+	p := &experiment.Plan{Name: "bench demo", DatasetID: "mnist-5-9-50", BaseModelID: "cnn-mnist04", Arch: "cnn", Hyper: h,
+		Arms: []experiment.Arm{{Index: 0, Strategy: experiment.Strategy{Kind: experiment.Finetune}, Hyper: h},
+			{Index: 1, Strategy: experiment.Strategy{Kind: experiment.Scratch}, Hyper: h}}}
+	e := store.NewExperiment(p, time.Now().UTC())
+	t0 := time.Now()
+	if err := b.runner.Launch(ctx, e); err != nil {
+		return 0, err
+	}
+	for {
+		pending, err := b.db.PendingArms(ctx, e.ID)
+		if err != nil {
+			return 0, err
+		}
+		if !pending {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	d := time.Since(t0)
+	got, err := b.db.Experiment(ctx, e.ID)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range got.Runs {
+		if r.Status != experiment.Succeeded {
+			return 0, fmt.Errorf("run %s (%s, replicate %d) %s: %s", r.ID, r.Strategy, r.Replicate, r.Status, r.Error)
+		}
+	}
+	return d, nil
+}
