@@ -40,6 +40,10 @@ var builtinBuild sync.Mutex
 // FewShotSeed is the seed of the few-shot view's pick when no replicate names one.
 const FewShotSeed = 1
 
+// SampledBuiltin says whether built-in id trains on a per-class sample, which each
+// replicate of an experiment draws anew.
+func SampledBuiltin(id string) bool { return id == "mnist-5-9-50" }
+
 // OpenBuiltin opens built-in id, building its cache under root/<base> the first time.
 func OpenBuiltin(root, id string) (*Dataset, error) {
 	return OpenBuiltinSample(root, id, FewShotSeed)

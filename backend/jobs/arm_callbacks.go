@@ -42,8 +42,7 @@ func (a *armCallbacks) OnStep(m train.StepMetrics) {
 	if m.Step%20 == 0 {
 		a.keep(a.r.DB.UpdateRun(a.ctx, a.runID, store.RunPatch{Steps: store.Set(m.Step)}))
 	}
-	// Hand over the turn: a waiting arm gets it (Go's mutex hands off to a waiter that
-	// has waited longer than a millisecond, which a training step always is).
+	// Hand over the turn: the arm that has waited longest gets it.
 	a.slot.turn.Unlock()
 	a.slot.turn.Lock()
 }

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -25,11 +26,40 @@ type gate struct {
 // looks again; the older one's job is already fetched or about to be.
 const olderPoll = 100 * time.Millisecond
 
-// expSlot is one admitted experiment. turn is held for one training step.
+// expSlot is one admitted experiment. A turn is held for one training step; there are
+// as many turns as cores (lanes), so the arms and replicates of one experiment keep
+// every core busy while each step stays on one goroutine.
 type expSlot struct {
-	turn sync.Mutex
+	turn turns
 	arms int
 }
+
+// lanes is how many arms of one experiment step at once: one per core. An arm's step
+// is the same whichever lane runs it, so results do not depend on it.
+var lanes = max(runtime.GOMAXPROCS(0), 1)
+
+// turns is a fair counting semaphore: a freed turn goes straight to the arm that has
+// waited longest (a channel hands a value to its first waiting receiver), so arms take
+// turns step by step and their curves grow side by side.
+type turns struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+func (t *turns) init() {
+	t.once.Do(func() {
+		t.ch = make(chan struct{}, lanes)
+		for range lanes {
+			t.ch <- struct{}{}
+		}
+	})
+}
+
+// Lock takes a turn, waiting for one to free.
+func (t *turns) Lock() { t.init(); <-t.ch }
+
+// Unlock gives the turn back.
+func (t *turns) Unlock() { t.init(); t.ch <- struct{}{} }
 
 func newGate(slots int) *gate {
 	return &gate{slots: max(slots, 1), active: map[string]*expSlot{}, waiting: map[string]int64{},

@@ -2,8 +2,11 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
+
+	"transferlab/backend/live"
 )
 
 // summaryEvery is how often, at most, a training experiment's stored summary is
@@ -33,7 +36,12 @@ func (r *Runner) summarizeSoon(ctx context.Context, expID string) {
 // and the next update rewrites it.
 func (r *Runner) summarize(ctx context.Context, expID string) {
 	ctx = context.WithoutCancel(ctx)
-	if err := r.DB.RefreshSummary(ctx, expID); err != nil {
+	sum, err := r.DB.RefreshSummary(ctx, expID)
+	if err != nil {
 		slog.Warn("summary not updated", "experiment", expID, "err", err)
+		return
 	}
+	// Watchers get the verdict as it is stored, so the page never works out its own.
+	data, _ := json.Marshal(sum)
+	r.Hub.Publish(expID, live.Event{Kind: "verdict", Payload: data})
 }

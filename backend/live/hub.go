@@ -12,7 +12,7 @@ import (
 type Event struct {
 	Seq     uint64          `json:"seq"`
 	RunID   string          `json:"run_id"`
-	Kind    string          `json:"kind"` // "metric" or "status"
+	Kind    string          `json:"kind"` // "metric", "status" or "verdict" (the experiment's, no run)
 	Payload json.RawMessage `json:"data"`
 	// Wire is the event encoded once by the hub for every watcher, so fan-out to many
 	// websockets costs one encoding, not one per watcher.

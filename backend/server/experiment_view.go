@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"transferlab/backend/data"
 	"transferlab/backend/experiment"
 	"transferlab/backend/series"
 	"transferlab/backend/store"
@@ -54,6 +55,8 @@ type ExperimentView struct {
 	// per non-scratch arm, ranked. NoVerdict says why there is none.
 	Verdict   []experiment.ArmVerdict `json:"verdict"`
 	NoVerdict string                  `json:"no_verdict,omitempty"`
+	// ReplicateVaries says, in words, what differs between the replicates.
+	ReplicateVaries string `json:"replicate_varies"`
 	// SummaryFinal is false while a run may still change the verdict ("so far").
 	SummaryFinal bool `json:"summary_final"`
 }
@@ -77,6 +80,7 @@ func viewOf(e *store.Experiment) ExperimentView {
 	for i := range e.Runs {
 		v.Runs = append(v.Runs, runViewOf(&e.Runs[i]))
 	}
+	v.ReplicateVaries = replicateVaries(e.DatasetID)
 	var s experiment.Summary
 	if json.Unmarshal([]byte(e.Summary), &s) == nil && s.Verdict != nil {
 		v.Verdict, v.NoVerdict, v.SummaryFinal = s.Verdict, s.NoVerdict, s.Final
@@ -95,4 +99,14 @@ func rawJSON(s string) json.RawMessage {
 		return json.RawMessage("null")
 	}
 	return json.RawMessage(s)
+}
+
+// replicateVaries is what one replicate changes against another; every arm of a
+// replicate shares it, so arm differences are paired.
+func replicateVaries(datasetID string) string {
+	what := "the seed (the new head's and scratch's initial weights, the batch order and the validation images scored live)"
+	if data.SampledBuiltin(datasetID) {
+		what += " and the 50-per-class training sample (validation and test stay whole)"
+	}
+	return what
 }

@@ -46,7 +46,7 @@ func seedListed(b *testing.B, db *store.DB, n, points int) {
 			b.Fatal(err)
 		}
 		if i == 0 {
-			if err := db.RefreshSummary(ctx, e.ID); err != nil {
+			if _, err := db.RefreshSummary(ctx, e.ID); err != nil {
 				b.Fatal(err)
 			}
 			got, _ := db.Experiment(ctx, e.ID)
@@ -87,7 +87,7 @@ func BenchmarkListExperiments(b *testing.B) {
 				b.Fatal(err)
 			}
 			for _, e := range es {
-				if err := ts.db.RefreshSummary(ctx, e.ID); err != nil {
+				if _, err := ts.db.RefreshSummary(ctx, e.ID); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -108,7 +108,8 @@ func TestUnknownIDsAreNotFound(t *testing.T) {
 // trainmap test trains every such case); what they refuse is refused with the rules'
 // own message, so the API adds no limits of its own and drops none.
 func TestAPIRefusesExactlyWhatTheRulesRefuse(t *testing.T) {
-	ts := newTestServer(t, withRules)
+	// The walk posts hundreds of cases at once: lift the per-client write budget.
+	ts := newTestServer(t, withRules, func(d *Deps) { d.Limits.WritesPerSecond, d.Limits.WriteBurst = 1e6, 1e6 })
 	seedCatalog(t, ts.db)
 	layers, err := trainmap.Layers("cnn", experiment.Input{Channels: 1, Height: 28, Width: 28}, 5)
 	if err != nil {
@@ -138,7 +139,8 @@ func TestAPIRefusesExactlyWhatTheRulesRefuse(t *testing.T) {
 					Hyper experiment.Hyper `json:"hyper"`
 				} `json:"runs"`
 			}
-			if status != 201 || json.Unmarshal([]byte(resp), &e) != nil || len(e.Runs) != 2 || e.Runs[0].Hyper != h {
+			// Two arms, once per replicate; the first run is replicate 0, with the seed asked for.
+			if status != 201 || json.Unmarshal([]byte(resp), &e) != nil || len(e.Runs) != 2*h.Replicates || e.Runs[0].Hyper != h {
 				t.Errorf("%s: %d %s; want 201 with %+v", c.Name, status, resp, h)
 			}
 		}

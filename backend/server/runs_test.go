@@ -39,7 +39,7 @@ func seedRuns(t *testing.T, db *store.DB) (fine, scratch string) {
 		t.Fatal(err)
 	}
 	// What the runner does when a run finishes.
-	if err := db.RefreshSummary(context.Background(), "exp_1"); err != nil {
+	if _, err := db.RefreshSummary(context.Background(), "exp_1"); err != nil {
 		t.Fatal(err)
 	}
 	return "run_f", "run_s"

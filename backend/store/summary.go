@@ -9,38 +9,40 @@ import (
 )
 
 // RefreshSummary works an experiment's result out of its runs' curves and stores it on
-// the experiment, where lists and pages read it without touching the curves.
-func (d *DB) RefreshSummary(ctx context.Context, expID string) error {
+// the experiment, where lists and pages read it without touching the curves. It returns
+// what it stored, for the live watchers.
+func (d *DB) RefreshSummary(ctx context.Context, expID string) (experiment.Summary, error) {
 	e, err := d.Experiment(ctx, expID)
 	if err != nil {
-		return err
+		return experiment.Summary{}, err
 	}
 	h, err := experiment.ParseHyper(json.RawMessage(e.Hyper))
 	if err != nil {
-		return err
+		return experiment.Summary{}, err
 	}
 	runs := make([]experiment.RunCurves, 0, len(e.Runs))
 	for _, run := range e.Runs {
 		s, err := experiment.ParseStrategy(run.Strategy)
 		if err != nil {
-			return err
+			return experiment.Summary{}, err
 		}
 		rh, err := experiment.ParseHyper(json.RawMessage(run.Hyper))
 		if err != nil {
-			return err
+			return experiment.Summary{}, err
 		}
 		acc, err := d.Metrics(ctx, run.ID, "val_acc", 0)
 		if err != nil {
-			return err
+			return experiment.Summary{}, err
 		}
 		runs = append(runs, experiment.RunCurves{Arm: run.ArmIndex, Replicate: run.Replicate, Strategy: s,
 			Status: run.Status, ValAcc: Points(acc), TestAcc: run.TestAcc, BatchSize: rh.BatchSize})
 	}
-	b, err := json.Marshal(experiment.Summarize(runs, h.TargetRule()))
+	sum := experiment.Summarize(runs, h.TargetRule())
+	b, err := json.Marshal(sum)
 	if err != nil {
-		return err
+		return sum, err
 	}
-	return d.SetSummary(ctx, expID, string(b))
+	return sum, d.SetSummary(ctx, expID, string(b))
 }
 
 // Points turns stored points into a curve.

@@ -170,6 +170,7 @@ export interface ExperimentView {
   runs: RunView[];
   verdict: ArmVerdict[];
   no_verdict?: string;
+  replicate_varies: string;
   summary_final: boolean;
 }
 

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { duration, etaSeconds, headline, strategyLabel } from './format';
-import type { Run } from './types';
+import { duration, etaSeconds, experimentHeadline, strategyLabel } from './format';
+import type { ArmVerdict, Experiment, Run } from './types';
 
-describe('headline', () => {
-  it('reads like the issue asks', () => {
-    expect(headline(3.4, 0.121, true)).toBe("fine-tuned reached scratch's best 3.4× faster, +12.1 points accuracy");
-    expect(headline(0.5, -0.02, true)).toBe("fine-tuned reached scratch's best 2.0× slower, −2.0 points accuracy");
-    expect(headline(null, -0.1, false)).toBe("fine-tuned has not reached scratch's best yet (−10.0 points accuracy)");
+describe('experimentHeadline', () => {
+  const verdict = (rank: number, strategy: string, speed: string) =>
+    ({ rank, strategy, speed, replicates: 3 }) as unknown as ArmVerdict;
+  it("leads with the best-ranked arm in the server's words", () => {
+    const e = { verdict: [verdict(2, 'linear-probe', '1.2x faster'), verdict(1, 'finetune', '3.1x faster to 80.0% (interval 2.5-3.6)')] };
+    expect(experimentHeadline(e as unknown as Experiment)).toBe('Fine-tune: 3.1x faster to 80.0% (interval 2.5-3.6)');
+  });
+  it('says why there is no verdict', () => {
+    const e = { verdict: [], no_verdict: 'There is no verdict: the scratch baseline (replicate 1) was cancelled.' };
+    expect(experimentHeadline(e as unknown as Experiment)).toMatch(/^There is no verdict/);
   });
 });
 

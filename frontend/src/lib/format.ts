@@ -1,5 +1,5 @@
 // Numbers and times as people read them.
-import type { Experiment, Run, RunCurves, Speedup } from './types';
+import type { ArmVerdict, Experiment, Run, RunCurves } from './types';
 
 export const pct = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`;
@@ -78,20 +78,10 @@ export function strategyLabel(s: string): string {
   return k ? `Freeze bottom ${k}` : s;
 }
 
-/** The one-line result: "fine-tuned reached scratch's best 3.4× faster, +12.1 points accuracy". */
-export function headline(stepsRatio: number | null, accGap: number | null, reached: boolean, who = 'fine-tuned'): string {
-  if (!reached || stepsRatio === null) {
-    return accGap === null ? 'no result yet' : `${who} has not reached scratch's best yet (${points(accGap)} accuracy)`;
-  }
-  const speed = stepsRatio >= 1 ? `${stepsRatio.toFixed(1)}× faster` : `${(1 / stepsRatio).toFixed(1)}× slower`;
-  return `${who} reached scratch's best ${speed}` + (accGap === null ? '' : `, ${points(accGap)} accuracy`);
-}
-
-/** The experiment's headline from the server's speedup of its first non-scratch arm. */
+/** The experiment's headline: its best-ranked arm's verdict, in the server's words. */
 export function experimentHeadline(e: Experiment): string | null {
-  const s: Speedup | undefined = e.speedup?.find((x) => x.steps_ratio !== null || x.acc_gap !== null);
-  if (!s) return null;
-  const run = e.runs.find((r) => r.id === s.run_id);
-  const who = run && run.strategy !== 'finetune' ? strategyLabel(run.strategy).toLowerCase() : 'fine-tuned';
-  return headline(s.steps_ratio, s.acc_gap, s.reached, who);
+  if (e.no_verdict) return e.no_verdict;
+  const v: ArmVerdict | undefined = e.verdict?.find((x) => x.rank === 1) ?? e.verdict?.[0];
+  if (!v || v.replicates === 0) return null;
+  return `${strategyLabel(v.strategy)}: ${v.speed}`;
 }

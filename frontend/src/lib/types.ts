@@ -5,13 +5,15 @@ import type { ExperimentView, Point, Prediction as ClassProb, RunView } from './
 // written here.
 
 export type {
+  ArmVerdict,
   ExperimentStatus,
+  Gap,
+  Ratio,
   Hyper,
   Point,
   RunStatus,
   Setting,
   SpecView,
-  Speedup,
   StrategyInfo,
 } from './api-types';
 

@@ -1,6 +1,6 @@
 // Turning curves into what uPlot draws: one aligned table, faint raw lines under smoothed ones.
 import uPlot from 'uplot';
-import { ema, xValues, type XAxis } from '../../lib/live/curves';
+import { bandOf, ema, xValues, type XAxis } from '../../lib/live/curves';
 import type { Point, RunCurves } from '../../lib/types';
 
 /** One line on a chart. */
@@ -13,6 +13,8 @@ export interface ChartSeries {
   faint?: boolean;
   /** Draw a dot at each point (for sparse curves such as validation). */
   dots?: boolean;
+  /** An edge of an arm's band: drawn as no line, the area between hi and the lo after it filled. */
+  band?: 'hi' | 'lo';
 }
 
 /** A run as the curve charts see it. */
@@ -22,6 +24,10 @@ export interface ChartRun {
   color: string;
   curves: RunCurves | undefined;
   batchSize: number;
+  /** An arm's replicates: drawn as their mean with a band, each run only when asked. */
+  members?: { id: string; curves: RunCurves | undefined }[];
+  /** Draw each replicate faintly under the mean. */
+  singles?: boolean;
 }
 
 /** Sort by x and keep one y per x (the last), as uPlot.join needs. */
@@ -44,9 +50,15 @@ export function orderedXY(x: readonly number[], y: readonly number[]): [number[]
 export function metricSeries(runs: readonly ChartRun[], metric: string, axis: XAxis, smoothing: number, override?: Record<string, Point[]>): ChartSeries[] {
   const out: ChartSeries[] = [];
   for (const r of runs) {
-    const pts = override?.[r.id] ?? r.curves?.[metric] ?? [];
+    if (r.members && r.members.length > 1) {
+      out.push(...armSeries(r, metric, axis, smoothing));
+      continue;
+    }
+    const only = r.members?.[0];
+    const pts = override?.[r.id] ?? (only ? only.curves : r.curves)?.[metric] ?? [];
+    const curves = only ? only.curves : r.curves;
     if (pts.length === 0) continue;
-    const x = xValues(pts, axis, r.curves, r.batchSize);
+    const x = xValues(pts, axis, curves, r.batchSize);
     const y = pts.map((p) => p.value);
     const dots = pts.length <= 30;
     if (smoothing > 0 && pts.length > 2) {
@@ -56,6 +68,26 @@ export function metricSeries(runs: readonly ChartRun[], metric: string, axis: XA
       out.push({ label: r.label, color: r.color, x, y, dots });
     }
   }
+  return out;
+}
+
+/** An arm's replicates as one: the band (min-max, or a 95% interval from 5 replicates), the
+ * mean of the (smoothed) curves over it, and each replicate faintly when asked. */
+function armSeries(r: ChartRun, metric: string, axis: XAxis, smoothing: number): ChartSeries[] {
+  const reps = (r.members ?? [])
+    .map((m) => {
+      const pts = m.curves?.[metric] ?? [];
+      const [x, y] = orderedXY(xValues(pts, axis, m.curves, r.batchSize), pts.map((p) => p.value));
+      return { x, y: smoothing > 0 && y.length > 2 ? ema(y, smoothing) : y };
+    })
+    .filter((c) => c.x.length > 0);
+  if (reps.length === 0) return [];
+  const b = bandOf(reps);
+  const out: ChartSeries[] = [];
+  if (r.singles) reps.forEach((c, i) => out.push({ label: `${r.label} (replicate ${i + 1})`, color: r.color, x: c.x, y: c.y, faint: true }));
+  out.push({ label: `${r.label} (${b.kind} high)`, color: r.color, x: b.x, y: b.hi, band: 'hi' });
+  out.push({ label: `${r.label} (${b.kind} low)`, color: r.color, x: b.x, y: b.lo, band: 'lo' });
+  out.push({ label: `${r.label} (mean of ${reps.length})`, color: r.color, x: b.x, y: b.mean, dots: b.x.length <= 30 });
   return out;
 }
 

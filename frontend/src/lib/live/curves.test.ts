@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Point, Run } from '../types';
-import { applyMetric, ema, liveSpeedups, speedupOf, upsertPoint, xValues } from './curves';
+import type { Point } from '../types';
+import { applyMetric, bandOf, ema, upsertPoint, xValues } from './curves';
 
 const pt = (step: number, value: number, wall_time = step / 10): Point => ({ step, epoch: step / 10, value, wall_time });
 
@@ -65,42 +65,35 @@ describe('xValues', () => {
   });
 });
 
-describe('speedup', () => {
-  const scratch = [pt(10, 0.3, 1), pt(20, 0.5, 2), pt(30, 0.7, 3), pt(40, 0.6, 4)];
-  const fine = [pt(10, 0.72, 1.5), pt(20, 0.8, 3), pt(30, 0.85, 4.5), pt(40, 0.9, 6)];
-
-  it("counts steps for the fine-tuned arm to reach scratch's best", () => {
-    const s = speedupOf('f', fine, 's', scratch)!;
-    expect(s.target).toBe(0.7);
-    expect(s.baselineSteps).toBe(30);
-    expect(s.steps).toBe(10);
-    expect(s.stepsRatio).toBe(3);
-    expect(s.secondsRatio).toBe(2);
-    expect(s.accGap).toBeCloseTo(0.3);
-    expect(s.reached).toBe(true);
-  });
-
-  it('says not reached when the run never gets there', () => {
-    const s = speedupOf('f', [pt(10, 0.1)], 's', scratch)!;
-    expect(s.reached).toBe(false);
-    expect(s.stepsRatio).toBeNull();
-    expect(s.accGap).toBeCloseTo(-0.5);
-  });
-
-  it('uses a set target, and nothing without a baseline curve', () => {
-    expect(speedupOf('f', fine, 's', scratch, 0.5)!.baselineSteps).toBe(20);
-    expect(speedupOf('f', fine, 's', [])).toBeNull();
-  });
-
-  it('compares every arm to the scratch run', () => {
-    const run = (id: string, strategy: string) => ({ id, strategy }) as Run;
-    const out = liveSpeedups([run('f', 'finetune'), run('s', 'scratch'), run('z', 'freeze:2')], {
-      f: { val_acc: fine },
-      s: { val_acc: scratch },
-    });
-    expect(out.map((s) => [s.runId, s.stepsRatio])).toEqual([
-      ['f', 3],
-      ['z', null],
+describe('bandOf', () => {
+  it('draws the mean with the min-max range of fewer than 5 replicates', () => {
+    const b = bandOf([
+      { x: [10, 20, 30], y: [0.2, 0.4, 0.6] },
+      { x: [10, 20, 30], y: [0.4, 0.6, 0.8] },
+      { x: [10, 20], y: [0.3, 0.5] }, // still training
     ]);
+    expect(b.kind).toBe('min-max');
+    expect(b.x).toEqual([10, 20, 30]);
+    expect(b.mean[0]).toBeCloseTo(0.3);
+    expect(b.lo[1]).toBeCloseTo(0.4);
+    expect(b.hi[1]).toBeCloseTo(0.6);
+    expect(b.mean[2]).toBeCloseTo(0.7); // only the two that got there
+  });
+  it('narrows to a 95% interval of the mean with 5 or more', () => {
+    const reps = [0.1, 0.2, 0.3, 0.4, 0.5].map((v) => ({ x: [1], y: [v] }));
+    const b = bandOf(reps);
+    expect(b.kind).toBe('95% interval');
+    expect(b.mean[0]).toBeCloseTo(0.3);
+    // sd 0.158, n 5, t 2.776: half-width 0.196
+    expect(b.hi[0]! - b.mean[0]!).toBeCloseTo(0.196, 2);
+  });
+  it('interpolates curves measured at different x (seconds)', () => {
+    const b = bandOf([
+      { x: [0, 2], y: [0, 1] },
+      { x: [1, 3], y: [0.5, 0.5] },
+    ]);
+    expect(b.x).toEqual([0, 1, 2, 3]);
+    expect(b.lo[1]).toBeCloseTo(0.5);
+    expect(b.hi[1]).toBeCloseTo(0.5);
   });
 });

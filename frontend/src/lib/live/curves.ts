@@ -1,6 +1,7 @@
 // Pure arithmetic on curves: idempotent point insertion, EMA smoothing, x-axis values,
-// and the speedup of a fine-tuned arm over the scratch baseline.
-import type { Point, Run, RunCurves } from '../types';
+// and the mean and band of an arm's replicates. The verdict (speedup, gaps) is the
+// server's: the page never works out its own.
+import type { Point, RunCurves } from '../types';
 
 /**
  * Put `p` into `pts` (sorted by step), replacing a point at the same step, so a point
@@ -100,61 +101,56 @@ export function xValues(pts: readonly Point[], axis: XAxis, curves?: RunCurves, 
   }
 }
 
-/** The first point whose value is at least target. */
-function firstReach(pts: readonly Point[], target: number): Point | undefined {
-  return pts.find((p) => p.value >= target - 1e-12);
+/** An arm's replicates drawn as one: the mean with a band around it. */
+export interface Band {
+  x: number[];
+  mean: number[];
+  lo: number[];
+  hi: number[];
+  /** What the band is: the range of the replicates, or a 95% interval of the mean. */
+  kind: 'min-max' | '95% interval';
 }
 
-function bestValue(pts: readonly Point[]): number {
-  return pts.reduce((b, p) => Math.max(b, p.value), -Infinity);
+// Student's t 0.975 quantiles for 4..9 degrees of freedom (5 to 10 replicates).
+const T975: Record<number, number> = { 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262 };
+
+/** The value of a curve at x, interpolated between its points; undefined outside it. */
+function valueAt(x: readonly number[], y: readonly number[], at: number): number | undefined {
+  if (x.length === 0 || at < x[0]! || at > x[x.length - 1]!) return undefined;
+  let i = 0;
+  while (x[i]! < at) i++;
+  if (x[i] === at || i === 0) return y[i];
+  const f = (at - x[i - 1]!) / (x[i]! - x[i - 1]!);
+  return y[i - 1]! + f * (y[i]! - y[i - 1]!);
 }
 
-/** How much sooner a run reached the baseline's best validation accuracy. */
-export interface LiveSpeedup {
-  runId: string;
-  baselineId: string;
-  /** The accuracy both had to reach: the baseline's best so far, or a set target. */
-  target: number;
-  reached: boolean;
-  baselineSteps: number | null;
-  steps: number | null;
-  stepsRatio: number | null;
-  secondsRatio: number | null;
-  /** Last validation accuracy of the run minus the baseline's, as a fraction. */
-  accGap: number | null;
-}
-
-/** Compare one run's val_acc curve to the baseline's, like the server's speedup. */
-export function speedupOf(runId: string, run: readonly Point[], baselineId: string, base: readonly Point[], target = 0): LiveSpeedup | null {
-  if (base.length === 0) return null;
-  const t = target > 0 ? target : bestValue(base);
-  const b = firstReach(base, t);
-  const r = firstReach(run, t);
-  const reached = !!b && !!r;
-  const ratio = (num: number, den: number) => (num > 0 && den > 0 ? num / den : null);
-  return {
-    runId,
-    baselineId,
-    target: t,
-    reached,
-    baselineSteps: b ? b.step : null,
-    steps: r ? r.step : null,
-    stepsRatio: reached ? ratio(b.step, r.step) : null,
-    secondsRatio: reached ? ratio(b.wall_time, r.wall_time) : null,
-    accGap: run.length > 0 ? run[run.length - 1]!.value - base[base.length - 1]!.value : null,
-  };
-}
-
-/** The speedups of every non-scratch run over the experiment's scratch run. */
-export function liveSpeedups(runs: readonly Run[], metrics: Record<string, RunCurves>, target = 0): LiveSpeedup[] {
-  const base = runs.find((r) => r.strategy === 'scratch');
-  if (!base) return [];
-  const baseCurve = metrics[base.id]?.val_acc ?? [];
-  const out: LiveSpeedup[] = [];
-  for (const r of runs) {
-    if (r.id === base.id) continue;
-    const s = speedupOf(r.id, metrics[r.id]?.val_acc ?? [], base.id, baseCurve, target);
-    if (s) out.push(s);
+/**
+ * The mean of an arm's replicates at every x any of them has, with the min-max band, or
+ * a 95% Student-t interval of the mean once 5 or more replicates cover a point. A curve
+ * still training covers only its own range, so the band grows live with the runs.
+ * Each replicate's x must be ascending.
+ */
+export function bandOf(reps: readonly { x: readonly number[]; y: readonly number[] }[]): Band {
+  const xs = [...new Set(reps.flatMap((r) => r.x))].filter(Number.isFinite).sort((a, b) => a - b);
+  const kind = reps.length >= 5 ? '95% interval' : 'min-max';
+  const out: Band = { x: [], mean: [], lo: [], hi: [], kind };
+  for (const at of xs) {
+    const vs = reps.map((r) => valueAt(r.x, r.y, at)).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    if (vs.length === 0) continue;
+    const n = vs.length;
+    const mean = vs.reduce((a, b) => a + b, 0) / n;
+    let lo = Math.min(...vs);
+    let hi = Math.max(...vs);
+    if (kind === '95% interval' && n >= 5) {
+      const sd = Math.sqrt(vs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
+      const half = (T975[n - 1] ?? 1.96) * (sd / Math.sqrt(n));
+      lo = mean - half;
+      hi = mean + half;
+    }
+    out.x.push(at);
+    out.mean.push(mean);
+    out.lo.push(lo);
+    out.hi.push(hi);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // The live state of one experiment, fed by its websocket: a snapshot, then one message
 // per event. Points are applied idempotently by (run, metric, step); a new snapshot
 // replaces everything; a dropped connection resumes from the last seq without gaps.
-import type { Experiment, Run, RunCurves, RunStatus } from '../types';
+import type { ArmVerdict, Experiment, Run, RunCurves, RunStatus } from '../types';
 import { applyMetric, type MetricData } from './curves';
 
 /** The part of WebSocket this store uses, so tests can hand it a fake. */
@@ -38,7 +38,15 @@ export interface StatusData {
 
 export type EventMessage =
   | { seq: number; run_id: string; kind: 'metric'; data: MetricData }
-  | { seq: number; run_id: string; kind: 'status'; data: StatusData };
+  | { seq: number; run_id: string; kind: 'status'; data: StatusData }
+  | { seq: number; run_id: string; kind: 'verdict'; data: VerdictData };
+
+/** The experiment's verdict as the server stored it, pushed whenever it changes. */
+export interface VerdictData {
+  verdict: ArmVerdict[];
+  no_verdict?: string;
+  final: boolean;
+}
 
 /** Several events in one message: the server gathers what arrives within a few ms. */
 export interface BatchMessage {
@@ -220,6 +228,11 @@ export class LiveExperiment {
         return patch;
       });
       if (notify && changedStatus) this.opts.onstatus?.(ev.run_id, d.status);
+    } else if (ev.kind === 'verdict') {
+      const e = this.experiment;
+      if (!e) return;
+      const d = ev.data;
+      this.experiment = { ...e, verdict: d.verdict ?? [], no_verdict: d.no_verdict, summary_final: d.final };
     }
   }
 

@@ -6,6 +6,8 @@ const run = (id: string, strategy: string): Run => ({
   id,
   experiment_id: 'exp_1',
   arm: 0,
+  replicate: 0,
+  seed: 1,
   strategy,
   status: 'running',
   steps: 0,
@@ -29,7 +31,8 @@ const experiment = (): Experiment => ({
   hyper: {} as Experiment['hyper'],
   created_at: '',
   runs: [run('run_f', 'finetune'), run('run_s', 'scratch')],
-  speedup: [],
+  verdict: [],
+  replicate_varies: 'the seed',
   summary_final: false,
 });
 
@@ -199,6 +202,18 @@ describe('LiveExperiment', () => {
     expect([s.status, s.steps, s.best_val_acc]).toEqual(['succeeded', 100, 0.8]);
     expect(live.experiment!.status).toBe('running');
     expect(onstatus).toHaveBeenCalledWith('run_s', 'succeeded');
+  });
+
+  it("takes the server's verdict from a verdict event, so far until final", () => {
+    const { live, last } = setup();
+    last().send(snapshot(1));
+    const row = { arm: 0, strategy: 'finetune', rank: 1, speed: 'so far: 2.0x faster to 80.0% (interval 1.5-2.6)' };
+    last().send({ seq: 2, run_id: '', kind: 'verdict', data: { verdict: [row] as never, final: false } });
+    expect(live.experiment!.verdict[0]!.speed).toMatch(/^so far: 2.0x faster/);
+    expect(live.experiment!.summary_final).toBe(false);
+    last().send({ seq: 3, run_id: '', kind: 'verdict', data: { verdict: [], no_verdict: 'There is no verdict: the scratch baseline (replicate 1) was cancelled.', final: true } });
+    expect(live.experiment!.verdict).toEqual([]);
+    expect(live.experiment!.no_verdict).toMatch(/cancelled/);
   });
 
   it('stops without reconnecting', () => {
