@@ -1,6 +1,6 @@
 // The whole app against the real binary: upload a dataset through the wizard, launch
 // fine-tune vs scratch on the demo dataset with a tiny budget, watch both curves grow
-// live with the speedup badge, compare the runs, open the run detail and try a
+// live with the verdict, compare the runs, open the run detail and try a
 // prediction; then the models and datasets pages, the demo button with cancel, and a
 // phone-width pass. Screenshots of every page go to frontend/e2e/screenshots/.
 import assert from 'node:assert/strict';
@@ -90,6 +90,9 @@ test('the wizard checks each step, takes an upload, and launches fine-tune vs sc
   await page.getByRole('button', { name: 'Next' }).click();
   assert.match((await page.getByRole('alert').textContent()) ?? '', /Epochs must be/);
   await page.locator('input[name="epochs"]').fill('2');
+  // The wizard suggests 3 replicates; this walk-through trains each arm once.
+  assert.equal(await page.locator('input[name="replicates"]').inputValue(), '3');
+  await page.locator('input[name="replicates"]').fill('1');
   await screenshot(page, 'wizard-4-hyper-1280x800');
   await page.getByRole('button', { name: 'Next' }).click();
 
@@ -101,7 +104,7 @@ test('the wizard checks each step, takes an upload, and launches fine-tune vs sc
   experimentPath = new URL(page.url()).pathname;
 });
 
-test('the live view grows both curves and shows the speedup badge', async () => {
+test('the live view grows both curves and ends with the verdict', async () => {
   assert.ok(experimentPath, 'no experiment was launched');
   const { page } = browser;
   await page.getByTestId('arm').nth(1).waitFor();
@@ -140,9 +143,13 @@ test('the live view grows both curves and shows the speedup badge', async () => 
   for (const metric of ['train_loss', 'val_loss', 'val_acc']) {
     assert.ok(await page.locator(`[data-metric="${metric}"] canvas`).count(), `${metric} chart has no plot`);
   }
-  const badge = page.getByTestId('speedup-badge');
-  await badge.waitFor();
-  assert.doesNotMatch((await badge.textContent()) ?? '', /waiting/, 'the speedup badge never filled in');
+  // One replicate: the verdict says it has no interval rather than claiming one.
+  await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.getAttribute('data-final') === 'true', null, {
+    timeout: 30_000,
+    polling: 250,
+  });
+  const speed = (await page.getByTestId('verdict-speed').first().textContent()) ?? '';
+  assert.match(speed, /one replicate: no interval|did not reach|not distinguishable/, `verdict: ${speed}`);
   await page.getByRole('radio', { name: 'Epoch' }).check();
   await page.getByRole('slider', { name: /Smoothing/ }).fill('0.8');
   await screenshot(page, 'live-finished-1280x800');
