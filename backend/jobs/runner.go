@@ -163,7 +163,9 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 		return nil
 	case err == nil:
 		now := time.Now().UTC()
-		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusSucceeded, map[string]any{"finished_at": now})
+		if err := r.settle(ctx, runID, store.StatusSucceeded, map[string]any{"finished_at": now}); err != nil {
+			return err
+		}
 	case ctx.Err() != nil:
 		// The process is stopping: the run resumes from its checkpoint on the next start.
 		slog.Info("training interrupted; it resumes on the next start", "run", runID)
@@ -171,14 +173,58 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 		run, _ = r.DB.Run(bg, runID)
 		rec.status(run)
 		return river.JobSnooze(time.Second)
+	case store.IsDiskFull(err):
+		// Not the run's fault: it waits, queued, and goes on from its last checkpoint
+		// once space is freed. Writing the status may fail too; the snooze does not
+		// depend on it, and a restart reconciles the row.
+		slog.Warn("the disk is full: training pauses and resumes when space is freed", "run", runID, "err", err)
+		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusQueued, nil)
+		run, _ = r.DB.Run(bg, runID)
+		rec.status(run)
+		return river.JobSnooze(diskFullRetry)
 	default:
 		slog.Warn("run failed", "run", runID, "err", err)
 		now := time.Now().UTC()
-		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusFailed, map[string]any{"finished_at": now, "error": err.Error()})
+		if err := r.settle(ctx, runID, store.StatusFailed, map[string]any{"finished_at": now, "error": err.Error()}); err != nil {
+			return err
+		}
 	}
 	run, _ = r.DB.Run(bg, runID)
 	rec.status(run)
 	return nil
+}
+
+// Variables so tests can shorten them: how long a run paused by a full disk waits
+// before it tries again, and the first pause between tries of a final status write.
+var (
+	diskFullRetry = 30 * time.Second
+	settleBackoff = 500 * time.Millisecond
+)
+
+// settleTries bounds the tries of a final status write (about four minutes in all).
+const settleTries = 10
+
+// settle writes a run's final status, trying again while the database refuses (a full
+// disk, a lock held too long); an outcome is never dropped silently. If every try fails
+// the error goes back to River, which keeps it with the job and runs the job again.
+func (r *Runner) settle(ctx context.Context, runID, status string, cols map[string]any) error {
+	bg := context.WithoutCancel(ctx)
+	wait := settleBackoff
+	var err error
+	for try := 1; try <= settleTries; try++ {
+		if _, err = r.DB.SetRunStatusUnlessFinished(bg, runID, status, cols); err == nil {
+			return nil
+		}
+		slog.Warn("could not record the run's final status; trying again", "run", runID, "status", status, "try", try, "err", err)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return fmt.Errorf("record run %s as %s: %w", runID, status, err)
+		}
+		wait = min(2*wait, 30*time.Second)
+	}
+	slog.Error("the run's final status could not be recorded", "run", runID, "status", status, "err", err)
+	return fmt.Errorf("record run %s as %s: %w", runID, status, err)
 }
 
 // watchCancel notices a cancel made by another process, checking the row each second.

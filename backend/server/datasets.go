@@ -201,7 +201,17 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 		fail(c, newError(http.StatusConflict, "builtin_dataset", fmt.Sprintf("%q is a built-in dataset and cannot be deleted.", row.Name)))
 		return
 	}
-	row, err = a.DB.DeleteDataset(c.Request.Context(), row.ID)
+	id := row.ID
+	row, err = a.DB.DeleteDataset(c.Request.Context(), id)
+	if store.IsDiskFull(err) && a.DB.DatasetInUse(c.Request.Context(), id) == nil {
+		// SQLite needs a little space to delete a row. Nothing reads the dataset, so
+		// its files can go first: that frees the space, and a failed retry only leaves
+		// a row whose files are gone, which a later delete finishes.
+		for _, err := range a.removeFiles(id) {
+			slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", id, "err", err)
+		}
+		row, err = a.DB.DeleteDataset(c.Request.Context(), id)
+	}
 	var inUse *store.DatasetInUseError
 	if errors.As(err, &inUse) {
 		fail(c, newError(http.StatusConflict, "dataset_in_use", fmt.Sprintf(
