@@ -9,10 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+
+	"transferlab/backend/datadir"
 )
 
 // Config is what `serve` and `worker` run with.
@@ -36,6 +37,8 @@ type Config struct {
 	// AccessToken is required on every request when set, and must be set when the
 	// server listens beyond loopback.
 	AccessToken string
+	// KeepCheckpoints keeps finished runs' checkpoints instead of removing them.
+	KeepCheckpoints bool
 
 	envErr error // a TRANSFERLAB_* variable that did not parse
 }
@@ -90,6 +93,8 @@ func (c *Config) Register(fs *flag.FlagSet) {
 		"requests that change something, per client and second, after a burst of five seconds' worth (TRANSFERLAB_WRITES_PER_SECOND)")
 	fs.IntVar(&c.Workers, "workers", int(c.envInt64("WORKERS", int64(c.Workers))),
 		"experiments trained at once (TRANSFERLAB_WORKERS)")
+	fs.BoolVar(&c.KeepCheckpoints, "keep-checkpoints", c.envBool("KEEP_CHECKPOINTS", c.KeepCheckpoints),
+		"keep the checkpoints of finished runs in runs/ instead of removing them (TRANSFERLAB_KEEP_CHECKPOINTS)")
 	fs.StringVar(&c.AllowedHosts, "allowed-hosts", env("ALLOWED_HOSTS", c.AllowedHosts),
 		"comma-separated host names browsers reach the server by, besides IP addresses and localhost (TRANSFERLAB_ALLOWED_HOSTS)")
 	fs.StringVar(&c.AccessToken, "access-token", env("ACCESS_TOKEN", c.AccessToken),
@@ -120,13 +125,23 @@ func (c *Config) envInt64(key string, def int64) int64 {
 	return n
 }
 
-// Paths inside the data directory.
-func (c Config) DBPath() string      { return filepath.Join(c.DataDir, "transferlab.db") }
-func (c Config) LockPath() string    { return filepath.Join(c.DataDir, "transferlab.lock") }
-func (c Config) UploadsDir() string  { return filepath.Join(c.DataDir, "uploads") }
-func (c Config) UserModels() string  { return filepath.Join(c.DataDir, "models", "user") }
-func (c Config) RunsDir() string     { return filepath.Join(c.DataDir, "runs") }
-func (c Config) DatasetsDir() string { return filepath.Join(c.DataDir, "datasets") }
+// envBool reads a yes/no variable (1, true, 0, false, ...); one that does not parse is
+// remembered for Validate to report, and the default stands meanwhile.
+func (c *Config) envBool(key string, def bool) bool {
+	v := env(key, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		c.envErr = fmt.Errorf("TRANSFERLAB_%s=%q is not true or false", key, v)
+		return def
+	}
+	return b
+}
+
+// Dirs is the layout of the data directory: every path in it comes from there.
+func (c Config) Dirs() datadir.Layout { return datadir.New(c.DataDir) }
 
 // Level parses LogLevel.
 func (c Config) Level() (slog.Level, error) {
@@ -164,12 +179,7 @@ func (c Config) Validate() error {
 	if err := c.checkAccess(); err != nil {
 		return err
 	}
-	for _, dir := range []string{c.DataDir, c.UploadsDir(), c.UserModels(), c.RunsDir(), c.DatasetsDir()} {
-		if err := writableDir(dir); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c.Dirs().Prepare()
 }
 
 // minTokenLen keeps a token from being guessed over the network.

@@ -160,7 +160,7 @@ func (a *DatasetAPI) readPart(part *multipart.Part, f *uploadForm) error {
 // saveFile copies the file part to uploads/incoming-*, the prefix the sweep job
 // removes if this request dies before cleaning up.
 func (a *DatasetAPI) saveFile(part io.Reader, f *uploadForm) error {
-	dir := filepath.Join(a.DataDir, uploadsFolder)
+	dir := a.DataDir.Uploads()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -215,8 +215,11 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 		}
 	}
 	id := store.NewID("ds")
-	rel := filepath.ToSlash(filepath.Join(datasetsFolder, id))
-	dir := filepath.Join(a.DataDir, datasetsFolder, id)
+	dir := a.DataDir.Dataset(id)
+	rel, err := a.DataDir.Rel(dir)
+	if err != nil {
+		return nil, err
+	}
 	kept := ""
 	defer func() {
 		if err != nil {
@@ -246,7 +249,7 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 	if err != nil {
 		return nil, err
 	}
-	kept = filepath.Join(a.DataDir, uploadsFolder, id+ext)
+	kept = a.DataDir.Upload(id, ext)
 	if err := os.Rename(f.tmp, kept); err != nil {
 		kept = ""
 		return nil, err
@@ -256,7 +259,7 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 	if name == "" {
 		name = m.Name
 	}
-	if row, err = store.NewUploadDataset(id, name, rel, m); err != nil {
+	if row, err = store.NewUploadDataset(id, name, filepath.ToSlash(rel), m); err != nil {
 		return nil, err
 	}
 	return row, a.DB.CreateDataset(c.Request.Context(), row)

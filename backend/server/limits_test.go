@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"transferlab/backend/datadir"
 )
 
 func TestWriteFloodIsThrottledPerClient(t *testing.T) {
@@ -44,7 +46,7 @@ func TestUploadsAreCappedAndMustKeepMoving(t *testing.T) {
 	window, minBytes := uploadWindow, uploadMinBytes
 	t.Cleanup(func() { uploadWindow, uploadMinBytes = window, minBytes })
 	uploadWindow, uploadMinBytes = 300*time.Millisecond, 1<<10
-	ts := newTestServer(t, func(d *Deps) { d.Limits = Limits{Uploads: 2}; d.DataDir = t.TempDir() })
+	ts := newTestServer(t, func(d *Deps) { d.Limits = Limits{Uploads: 2}; d.DataDir = datadir.New(t.TempDir()) })
 	addr := strings.TrimPrefix(ts.URL, "http://")
 	// Two uploads that send their headers and then a byte now and then.
 	slow := make([]net.Conn, 2)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
 )
@@ -31,8 +32,8 @@ type Deps struct {
 	Limits Limits
 	// Guard says which host names and which token the server answers to.
 	Guard Guard
-	// DataDir holds datasets/, uploads/ and the builtin/ dataset caches.
-	DataDir string
+	// DataDir is where datasets, uploads and the built-in caches live.
+	DataDir datadir.Layout
 }
 
 // New builds the router with every route of the API and the web app behind it.

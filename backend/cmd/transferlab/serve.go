@@ -71,13 +71,13 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return err
 	}
 	slog.SetDefault(logger)
-	release, err := lockDataDir(cfg.LockPath())
+	release, err := lockDataDir(cfg.Dirs().Lock())
 	if err != nil {
 		return err
 	}
 	defer release()
 
-	db, err := store.Open(ctx, cfg.DBPath())
+	db, err := store.Open(ctx, cfg.Dirs().DB())
 	if err != nil {
 		return err
 	}
@@ -95,17 +95,17 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	// Holding the lock, no request of ours is writing an upload or an import: whatever
 	// partial ones there are, a killed process left.
-	if n, err := jobs.SweepLeftovers(cfg.UploadsDir(), cfg.DatasetsDir(), 0, time.Now()); err != nil {
+	if n, err := jobs.SweepLeftovers(cfg.Dirs().Uploads(), cfg.Dirs().Datasets(), 0, time.Now()); err != nil {
 		logger.Warn("could not remove every partial upload or import", "err", err)
 	} else if n > 0 {
 		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
 	}
 	hub := live.NewHub(liveHistory, liveBuffer)
-	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.DataDir, jobs.StoreDatasets{DB: db, DataDir: cfg.DataDir}, cfg.Workers)
-	queue, err := jobs.Open(ctx, cfg.DBPath(), jobs.Config{
+	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
+	queue, err := jobs.Open(ctx, cfg.Dirs().DB(), jobs.Config{
 		TrainingWorkers: cfg.Workers,
-		UploadsDir:      cfg.UploadsDir(),
-		DatasetsDir:     cfg.DatasetsDir(),
+		UploadsDir:      cfg.Dirs().Uploads(),
+		DatasetsDir:     cfg.Dirs().Datasets(),
 		Logger:          logger,
 		Register:        runner.Register,
 	})
@@ -113,6 +113,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return err
 	}
 	runner.Queue = queue
+	runner.KeepCheckpoints = cfg.KeepCheckpoints
 	if n, err := queue.RequeueOrphans(ctx); err != nil {
 		return err
 	} else if n > 0 {
@@ -142,7 +143,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Architectures:  runner,
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
-		DataDir:        cfg.DataDir,
+		DataDir:        cfg.Dirs(),
 		Limits: server.Limits{WritesPerSecond: float64(cfg.WritesPerSecond), WriteBurst: 5 * cfg.WritesPerSecond,
 			Uploads: cfg.Uploads, WatchersPerExperiment: cfg.WatchersPerExperiment, Watchers: cfg.Watchers},
 		Guard: server.Guard{AllowedHosts: cfg.Hosts(), Token: cfg.AccessToken},
