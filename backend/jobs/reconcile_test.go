@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river/rivertype"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/store"
 )
 
@@ -22,7 +23,7 @@ func TestReconcileRequeuesRunsWithoutAJob(t *testing.T) {
 	}
 	defer db.Close()
 	// The training worker is registered but never started: only the queue's rows matter.
-	runner := NewRunner(db, nil, nil, t.TempDir(), nil, 1)
+	runner := NewRunner(db, nil, nil, datadir.New(t.TempDir()), nil, 1)
 	q, err := Open(ctx, dbPath, Config{Register: runner.Register})
 	if err != nil {
 		t.Fatal(err)
