@@ -203,7 +203,7 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 // Variables so tests can shorten them: how long a run paused by a full disk waits
 // before it tries again, and the first pause between tries of a final status write.
 var (
-	diskFullRetry = 30 * time.Second
+	diskFullRetry = 10 * time.Second
 	settleBackoff = 500 * time.Millisecond
 )
 
