@@ -11,6 +11,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"transferlab/backend/data"
 	"transferlab/backend/datadir"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
@@ -146,12 +147,50 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	}()
 	go r.watchCancel(runCtx, cancel, run.ID)
 
-	rec := newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID)
-	err = r.trainArm(runCtx, slot, exp, run, rec)
-	if ferr := rec.flush(ctx); ferr != nil && err == nil {
-		err = ferr
+	var rec *recorder
+	for {
+		rec = newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID)
+		err = r.trainArm(runCtx, slot, exp, run, rec)
+		if ferr := rec.flush(ctx); ferr != nil && err == nil {
+			err = ferr
+		}
+		// A full disk is not the run's fault: it waits here, without needing the
+		// queue to record anything, and goes on from its checkpoint once there is room.
+		if !store.IsDiskFull(err) || !r.waitForSpace(runCtx, run.ID, rec) {
+			break
+		}
 	}
 	return r.finish(ctx, run.ID, rec, err)
+}
+
+// spaceToResume is the free disk a run paused by a full disk waits for: room for its
+// checkpoint, its points and the database's journal.
+const spaceToResume = 32 << 20
+
+// waitForSpace marks the run queued (if the database still takes the write), checks the
+// free disk every diskFullRetry, and says whether to train again: false when the run
+// was cancelled or the server is stopping.
+func (r *Runner) waitForSpace(ctx context.Context, runID string, rec *recorder) bool {
+	slog.Warn("the disk is full: training pauses and resumes when space is freed", "run", runID)
+	bg := context.WithoutCancel(ctx)
+	if ok, err := r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusQueued, nil); err == nil && ok {
+		if run, err := r.DB.Run(bg, runID); err == nil {
+			rec.status(run)
+		}
+	}
+	t := time.NewTicker(diskFullRetry)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+		if free, err := data.DiskFree(r.DataDir.Root); err != nil || free >= spaceToResume {
+			slog.Info("disk space is back: training resumes from its checkpoint", "run", runID)
+			return true
+		}
+	}
 }
 
 // finish records how the run ended and tells River whether to try again.
@@ -178,15 +217,6 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 		run, _ = r.DB.Run(bg, runID)
 		rec.status(run)
 		return river.JobSnooze(time.Second)
-	case store.IsDiskFull(err):
-		// Not the run's fault: it waits, queued, and goes on from its last checkpoint
-		// once space is freed. Writing the status may fail too; the snooze does not
-		// depend on it, and a restart reconciles the row.
-		slog.Warn("the disk is full: training pauses and resumes when space is freed", "run", runID, "err", err)
-		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusQueued, nil)
-		run, _ = r.DB.Run(bg, runID)
-		rec.status(run)
-		return river.JobSnooze(diskFullRetry)
 	default:
 		slog.Warn("run failed", "run", runID, "err", err)
 		now := time.Now().UTC()
@@ -200,8 +230,8 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 	return nil
 }
 
-// Variables so tests can shorten them: how long a run paused by a full disk waits
-// before it tries again, and the first pause between tries of a final status write.
+// Variables so tests can shorten them: how often a run paused by a full disk looks
+// for free space, and the first pause between tries of a final status write.
 var (
 	diskFullRetry = 10 * time.Second
 	settleBackoff = 500 * time.Millisecond

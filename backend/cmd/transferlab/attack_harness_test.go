@@ -60,7 +60,7 @@ func startTarget(t testing.TB, dir string, flags ...string) *target {
 	}
 	addr := freeAddr(t)
 	bin, env := serverBinary()
-	args := append([]string{"serve", "--addr", addr, "--data-dir", dir, "--log-level", "warn"}, flags...)
+	args := append([]string{"serve", "--addr", addr, "--data-dir", dir, "--log-level", logLevel()}, flags...)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	log := &syncBuffer{}
@@ -248,4 +248,12 @@ func execCommand(bin string, env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	return cmd
+}
+
+// logLevel is warn unless TRANSFERLAB_TEST_LOG asks for more.
+func logLevel() string {
+	if l := os.Getenv("TRANSFERLAB_TEST_LOG"); l != "" {
+		return l
+	}
+	return "warn"
 }
