@@ -66,6 +66,8 @@ func New(d Deps) *gin.Engine {
 	experiments.POST("", exp.create)
 	experiments.GET("/:id", exp.get)
 	experiments.POST("/:id/cancel", exp.cancel)
+	del := &DeleteAPI{DB: d.DB, DataDir: d.DataDir}
+	experiments.DELETE("/:id", del.experiment)
 	experiments.GET("/:id/live", stream.serve)
 	runGroup := api.Group("/runs", withResource("run"))
 	runGroup.GET("/:id", runs.get)
@@ -79,6 +81,7 @@ func New(d Deps) *gin.Engine {
 	modelGroup.GET("/:id", models.get)
 	modelGroup.POST("/:id/predict", models.predict)
 	modelGroup.GET("/:id/weights", models.download)
+	modelGroup.DELETE("/:id", del.model)
 
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, newError(http.StatusMethodNotAllowed, "method_not_allowed",
