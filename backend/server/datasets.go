@@ -11,17 +11,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/data"
 	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
-
-const maxNameLen = 200
 
 // uploadIDPattern is the shape of the ids this API gives uploads; only such ids are
 // ever used to name files.
@@ -140,8 +138,8 @@ func (a *DatasetAPI) rename(c *gin.Context) {
 		fail(c, badRequest("bad_json", `Send JSON like {"name": "new name"}.`))
 		return
 	}
-	name := strings.TrimSpace(*p.Name)
-	if err := checkName(name); err != nil {
+	name, err := checkName(*p.Name)
+	if err != nil {
 		fail(c, err)
 		return
 	}
@@ -161,14 +159,13 @@ func (a *DatasetAPI) rename(c *gin.Context) {
 	c.JSON(http.StatusOK, datasetViewOf(row))
 }
 
-func checkName(name string) error {
-	if name == "" {
-		return badRequest("bad_name", "The name is empty: give the dataset a name.")
+// checkName applies the one rule for names to a name someone typed.
+func checkName(name string) (string, error) {
+	name, err := experiment.CheckName(name)
+	if err != nil {
+		return "", badRequest("bad_name", "Name: %v.", err)
 	}
-	if len(name) > maxNameLen {
-		return badRequest("bad_name", "The name is %d bytes long; keep it to %d.", len(name), maxNameLen)
-	}
-	return nil
+	return name, nil
 }
 
 func (a *DatasetAPI) delete(c *gin.Context) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/jobs"
 	"transferlab/backend/store"
 )
@@ -134,11 +135,18 @@ func (a *ExperimentAPI) build(ctx context.Context, p experimentParams) (*store.E
 	}
 	sharedJSON, _ := json.Marshal(shared)
 	now := time.Now().UTC()
-	if p.Name == "" {
+	if p.Name != "" {
+		name, err := experiment.CheckName(p.Name)
+		if err != nil {
+			return nil, badRequest("bad_name", "Name: %v.", err)
+		}
+		p.Name = name
+	} else {
 		p.Name = ds.Name + " · from " + p.BaseModelID
 		if p.BaseModelID == "" {
 			p.Name = ds.Name + " · " + p.Arch + " from scratch"
 		}
+		p.Name = experiment.CleanName(p.Name, "experiment")
 	}
 	e := &store.Experiment{ID: store.NewID("exp"), Name: p.Name, DatasetID: ds.ID, BaseModelID: p.BaseModelID,
 		Arch: p.Arch, Hyper: string(sharedJSON), Status: store.StatusQueued, CreatedAt: now, UpdatedAt: now}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -80,4 +81,54 @@ func TestAttackTrailingGarbage(t *testing.T) {
 	if n := tg.experimentCount(t); n != 0 {
 		t.Fatalf("%d experiments made from bodies with trailing garbage", n)
 	}
+}
+
+// A 50 MB experiment name was stored on main and copied into every trained model,
+// making GET /api/models 252 MB; a dataset's name came unchecked from the file name.
+func TestAttackHugeNames(t *testing.T) {
+	tg := startTarget(t, "")
+	ds := tg.tinyDataset(t, "cats.zip")
+	tg.resetPeak(t)
+	before := tg.peak(t)
+	req, _ := http.NewRequest("POST", tg.base+"/api/experiments", io.MultiReader(
+		strings.NewReader(`{"dataset_id":"`+ds+`","arch":"mlp","arms":[{"strategy":"scratch"}],"name":"`),
+		io.LimitReader(repeatReader('n'), 50*mib), strings.NewReader(`"}`)))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 413 {
+		t.Fatalf("50 MB name: %d", resp.StatusCode)
+	}
+	for _, name := range []string{strings.Repeat("n", 10_000), "line\nbreak", "right-to-left \u202Egnp.exe"} {
+		body := `{"dataset_id":"` + ds + `","arch":"mlp","arms":[{"strategy":"scratch"}],"name":` + quoteJSON(name) + `}`
+		status, _, got := tg.do(t, "POST", "/api/experiments", strings.NewReader(body), asJSON)
+		if status != 400 || errCode(got) != "bad_name" {
+			t.Errorf("name %.20q: %d %s", name, status, got)
+		}
+		status, _, got = tg.do(t, "PATCH", "/api/datasets/"+ds, strings.NewReader(`{"name":`+quoteJSON(name)+`}`), asJSON)
+		if status != 400 || errCode(got) != "bad_name" {
+			t.Errorf("rename to %.20q: %d %s", name, status, got)
+		}
+	}
+	// A 100 KB file name makes a dataset named by the rules, not a 100 KB name.
+	status, got := tg.upload(t, strings.Repeat("f", 100_000)+"\u202E.zip", classZip(t, 2, 3, 8, 8), nil)
+	var row struct{ Name string }
+	json.Unmarshal([]byte(got), &row)
+	if status != 201 || len([]rune(row.Name)) > 100 || strings.ContainsRune(row.Name, '\u202E') {
+		t.Fatalf("long file name: %d, name of %d characters", status, len([]rune(row.Name)))
+	}
+	if n := tg.experimentCount(t); n != 0 {
+		t.Fatalf("%d experiments made", n)
+	}
+	if grew := tg.peak(t) - before; grew > 64*mib {
+		t.Errorf("peak memory grew by %d MiB", grew/mib)
+	}
+}
+
+func quoteJSON(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
