@@ -75,7 +75,7 @@ func TestAttackTrailingGarbage(t *testing.T) {
 	for _, tail := range []string{`{"dataset_id":"other"}`, `garbage`, `]`} {
 		status, _, body := tg.do(t, "POST", "/api/experiments", strings.NewReader(experimentBody(ds)+tail), asJSON)
 		if status != 400 || errCode(body) != "bad_json" || !strings.Contains(body, "more after the JSON value") {
-			t.Errorf("tail %q: %d %s", tail, status, body)
+			t.Errorf("tail %q: %d %s", tail, status, short(body))
 		}
 	}
 	if n := tg.experimentCount(t); n != 0 {
@@ -106,11 +106,11 @@ func TestAttackHugeNames(t *testing.T) {
 		body := `{"dataset_id":"` + ds + `","arch":"mlp","arms":[{"strategy":"scratch"}],"name":` + quoteJSON(name) + `}`
 		status, _, got := tg.do(t, "POST", "/api/experiments", strings.NewReader(body), asJSON)
 		if status != 400 || errCode(got) != "bad_name" {
-			t.Errorf("name %.20q: %d %s", name, status, got)
+			t.Errorf("name %.20q: %d %s", name, status, short(got))
 		}
 		status, _, got = tg.do(t, "PATCH", "/api/datasets/"+ds, strings.NewReader(`{"name":`+quoteJSON(name)+`}`), asJSON)
 		if status != 400 || errCode(got) != "bad_name" {
-			t.Errorf("rename to %.20q: %d %s", name, status, got)
+			t.Errorf("rename to %.20q: %d %s", name, status, short(got))
 		}
 	}
 	// A 100 KB file name makes a dataset named by the rules, not a 100 KB name.

@@ -22,7 +22,7 @@ func TestAttackPreviewBombs(t *testing.T) {
 	tg := startTarget(t, "")
 	status, body := tg.upload(t, "big.zip", classZip(t, 10, 4, 8, 8), map[string]string{"height": "512", "width": "512"})
 	if status != 201 {
-		t.Fatalf("upload: %d %s", status, body)
+		t.Fatalf("upload: %d %s", status, short(body))
 	}
 	var ds struct{ ID string }
 	json.Unmarshal([]byte(body), &ds)
@@ -54,7 +54,7 @@ func TestAttackPreviewBombs(t *testing.T) {
 	// 2,000 classes are refused at import, with nothing left behind.
 	status, body = tg.upload(t, "classes.zip", classZip(t, 2000, 2, 4, 4), nil)
 	if status != 422 || errCode(body) != "too_many_classes" || !strings.Contains(body, "at most 1000") {
-		t.Fatalf("2,000 classes: %d %s", status, body)
+		t.Fatalf("2,000 classes: %d %s", status, short(body))
 	}
 	if left := tg.leftovers(t); len(left) != 0 || tg.datasetCount(t) != 1 {
 		t.Fatalf("left behind: %v, %d datasets", left, tg.datasetCount(t))
@@ -69,7 +69,7 @@ func TestAttackCacheBomb(t *testing.T) {
 	before := tg.peak(t)
 	status, body := tg.upload(t, "bomb.zip", zip, map[string]string{"channels": "3", "height": "512", "width": "512"})
 	if status != 413 || errCode(body) != "cache_too_large" || !strings.Contains(body, "2000 images of 3x512x512") {
-		t.Fatalf("cache bomb (%d KB): %d %s", len(zip)>>10, status, body)
+		t.Fatalf("cache bomb (%d KB): %d %s", len(zip)>>10, status, short(body))
 	}
 	if grew := tg.peak(t) - before; grew > 64*mib {
 		t.Errorf("refusing the bomb grew peak memory by %d MiB", grew/mib)
@@ -79,7 +79,7 @@ func TestAttackCacheBomb(t *testing.T) {
 	}
 	// The same images at their own size are a fine dataset.
 	if status, body := tg.upload(t, "small.zip", zip, nil); status != 201 {
-		t.Fatalf("the same upload at 28x28: %d %s", status, body)
+		t.Fatalf("the same upload at 28x28: %d %s", status, short(body))
 	}
 }
 
@@ -139,7 +139,7 @@ func TestAttackSlowLorisUploads(t *testing.T) {
 	}
 	// A real upload goes through afterwards.
 	if status, body := tg.upload(t, "ok.zip", classZip(t, 2, 3, 8, 8), nil); status != 201 {
-		t.Fatalf("upload after the attack: %d %s", status, body)
+		t.Fatalf("upload after the attack: %d %s", status, short(body))
 	}
 }
 
@@ -150,7 +150,7 @@ func TestAttackWebsocketCrowd(t *testing.T) {
 	ds := tg.tinyDataset(t, "cats.zip")
 	status, _, body := tg.do(t, "POST", "/api/experiments", strings.NewReader(experimentBody(ds)), asJSON)
 	if status != 201 {
-		t.Fatalf("create: %d %s", status, body)
+		t.Fatalf("create: %d %s", status, short(body))
 	}
 	var exp struct{ ID string }
 	json.Unmarshal([]byte(body), &exp)
@@ -203,7 +203,7 @@ func TestAttackWriteFlood(t *testing.T) {
 		case status == 429 && errCode(body) == "too_many_requests" && h.Get("Retry-After") != "":
 			limited++
 		default:
-			t.Fatalf("request %d: %d %s", i, status, body)
+			t.Fatalf("request %d: %d %s", i, status, short(body))
 		}
 	}
 	// A burst of 50, then 10 a second.

@@ -64,7 +64,7 @@ func (tg *target) run(t *testing.T, expID string) runView {
 	t.Helper()
 	status, _, body := tg.do(t, "GET", "/api/experiments/"+expID, nil, nil)
 	if status != 200 {
-		t.Fatalf("get experiment: %d %s", status, body)
+		t.Fatalf("get experiment: %d %s", status, short(body))
 	}
 	var e struct{ Runs []runView }
 	json.Unmarshal([]byte(body), &e)
@@ -76,7 +76,7 @@ func (tg *target) startTraining(t *testing.T, body string) string {
 	t.Helper()
 	status, _, got := tg.do(t, "POST", "/api/experiments", strings.NewReader(body), asJSON)
 	if status != 201 {
-		t.Fatalf("create: %d %s", status, got)
+		t.Fatalf("create: %d %s", status, short(got))
 	}
 	var exp struct{ ID string }
 	json.Unmarshal([]byte(got), &exp)
@@ -134,10 +134,10 @@ func TestAttackDiskFull(t *testing.T) {
 	}
 	status, upload := tg.upload(t, "more.zip", classZip(t, 2, 6, 8, 8), nil)
 	if status != 507 || errCode(upload) != "disk_full" || !strings.Contains(upload, "Free some space") {
-		t.Fatalf("upload on a full disk: %d %s", status, upload)
+		t.Fatalf("upload on a full disk: %d %s", status, short(upload))
 	}
 	if status, _, got := tg.do(t, "DELETE", "/api/datasets/"+spare, nil, nil); status != 204 {
-		t.Fatalf("delete on a full disk: %d %s", status, got)
+		t.Fatalf("delete on a full disk: %d %s", status, short(got))
 	}
 
 	t.Logf("paused after %v", time.Since(began))
@@ -160,7 +160,7 @@ func TestAttackDiskFull(t *testing.T) {
 	tg.waitFinished(t, exp2)
 	tg.checkComplete(t, exp2)
 	if status, _, got := tg.do(t, "DELETE", "/api/datasets/"+trainOn, nil, nil); status != 204 {
-		t.Fatalf("delete the trained-on dataset: %d %s", status, got)
+		t.Fatalf("delete the trained-on dataset: %d %s", status, short(got))
 	}
 	if left := tg.leftovers(t); len(left) != 0 {
 		t.Fatalf("left behind: %v", left)

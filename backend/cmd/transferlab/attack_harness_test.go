@@ -225,7 +225,7 @@ func (tg *target) datasetCount(t testing.TB) int {
 	t.Helper()
 	status, _, body := tg.do(t, "GET", "/api/datasets", nil, nil)
 	if status != 200 {
-		t.Fatalf("list datasets: %d %s", status, body)
+		t.Fatalf("list datasets: %d %s", status, short(body))
 	}
 	var v struct {
 		Datasets []struct {
@@ -256,4 +256,12 @@ func logLevel() string {
 		return l
 	}
 	return "warn"
+}
+
+// short keeps a response body in a failure message readable.
+func short(s string) string {
+	if len(s) > 400 {
+		return s[:400] + "…"
+	}
+	return s
 }

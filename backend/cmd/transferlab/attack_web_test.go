@@ -14,7 +14,7 @@ func (tg *target) tinyDataset(t testing.TB, name string) string {
 	t.Helper()
 	status, body := tg.upload(t, name, classZip(t, 2, 6, 8, 8), nil)
 	if status != 201 {
-		t.Fatalf("upload: %d %s", status, body)
+		t.Fatalf("upload: %d %s", status, short(body))
 	}
 	var ds struct{ ID string }
 	json.Unmarshal([]byte(body), &ds)
@@ -29,7 +29,7 @@ func (tg *target) experimentCount(t testing.TB) int {
 	t.Helper()
 	status, _, body := tg.do(t, "GET", "/api/experiments", nil, nil)
 	if status != 200 {
-		t.Fatalf("list experiments: %d %s", status, body)
+		t.Fatalf("list experiments: %d %s", status, short(body))
 	}
 	var v struct{ Experiments []json.RawMessage }
 	json.Unmarshal([]byte(body), &v)
@@ -60,7 +60,7 @@ func TestAttackCrossSiteAndRebinding(t *testing.T) {
 	for _, tc := range cases {
 		status, h, got := tg.do(t, tc.method, tc.path, strings.NewReader(tc.body), tc.headers)
 		if status != tc.wantStatus || errCode(got) != tc.wantCode {
-			t.Errorf("%s: %d %s, want %d %s", tc.name, status, got, tc.wantStatus, tc.wantCode)
+			t.Errorf("%s: %d %s, want %d %s", tc.name, status, short(got), tc.wantStatus, tc.wantCode)
 		}
 		if h.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(h.Get("Content-Security-Policy"), "script-src 'self'") || h.Get("X-Frame-Options") != "DENY" {
 			t.Errorf("%s: security headers missing: %v", tc.name, h)
@@ -74,7 +74,7 @@ func TestAttackCrossSiteAndRebinding(t *testing.T) {
 	}
 	// The same request from the app itself works.
 	if status, _, got := tg.do(t, "POST", "/api/experiments", strings.NewReader(body), map[string]string{"Content-Type": "application/json", "Sec-Fetch-Site": "same-origin", "Origin": tg.base}); status != 201 {
-		t.Fatalf("same-origin create: %d %s", status, got)
+		t.Fatalf("same-origin create: %d %s", status, short(got))
 	}
 
 	// A websocket from a foreign page, and from a rebinding one.
@@ -112,7 +112,7 @@ func TestAttackOpenNetworkNeedsAToken(t *testing.T) {
 	}
 	tg := startTarget(t, "", "--access-token", "correct-horse-battery-staple")
 	if status, _, body := tg.do(t, "GET", "/api/datasets", nil, nil); status != 401 || errCode(body) != "unauthorized" {
-		t.Fatalf("no token: %d %s", status, body)
+		t.Fatalf("no token: %d %s", status, short(body))
 	}
 	if status, _, _ := tg.do(t, "GET", "/api/datasets", nil, map[string]string{"Authorization": "Bearer correct-horse-battery-staple"}); status != 200 {
 		t.Fatalf("with the token: %d", status)
