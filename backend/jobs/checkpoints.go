@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"transferlab/backend/store"
 )
 
 // dropCheckpoint removes the checkpoint of a run that has ended for good (succeeded,
@@ -17,7 +18,7 @@ func (r *Runner) dropCheckpoint(ctx context.Context, runID string) {
 		slog.Warn("could not remove the checkpoint of a finished run", "run", runID, "err", err)
 		return
 	}
-	if err := r.DB.UpdateRun(ctx, runID, map[string]any{"checkpoint_path": ""}); err != nil {
+	if err := r.DB.UpdateRun(ctx, runID, store.RunPatch{CheckpointPath: store.Set("")}); err != nil {
 		slog.Warn("could not record the removed checkpoint", "run", runID, "err", err)
 	}
 }

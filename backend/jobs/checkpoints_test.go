@@ -8,14 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"transferlab/backend/store"
+	"transferlab/backend/experiment"
 )
 
 // Every run that ends for good, whichever way, leaves no checkpoint behind: one that
 // succeeds, one that fails after training and one cancelled mid-training.
 func TestFinishedRunsLeaveNoCheckpoint(t *testing.T) {
 	l := newLab(t, t.TempDir())
-	h := DefaultHyper()
+	h := experiment.DefaultHyper()
 	h.Epochs = 4
 	e := l.launch(t, h, "finetune", "scratch", "finetune")
 	ctx := context.Background()
@@ -46,7 +46,7 @@ func TestFinishedRunsLeaveNoCheckpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	runs := l.waitRuns(t, e, 3*time.Minute, finished)
-	want := []string{store.StatusSucceeded, store.StatusFailed, store.StatusCancelled}
+	want := []experiment.RunStatus{experiment.Succeeded, experiment.Failed, experiment.Cancelled}
 	for i, r := range runs {
 		if r.Status != want[i] || r.EpochsDone < 1 {
 			t.Fatalf("run %d is %s after %d epochs, want %s after at least one (a checkpoint written)", i, r.Status, r.EpochsDone, want[i])
@@ -72,11 +72,11 @@ func TestFinishedRunsLeaveNoCheckpoint(t *testing.T) {
 func TestKeepCheckpointsKeepsThem(t *testing.T) {
 	l := newLab(t, t.TempDir())
 	l.runner.KeepCheckpoints = true
-	h := DefaultHyper()
+	h := experiment.DefaultHyper()
 	h.Epochs = 2
 	e := l.launch(t, h, "finetune")
 	runs := l.waitRuns(t, e, 2*time.Minute, finished)
-	if runs[0].Status != store.StatusSucceeded {
+	if runs[0].Status != experiment.Succeeded {
 		t.Fatalf("run %s: %s", runs[0].Status, runs[0].Error)
 	}
 	if _, err := os.Stat(l.runner.DataDir.Checkpoint(runs[0].ID)); err != nil || runs[0].CheckpointPath == "" {

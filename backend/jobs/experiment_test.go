@@ -6,18 +6,19 @@ import (
 	"testing"
 	"time"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
 func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 	l := newLab(t, t.TempDir())
-	h := DefaultHyper()
+	h := experiment.DefaultHyper()
 	h.Epochs = 2
 	e := l.launch(t, h, "finetune", "scratch")
 	runs := l.waitRuns(t, e, 3*time.Minute, finished)
 	ctx := context.Background()
 	for _, r := range runs {
-		if r.Status != store.StatusSucceeded {
+		if r.Status != experiment.Succeeded {
 			t.Fatalf("run %s (%s) %s: %s", r.ID, r.Strategy, r.Status, r.Error)
 		}
 		if r.Steps != 16 || r.EpochsDone != 2 || r.TotalSteps != 16 || r.ModelID == "" || r.TestAcc == nil {
@@ -40,12 +41,12 @@ func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 		if m, err := l.db.Model(ctx, r.ModelID); err != nil || m.Source != "run" {
 			t.Fatalf("saved model %+v %v", m, err)
 		}
-		var art store.Artifact
-		if err := l.db.Gorm.First(&art, "run_id = ? AND kind = ?", r.ID, EvaluationKind).Error; err != nil {
+		meta, err := l.db.Evaluation(ctx, r.ID)
+		if err != nil {
 			t.Fatal(err)
 		}
 		var ev Evaluation
-		if err := json.Unmarshal([]byte(art.Meta), &ev); err != nil || ev.Test == nil || len(ev.Test.Confusion) != 5 {
+		if err := json.Unmarshal([]byte(meta), &ev); err != nil || ev.Test == nil || len(ev.Test.Confusion) != 5 {
 			t.Fatalf("evaluation artifact: %v %+v", err, ev.Test)
 		}
 	}
@@ -80,15 +81,15 @@ func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 // A trained arm's model is a base like any zoo model: the "pretrain on your data" path.
 func TestRunModelServesAsBaseForAnotherExperiment(t *testing.T) {
 	l := newLab(t, t.TempDir())
-	h := DefaultHyper()
+	h := experiment.DefaultHyper()
 	h.Epochs = 1
 	first := l.waitRuns(t, l.launch(t, h, "finetune"), 2*time.Minute, finished)
-	if first[0].Status != store.StatusSucceeded {
+	if first[0].Status != experiment.Succeeded {
 		t.Fatalf("first run: %s %s", first[0].Status, first[0].Error)
 	}
 	l.base = first[0].ModelID
 	second := l.waitRuns(t, l.launch(t, h, "freeze:2"), 2*time.Minute, finished)
-	if second[0].Status != store.StatusSucceeded {
+	if second[0].Status != experiment.Succeeded {
 		t.Fatalf("run from a trained model: %s %s", second[0].Status, second[0].Error)
 	}
 	// Starting from weights already tuned to these digits, it begins where the first ended.
@@ -104,7 +105,7 @@ func TestRunModelServesAsBaseForAnotherExperiment(t *testing.T) {
 // waits as queued, and all arms of the one admitted run before the slot moves on.
 func TestExperimentsBeyondTheLimitWaitQueued(t *testing.T) {
 	l := newLab(t, t.TempDir())
-	h := DefaultHyper()
+	h := experiment.DefaultHyper()
 	h.Epochs = 2
 	exps := []*store.Experiment{l.launch(t, h, "finetune", "scratch"), l.launch(t, h, "finetune", "scratch")}
 	ctx := context.Background()
@@ -120,10 +121,10 @@ func TestExperimentsBeyondTheLimitWaitQueued(t *testing.T) {
 			var running, finished, queued int
 			for _, r := range got.Runs {
 				switch {
-				case r.Status == store.StatusRunning:
+				case r.Status == experiment.Running:
 					running++
-				case store.Finished(r.Status):
-					if r.Status != store.StatusSucceeded {
+				case r.Status.Finished():
+					if r.Status != experiment.Succeeded {
 						t.Fatalf("run %s: %s", r.Status, r.Error)
 					}
 					finished++

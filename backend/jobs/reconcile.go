@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
@@ -40,13 +41,13 @@ func (q *Queue) Reconcile(ctx context.Context, db *store.DB) (requeued, failed i
 		case live[run.ID]:
 		case gaveUp[run.ID]:
 			now := time.Now().UTC()
-			if _, err := db.SetRunStatusUnlessFinished(ctx, run.ID, store.StatusFailed, map[string]any{"finished_at": now,
-				"error": "Training stopped after repeated errors; the server log says why. Start the experiment again."}); err != nil {
+			if _, err := db.SetRunStatusUnlessFinished(ctx, run.ID, experiment.Failed, store.RunPatch{FinishedAt: &now,
+				Error: store.Set("Training stopped after repeated errors; the server log says why. Start the experiment again.")}); err != nil {
 				return requeued, failed, err
 			}
 			failed++
 		default:
-			if _, err := db.SetRunStatusUnlessFinished(ctx, run.ID, store.StatusQueued, nil); err != nil {
+			if _, err := db.SetRunStatusUnlessFinished(ctx, run.ID, experiment.Queued, store.RunPatch{}); err != nil {
 				return requeued, failed, err
 			}
 			params = append(params, river.InsertManyParams{Args: TrainArmArgs{RunID: run.ID, ExperimentID: run.ExperimentID}})

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
@@ -30,12 +31,12 @@ func TestReconcileRequeuesRunsWithoutAJob(t *testing.T) {
 	}
 	defer q.pool.Close()
 	now := time.Now().UTC()
-	exp := store.Experiment{ID: store.NewID("exp"), Name: "e", DatasetID: "ds", Status: store.StatusRunning, CreatedAt: now, UpdatedAt: now}
-	for i, status := range []string{store.StatusRunning, store.StatusRunning, store.StatusSucceeded} {
+	exp := store.Experiment{ID: store.NewID("exp"), Name: "e", DatasetID: "ds", CreatedAt: now, UpdatedAt: now}
+	for i, status := range []experiment.RunStatus{experiment.Running, experiment.Running, experiment.Succeeded} {
 		exp.Runs = append(exp.Runs, store.Run{ID: store.NewID("run"), ExperimentID: exp.ID, ArmIndex: i, Strategy: "scratch",
 			Status: status, Hyper: "{}", CreatedAt: now.Add(time.Duration(i)), UpdatedAt: now})
 	}
-	if err := db.CreateExperiment(ctx, &exp); err != nil {
+	if err := db.CreateExperiment(ctx, &exp, nil); err != nil {
 		t.Fatal(err)
 	}
 	withJob, orphan, done := exp.Runs[0].ID, exp.Runs[1].ID, exp.Runs[2].ID
@@ -53,7 +54,7 @@ func TestReconcileRequeuesRunsWithoutAJob(t *testing.T) {
 	if !jobs[withJob] || !jobs[orphan] || jobs[done] || len(jobs) != 2 {
 		t.Fatalf("jobs for %v", jobs)
 	}
-	for id, want := range map[string]string{withJob: store.StatusRunning, orphan: store.StatusQueued, done: store.StatusSucceeded} {
+	for id, want := range map[string]experiment.RunStatus{withJob: experiment.Running, orphan: experiment.Queued, done: experiment.Succeeded} {
 		r, err := db.Run(ctx, id)
 		if err != nil || r.Status != want {
 			t.Fatalf("run %s: %v %v, want %s", id, r.Status, err, want)

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,6 +14,7 @@ import (
 
 	"transferlab/backend/data"
 	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
 )
@@ -42,16 +44,24 @@ type Runner struct {
 	// KeepCheckpoints leaves finished runs' checkpoints on disk instead of removing them.
 	KeepCheckpoints bool
 
-	gate    *gate
-	preds   predictors
-	mu      sync.Mutex
-	cancels map[string]context.CancelFunc
+	gate       *gate
+	preds      predictors
+	mu         sync.Mutex
+	cancels    map[string]context.CancelFunc
+	summarized map[string]time.Time // when each experiment's summary was last updated
 }
 
 // NewRunner makes a runner that trains `slots` experiments at a time.
 func NewRunner(db *store.DB, hub *live.Hub, zoo fs.FS, dataDir datadir.Layout, datasets DatasetOpener, slots int) *Runner {
-	return &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
+	r := &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
 		cancels: map[string]context.CancelFunc{}}
+	r.gate.older = func(ctx context.Context, jobID int64) ([]string, error) {
+		if r.Queue == nil {
+			return nil, nil
+		}
+		return r.Queue.olderTraining(ctx, jobID)
+	}
+	return r
 }
 
 // Register adds the training worker to a queue's workers.
@@ -62,23 +72,26 @@ func (r *Runner) Register(w *river.Workers) {
 	}
 }
 
-// Launch queues one job per arm.
+// Launch creates the experiment's rows and queues one job per arm in one transaction:
+// a launch that fails leaves neither rows without jobs nor jobs without rows.
 func (r *Runner) Launch(ctx context.Context, e *store.Experiment) error {
 	params := make([]river.InsertManyParams, 0, len(e.Runs))
 	for _, run := range e.Runs {
 		params = append(params, river.InsertManyParams{Args: TrainArmArgs{RunID: run.ID, ExperimentID: e.ID}})
 	}
-	if _, err := r.Queue.Client.InsertMany(ctx, params); err != nil {
-		return fmt.Errorf("queue training: %w", err)
-	}
-	return nil
+	return r.DB.CreateExperiment(ctx, e, func(tx *sql.Tx) error {
+		if _, err := r.Queue.Client.InsertManyTx(ctx, tx, params); err != nil {
+			return fmt.Errorf("queue training: %w", err)
+		}
+		return nil
+	})
 }
 
 // CancelRun marks a run cancelled and stops it at its next step, wherever it runs: the
 // worker of this process is told at once, a worker elsewhere sees the row change.
 func (r *Runner) CancelRun(ctx context.Context, runID string) error {
 	now := time.Now().UTC()
-	changed, err := r.DB.SetRunStatusUnlessFinished(ctx, runID, store.StatusCancelled, map[string]any{"finished_at": now})
+	changed, err := r.DB.SetRunStatusUnlessFinished(ctx, runID, experiment.Cancelled, store.RunPatch{FinishedAt: &now})
 	if err != nil || !changed {
 		return err
 	}
@@ -88,6 +101,7 @@ func (r *Runner) CancelRun(ctx context.Context, runID string) error {
 	}
 	r.mu.Unlock()
 	if run, err := r.DB.Run(ctx, runID); err == nil {
+		r.summarize(ctx, run.ExperimentID)
 		newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID).status(run)
 		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
 	}
@@ -97,10 +111,8 @@ func (r *Runner) CancelRun(ctx context.Context, runID string) error {
 // pendingArms reports whether any arm of the experiment has yet to finish. An error
 // counts as none: a slot held for good would stop every later experiment.
 func (r *Runner) pendingArms(ctx context.Context, expID string) bool {
-	var n int64
-	err := r.DB.Gorm.WithContext(ctx).Model(&store.Run{}).
-		Where("experiment_id = ? AND status IN ?", expID, []string{store.StatusQueued, store.StatusRunning}).Count(&n).Error
-	return err == nil && n > 0
+	pending, err := r.DB.PendingArms(ctx, expID)
+	return err == nil && pending
 }
 
 type trainArmWorker struct {
@@ -120,7 +132,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	if err != nil {
 		return err
 	}
-	if store.Finished(run.Status) {
+	if run.Status.Finished() {
 		r.dropCheckpoint(ctx, run.ID)
 		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
 		return nil
@@ -129,7 +141,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	if err != nil {
 		return err
 	}
-	slot, err := r.gate.acquire(ctx, exp.ID, exp.CreatedAt.UnixNano())
+	slot, err := r.gate.acquire(ctx, exp.ID, exp.CreatedAt.UnixNano(), job.ID)
 	if err != nil {
 		return river.JobSnooze(time.Second)
 	}
@@ -173,7 +185,7 @@ const spaceToResume = 32 << 20
 func (r *Runner) waitForSpace(ctx context.Context, runID string, rec *recorder) bool {
 	slog.Warn("the disk is full: training pauses and resumes when space is freed", "run", runID)
 	bg := context.WithoutCancel(ctx)
-	if ok, err := r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusQueued, nil); err == nil && ok {
+	if ok, err := r.DB.SetRunStatusUnlessFinished(bg, runID, experiment.Queued, store.RunPatch{}); err == nil && ok {
 		if run, err := r.DB.Run(bg, runID); err == nil {
 			rec.status(run)
 		}
@@ -201,30 +213,31 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 		return lerr
 	}
 	switch {
-	case run.Status == store.StatusCancelled:
+	case run.Status == experiment.Cancelled:
 		r.dropCheckpoint(bg, runID)
+		r.summarize(bg, run.ExperimentID)
 		rec.status(run)
 		return nil
 	case err == nil:
-		now := time.Now().UTC()
-		if err := r.settle(ctx, runID, store.StatusSucceeded, map[string]any{"finished_at": now}); err != nil {
-			return err
-		}
+		// finishArm recorded the success with the run's model and evaluation.
 	case ctx.Err() != nil:
 		// The process is stopping: the run resumes from its checkpoint on the next start.
 		slog.Info("training interrupted; it resumes on the next start", "run", runID)
-		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusQueued, nil)
+		r.DB.SetRunStatusUnlessFinished(bg, runID, experiment.Queued, store.RunPatch{})
 		run, _ = r.DB.Run(bg, runID)
 		rec.status(run)
 		return river.JobSnooze(time.Second)
 	default:
 		slog.Warn("run failed", "run", runID, "err", err)
 		now := time.Now().UTC()
-		if err := r.settle(ctx, runID, store.StatusFailed, map[string]any{"finished_at": now, "error": err.Error()}); err != nil {
+		if err := r.settle(ctx, runID, experiment.Failed, store.RunPatch{FinishedAt: &now, Error: store.Set(err.Error())}); err != nil {
 			return err
 		}
 	}
 	r.dropCheckpoint(bg, runID)
+	// The summary first: a watcher that refetches the experiment on the status event
+	// then reads the final one.
+	r.summarize(bg, run.ExperimentID)
 	run, _ = r.DB.Run(bg, runID)
 	rec.status(run)
 	return nil
@@ -243,12 +256,12 @@ const settleTries = 10
 // settle writes a run's final status, trying again while the database refuses (a full
 // disk, a lock held too long); an outcome is never dropped silently. If every try fails
 // the error goes back to River, which keeps it with the job and runs the job again.
-func (r *Runner) settle(ctx context.Context, runID, status string, cols map[string]any) error {
+func (r *Runner) settle(ctx context.Context, runID string, status experiment.RunStatus, p store.RunPatch) error {
 	bg := context.WithoutCancel(ctx)
 	wait := settleBackoff
 	var err error
 	for try := 1; try <= settleTries; try++ {
-		if _, err = r.DB.SetRunStatusUnlessFinished(bg, runID, status, cols); err == nil {
+		if _, err = r.DB.SetRunStatusUnlessFinished(bg, runID, status, p); err == nil {
 			return nil
 		}
 		slog.Warn("could not record the run's final status; trying again", "run", runID, "status", status, "try", try, "err", err)
@@ -272,7 +285,7 @@ func (r *Runner) watchCancel(ctx context.Context, cancel context.CancelFunc, run
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if run, err := r.DB.Run(ctx, runID); err == nil && run.Status == store.StatusCancelled {
+			if run, err := r.DB.Run(ctx, runID); err == nil && run.Status == experiment.Cancelled {
 				cancel()
 				return
 			}

@@ -7,13 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"transferlab/backend/data"
 
 	"github.com/riverqueue/river"
 )
 
-// TempUploadPrefix starts the name of an upload still being received; a file with it
-// that has not changed for SweepUploadsArgs.OlderThan was left by a request that died.
-const TempUploadPrefix = "incoming-"
+// TempUploadPrefix is data.TempUploadPrefix, named here for the sweep.
+const TempUploadPrefix = data.TempUploadPrefix
 
 // partMarker is in the name of a dataset folder an import is still writing
 // (datasets/.<id>.part-<random>); one left behind is a killed import.

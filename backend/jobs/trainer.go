@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"transferlab/backend/experiment"
+	"transferlab/backend/experiment/trainmap"
 	"transferlab/backend/nn"
 	"transferlab/backend/store"
 	"transferlab/backend/train"
@@ -27,31 +29,6 @@ type TrainingData struct {
 // (nil: the dataset's own); the data layer converts and resizes to it.
 type DatasetOpener interface {
 	Open(ctx context.Context, datasetID string, in *nn.Input) (*TrainingData, error)
-}
-
-// toTrainHyper maps the experiment's settings onto the engine's.
-func toTrainHyper(h Hyper, stepsPerEpoch int) train.Hyper {
-	th := train.DefaultHyper()
-	th.Epochs, th.BatchSize, th.Optimizer, th.LR = h.Epochs, h.BatchSize, h.Optimizer, h.LR
-	th.Momentum, th.WeightDecay, th.Schedule = h.Momentum, h.WeightDecay, h.Schedule
-	th.HeadLRMult, th.ClipNorm, th.Patience = h.HeadLRMult, h.ClipNorm, h.EarlyStop
-	th.Shift, th.HFlip, th.Seed = h.AugShift, h.AugFlip, uint64(h.Seed)
-	th.WarmupSteps = int(h.WarmupEpochs * float64(stepsPerEpoch))
-	th.EvalEvery = h.EvalEvery
-	if th.EvalEvery == 0 {
-		th.EvalEvery = autoEvalEvery(stepsPerEpoch * h.Epochs)
-	}
-	return th
-}
-
-// curvePoints is how many validation points a run's curve gets at least, when the
-// user does not say how often to validate.
-const curvePoints = 20
-
-// autoEvalEvery validates often enough for curvePoints points over the run; epoch ends
-// are validated anyway, so long epochs get no extra points from this alone.
-func autoEvalEvery(totalSteps int) int {
-	return max(totalSteps/curvePoints, 1)
 }
 
 // loadModel reads and validates a model's weights.
@@ -88,11 +65,12 @@ func (r *Runner) Weights(ctx context.Context, id string) ([]byte, error) {
 // trainArm trains one arm from its checkpoint (if any) to the end of its budget, then
 // evaluates it on the test split and saves it as a model.
 func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experiment, run *store.Run, rec *recorder) error {
-	var h Hyper
-	if err := json.Unmarshal([]byte(run.Hyper), &h); err != nil {
+	// Settings stored before a setting existed take its default.
+	h, err := experiment.ParseHyper(json.RawMessage(run.Hyper))
+	if err != nil {
 		return fmt.Errorf("run settings: %w", err)
 	}
-	strategy, err := train.ParseStrategy(run.Strategy)
+	strategy, err := experiment.ParseStrategy(run.Strategy)
 	if err != nil {
 		return err
 	}
@@ -102,6 +80,9 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		if base, err = r.loadModel(ctx, exp.BaseModelID); err != nil {
 			return err
 		}
+		if exp.Arch != base.Arch {
+			return errors.New(experiment.ArchMismatch(exp.Arch, base.Arch))
+		}
 		in = &base.Input
 	}
 	data, err := r.Datasets.Open(ctx, exp.DatasetID, in)
@@ -109,15 +90,24 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		return err
 	}
 	defer data.Close()
-	spe := (data.Train.Len() + h.BatchSize - 1) / h.BatchSize
-	th := toTrainHyper(h, spe)
-	val := sampleSplit(data.Val, h.ValLimit, th.Seed)
-	// Every arm draws its head from the same seed, so the strategy is the only difference.
-	model, _, err := train.NewModel(exp.Arch, base, strategy, data.Input, data.Classes, th.Seed)
+	// The checks the server made at creation, again: the model or data may have changed.
+	layers, err := trainmap.Layers(exp.Arch, experiment.Input(data.Input), len(data.Classes))
 	if err != nil {
 		return err
 	}
-	tr, err := train.NewRun(model, strategy, th, data.Train, val)
+	if err := strategy.CheckLayers(len(layers)); err != nil {
+		return err
+	}
+	spe := (data.Train.Len() + h.BatchSize - 1) / h.BatchSize
+	th := trainmap.Hyper(h, spe)
+	val := sampleSplit(data.Val, h.ValLimit, th.Seed)
+	// Every arm draws its head from the same seed, so the strategy is the only difference.
+	ts := trainmap.Strategy(strategy)
+	model, _, err := train.NewModel(exp.Arch, base, ts, data.Input, data.Classes, th.Seed)
+	if err != nil {
+		return err
+	}
+	tr, err := train.NewRun(model, ts, th, data.Train, val)
 	if err != nil {
 		return err
 	}
@@ -126,11 +116,11 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		return err
 	}
 	now := time.Now().UTC()
-	started := map[string]any{"total_steps": spe * th.Epochs, "steps": tr.Step(), "epochs_done": tr.Epoch()}
+	started := store.RunPatch{TotalSteps: store.Set(spe * th.Epochs), Steps: store.Set(tr.Step()), EpochsDone: store.Set(tr.Epoch())}
 	if run.StartedAt == nil {
-		started["started_at"] = now
+		started.StartedAt = &now
 	}
-	if ok, err := r.DB.SetRunStatusUnlessFinished(ctx, run.ID, store.StatusRunning, started); err != nil || !ok {
+	if ok, err := r.DB.SetRunStatusUnlessFinished(ctx, run.ID, experiment.Running, started); err != nil || !ok {
 		return err // cancelled before it began
 	}
 	if cur, err := r.DB.Run(ctx, run.ID); err == nil {
@@ -143,7 +133,7 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 	if err != nil {
 		return err
 	}
-	return r.finishArm(ctx, tr, run, res, data, exp)
+	return r.finishArm(ctx, tr, run, res, data, exp, rec)
 }
 
 func (r *Runner) resume(ctx context.Context, tr *train.Run, runID string) error {

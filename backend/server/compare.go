@@ -16,7 +16,7 @@ import (
 var compareCurves = []string{"train_loss", "train_acc", "val_loss", "val_acc"}
 
 type compareRun struct {
-	runView
+	RunView
 	Curves map[string][]series.Point `json:"curves"`
 	Best   map[string]float64        `json:"best"`
 	Final  map[string]float64        `json:"final"`
@@ -44,7 +44,7 @@ func (a *RunAPI) compare(c *gin.Context) {
 	out := make([]compareRun, 0, len(runs))
 	hypers := make([]map[string]any, 0, len(runs))
 	for i := range runs {
-		cr := compareRun{runView: runViewOf(&runs[i]), Curves: map[string][]series.Point{},
+		cr := compareRun{RunView: runViewOf(&runs[i]), Curves: map[string][]series.Point{},
 			Best: map[string]float64{}, Final: map[string]float64{}}
 		for _, name := range compareCurves {
 			pts, err := points(ctx, a.Exp.DB, runs[i].ID, name, 0)

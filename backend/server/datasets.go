@@ -180,7 +180,7 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 	}
 	id := row.ID
 	row, err = a.DB.DeleteDataset(c.Request.Context(), id)
-	if store.IsDiskFull(err) && a.DB.DatasetInUse(c.Request.Context(), id) == nil {
+	if store.IsDiskFull(err) && a.unused(c.Request.Context(), id) {
 		// SQLite needs a little space to delete a row. Nothing reads the dataset, so
 		// its files can go first: that frees the space, and a failed retry only leaves
 		// a row whose files are gone, which a later delete finishes.
@@ -205,6 +205,13 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 		slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", row.ID, "err", err)
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// unused tells whether no queued or running run reads the dataset; it only reads, so
+// it answers on a full disk.
+func (a *DatasetAPI) unused(ctx context.Context, id string) bool {
+	active, err := a.DB.ActiveRunsOfDataset(ctx, id)
+	return err == nil && len(active) == 0
 }
 
 // removeFiles deletes the folder an import made and the kept upload. Only ids of the

@@ -3,6 +3,7 @@ package server
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"image"
 	"image/png"
@@ -149,8 +150,16 @@ func decodeDataset(t *testing.T, body string) datasetJSON {
 // datasets/.
 func assertNothingLeft(t *testing.T, db *store.DB, dir string) {
 	t.Helper()
-	var n int64
-	db.Gorm.Model(&store.Dataset{}).Where("source = ?", store.SourceUpload).Count(&n)
+	rows, err := db.Datasets(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rows {
+		if r.Source == store.SourceUpload {
+			n++
+		}
+	}
 	if n != 0 {
 		t.Errorf("%d dataset rows left behind", n)
 	}

@@ -17,7 +17,6 @@ import (
 
 	"transferlab/backend/data"
 	"transferlab/backend/experiment"
-	"transferlab/backend/jobs"
 	"transferlab/backend/store"
 )
 
@@ -165,7 +164,7 @@ func (a *DatasetAPI) saveFile(part io.Reader, f *uploadForm) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	out, err := os.CreateTemp(dir, jobs.TempUploadPrefix+"*")
+	out, err := os.CreateTemp(dir, data.TempUploadPrefix+"*")
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
@@ -16,11 +17,11 @@ import (
 func seedExperiment(t *testing.T, db *store.DB, base string, statuses ...string) *store.Experiment {
 	t.Helper()
 	now := time.Now().UTC()
-	e := &store.Experiment{ID: store.NewID("exp"), Name: "e " + base, DatasetID: "ds_ready", BaseModelID: base, Status: "running", CreatedAt: now, UpdatedAt: now}
+	e := &store.Experiment{ID: store.NewID("exp"), Name: "e " + base, DatasetID: "ds_ready", BaseModelID: base, CreatedAt: now, UpdatedAt: now}
 	for i, s := range statuses {
-		e.Runs = append(e.Runs, store.Run{ID: store.NewID("run"), ExperimentID: e.ID, ArmIndex: i, Strategy: "scratch", Status: s, Hyper: "{}", CreatedAt: now, UpdatedAt: now})
+		e.Runs = append(e.Runs, store.Run{ID: store.NewID("run"), ExperimentID: e.ID, ArmIndex: i, Strategy: "scratch", Status: experiment.RunStatus(s), Hyper: "{}", CreatedAt: now, UpdatedAt: now})
 	}
-	if err := db.CreateExperiment(context.Background(), e); err != nil {
+	if err := db.CreateExperiment(context.Background(), e, nil); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -40,10 +41,10 @@ func TestDeleteExperimentsAndModelsUnlessInUse(t *testing.T) {
 	modelID := "model-" + run.ID[len("run_"):]
 	rel, weights := dirs.UserModel(modelID)
 	now := time.Now().UTC()
-	if err := ts.db.Gorm.Create(&store.Model{ID: modelID, Name: "trained", Arch: "mlp", Path: filepath.ToSlash(rel), Source: store.SourceRun, RunID: &run.ID, CreatedAt: now, UpdatedAt: now}).Error; err != nil {
+	if err := ts.db.CreateModel(ctx, &store.Model{ID: modelID, Name: "trained", Arch: "mlp", Path: filepath.ToSlash(rel), Source: store.SourceRun, RunID: &run.ID, CreatedAt: now, UpdatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
-	if err := ts.db.UpdateRun(ctx, run.ID, map[string]any{"model_id": modelID}); err != nil {
+	if err := ts.db.UpdateRun(ctx, run.ID, store.RunPatch{ModelID: store.Set(modelID)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ts.db.AddMetrics(ctx, []store.Metric{{RunID: run.ID, Name: "train_loss", Step: 1, Value: 1}}); err != nil {
@@ -82,7 +83,7 @@ func TestDeleteExperimentsAndModelsUnlessInUse(t *testing.T) {
 		t.Fatal("a refused delete removed the weights")
 	}
 
-	if _, err := ts.db.SetRunStatusUnlessFinished(ctx, user.Runs[0].ID, store.StatusSucceeded, nil); err != nil {
+	if _, err := ts.db.SetRunStatusUnlessFinished(ctx, user.Runs[0].ID, experiment.Succeeded, store.RunPatch{}); err != nil {
 		t.Fatal(err)
 	}
 	if status, _, body := ts.do(t, "DELETE", "/api/experiments/"+done.ID, ""); status != 204 {
@@ -106,10 +107,10 @@ func TestDeleteExperimentsAndModelsUnlessInUse(t *testing.T) {
 	other := training.Runs[0]
 	otherID := "model-" + other.ID[len("run_"):]
 	otherRel, otherWeights := dirs.UserModel(otherID)
-	if err := ts.db.Gorm.Create(&store.Model{ID: otherID, Name: "other", Arch: "mlp", Path: filepath.ToSlash(otherRel), Source: store.SourceRun, RunID: &other.ID, CreatedAt: now, UpdatedAt: now}).Error; err != nil {
+	if err := ts.db.CreateModel(ctx, &store.Model{ID: otherID, Name: "other", Arch: "mlp", Path: filepath.ToSlash(otherRel), Source: store.SourceRun, RunID: &other.ID, CreatedAt: now, UpdatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
-	ts.db.UpdateRun(ctx, other.ID, map[string]any{"model_id": otherID})
+	ts.db.UpdateRun(ctx, other.ID, store.RunPatch{ModelID: store.Set(otherID)})
 	if err := os.WriteFile(otherWeights, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,7 @@ type snapshotMsg struct {
 	Type       string                    `json:"type"`
 	Hub        string                    `json:"hub"`
 	Seq        uint64                    `json:"seq"`
-	Experiment experimentView            `json:"experiment"`
+	Experiment ExperimentView            `json:"experiment"`
 	Metrics    map[string]map[string]any `json:"metrics"`
 	Recent     []live.Event              `json:"recent"`
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
 )
@@ -29,12 +30,12 @@ func newLiveFixture(t testing.TB, history, buffer int) *liveFixture {
 	hub := live.NewHub(history, buffer)
 	ts := newTestServer(t, func(d *Deps) { d.Hub = hub; d.HubID = "hub_test" })
 	now := time.Now().UTC()
-	exp := store.Experiment{ID: store.NewID("exp"), Name: "e", DatasetID: "ds", Status: "queued", CreatedAt: now, UpdatedAt: now}
+	exp := store.Experiment{ID: store.NewID("exp"), Name: "e", DatasetID: "ds", CreatedAt: now, UpdatedAt: now}
 	for i, s := range []string{"finetune", "scratch"} {
 		exp.Runs = append(exp.Runs, store.Run{ID: store.NewID("run"), ExperimentID: exp.ID, ArmIndex: i, Strategy: s,
-			Status: "running", Hyper: "{}", CreatedAt: now, UpdatedAt: now})
+			Status: experiment.Running, Hyper: "{}", CreatedAt: now, UpdatedAt: now})
 	}
-	if err := ts.db.CreateExperiment(context.Background(), &exp); err != nil {
+	if err := ts.db.CreateExperiment(context.Background(), &exp, nil); err != nil {
 		t.Fatal(err)
 	}
 	return &liveFixture{ts: ts, hub: hub, exp: exp, runs: []string{exp.Runs[0].ID, exp.Runs[1].ID}}

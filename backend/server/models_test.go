@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/jobs"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
@@ -31,7 +32,7 @@ func TestModelsListTheZooWithLayersThatAddUpToTheCard(t *testing.T) {
 	var m struct {
 		Arch   string `json:"arch"`
 		Card   struct{ Parameters int }
-		Layers []jobs.LayerInfo `json:"layers"`
+		Layers []experiment.Layer `json:"layers"`
 	}
 	if err := json.Unmarshal([]byte(body), &m); err != nil {
 		t.Fatal(err)

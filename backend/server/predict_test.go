@@ -11,6 +11,7 @@ import (
 
 	"transferlab/backend/data"
 	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/jobs"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
@@ -58,7 +59,7 @@ func TestPredictClassifiesRealDigitsWithTheShippedModel(t *testing.T) {
 		}
 		status, body := postFile(t, ts.URL+"/api/models/cnn-mnist04/predict", "file", "digit.png", img.Bytes())
 		var res struct {
-			Top []jobs.Prediction `json:"top"`
+			Top []experiment.Prediction `json:"top"`
 		}
 		if status != 200 || json.Unmarshal([]byte(body), &res) != nil || len(res.Top) != 5 {
 			t.Fatalf("predict: %d %s", status, body)

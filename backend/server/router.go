@@ -58,12 +58,13 @@ func New(d Deps) *gin.Engine {
 	datasets.GET("/:id/preview", ds.preview)
 	datasets.GET("/:id/images/:index", ds.image)
 	api.GET("/uploads/:upload_id/progress", withResource("upload"), ds.progress)
-	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs}
+	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs, Arch: d.Architectures}
 	runs := &RunAPI{Exp: exp}
 	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID, upgrader: newUpgrader(d.Guard), watchers: newWatchers(lim)}
 	experiments := api.Group("/experiments", withResource("experiment"))
 	experiments.GET("", exp.list)
 	experiments.POST("", exp.create)
+	experiments.GET("/spec", exp.spec)
 	experiments.GET("/:id", exp.get)
 	experiments.POST("/:id/cancel", exp.cancel)
 	del := &DeleteAPI{DB: d.DB, DataDir: d.DataDir}

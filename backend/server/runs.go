@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/series"
+	"transferlab/backend/store"
 )
 
 // RunAPI serves one run and its curves.
@@ -75,7 +76,7 @@ func (a *RunAPI) metrics(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	pts := toPoints(ms)
+	pts := store.Points(ms)
 	total := len(pts)
 	pts = series.Downsample(pts, int(max(maxPts, 4)))
 	c.JSON(http.StatusOK, gin.H{"run_id": r.ID, "name": name, "total": total, "points": pts})

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"transferlab/backend/experiment"
 )
 
 // SourceRun marks a model trained by a run of this server, the only kind that can be
@@ -35,7 +37,7 @@ type ExperimentDeletion struct {
 // ExperimentDeletable says why experiment id cannot be deleted now (an *InUseError),
 // or nil. It only reads, so it answers on a full disk.
 func (d *DB) ExperimentDeletable(ctx context.Context, id string) error {
-	_, err := experimentDeletion(d.Gorm.WithContext(ctx), id)
+	_, err := experimentDeletion(d.g.WithContext(ctx), id)
 	return err
 }
 
@@ -44,7 +46,7 @@ func (d *DB) ExperimentDeletable(ctx context.Context, id string) error {
 // checks; the caller removes the files listed in the result.
 func (d *DB) DeleteExperiment(ctx context.Context, id string) (*ExperimentDeletion, error) {
 	var del *ExperimentDeletion
-	err := d.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := d.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		if del, err = experimentDeletion(tx, id); err != nil {
 			return err
@@ -73,7 +75,7 @@ func experimentDeletion(tx *gorm.DB, id string) (*ExperimentDeletion, error) {
 	}
 	del := &ExperimentDeletion{Experiment: e}
 	for _, r := range e.Runs {
-		if r.Status == StatusQueued || r.Status == StatusRunning {
+		if !r.Status.Finished() {
 			return nil, &InUseError{Reason: fmt.Sprintf("its %s run %s is %s", r.Strategy, r.ID, r.Status)}
 		}
 		del.RunIDs = append(del.RunIDs, r.ID)
@@ -98,7 +100,7 @@ func modelInUse(tx *gorm.DB, id, except string) error {
 	var busy []string
 	err := tx.Table("experiments").Distinct("experiments.name").
 		Joins("JOIN runs ON runs.experiment_id = experiments.id").
-		Where("experiments.base_model_id = ? AND experiments.id <> ? AND runs.status IN ?", id, except, []string{StatusQueued, StatusRunning}).
+		Where("experiments.base_model_id = ? AND experiments.id <> ? AND runs.status IN ?", id, except, experiment.Unfinished).
 		Limit(3).Pluck("experiments.name", &busy).Error
 	if err != nil {
 		return err
@@ -122,7 +124,7 @@ func quoteList(names []string) string {
 
 // ModelDeletable says why model id cannot be deleted now, or nil; it only reads.
 func (d *DB) ModelDeletable(ctx context.Context, id string) error {
-	_, err := modelDeletion(d.Gorm.WithContext(ctx), id)
+	_, err := modelDeletion(d.g.WithContext(ctx), id)
 	return err
 }
 
@@ -130,7 +132,7 @@ func (d *DB) ModelDeletable(ctx context.Context, id string) error {
 // caller can remove the weight file; the runs that made it forget it.
 func (d *DB) DeleteModel(ctx context.Context, id string) (*Model, error) {
 	var m *Model
-	err := d.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := d.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		if m, err = modelDeletion(tx, id); err != nil {
 			return err

@@ -14,7 +14,7 @@ const run = (id: string, strategy: string): Run => ({
   best_val_acc: null,
   final_val_acc: null,
   test_acc: null,
-  hyper: {},
+  hyper: {} as Run['hyper'],
   started_at: null,
   finished_at: null,
 });
@@ -26,10 +26,11 @@ const experiment = (): Experiment => ({
   base_model_id: 'm',
   arch: 'cnn',
   status: 'running',
-  hyper: {},
+  hyper: {} as Experiment['hyper'],
   created_at: '',
   runs: [run('run_f', 'finetune'), run('run_s', 'scratch')],
   speedup: [],
+  summary_final: false,
 });
 
 const snapshot = (seq: number, hub = 'hub_a', over: Partial<SnapshotMessage> = {}): SnapshotMessage => ({
