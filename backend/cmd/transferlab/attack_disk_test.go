@@ -133,7 +133,7 @@ func TestAttackDiskFull(t *testing.T) {
 		t.Fatalf("the run ended on a full disk: %+v", r)
 	}
 	status, upload := tg.upload(t, "more.zip", classZip(t, 2, 6, 8, 8), nil)
-	if status != 507 || errCode(upload) != "disk_full" || !strings.Contains(upload, "Free some space") {
+	if status != 507 || errCode(upload) != "disk_full" || !strings.Contains(strings.ToLower(upload), "free some space") {
 		t.Fatalf("upload on a full disk: %d %s", status, short(upload))
 	}
 	if status, _, got := tg.do(t, "DELETE", "/api/datasets/"+spare, nil, nil); status != 204 {
