@@ -244,12 +244,6 @@ func (tg *target) datasetCount(t testing.TB) int {
 
 const mib = 1 << 20
 
-func execCommand(bin string, env []string, args ...string) *exec.Cmd {
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), env...)
-	return cmd
-}
-
 // logLevel is warn unless TRANSFERLAB_TEST_LOG asks for more.
 func logLevel() string {
 	if l := os.Getenv("TRANSFERLAB_TEST_LOG"); l != "" {

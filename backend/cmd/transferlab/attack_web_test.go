@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -105,10 +109,13 @@ func TestAttackCrossSiteAndRebinding(t *testing.T) {
 // A server listening beyond loopback must not start open to the network.
 func TestAttackOpenNetworkNeedsAToken(t *testing.T) {
 	bin, env := serverBinary()
-	cmd := execCommand(bin, env, "serve", "--addr", "0.0.0.0:0", "--data-dir", t.TempDir())
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "0.0.0.0:0", "--data-dir", t.TempDir())
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "--access-token") {
-		t.Fatalf("started on 0.0.0.0 without a token: %v\n%s", err, out)
+	if ctx.Err() != nil || !strings.Contains(string(out), "--access-token") {
+		t.Fatalf("started listening on 0.0.0.0 without a token (%v):\n%s", err, short(string(out)))
 	}
 	tg := startTarget(t, "", "--access-token", "correct-horse-battery-staple")
 	if status, _, body := tg.do(t, "GET", "/api/datasets", nil, nil); status != 401 || errCode(body) != "unauthorized" {
