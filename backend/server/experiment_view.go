@@ -46,6 +46,8 @@ type experimentView struct {
 	CreatedAt   time.Time        `json:"created_at"`
 	Runs        []runView        `json:"runs"`
 	Speedup     []series.Speedup `json:"speedup"`
+
+	experimentNames
 }
 
 func (a *ExperimentAPI) view(ctx context.Context, id string) (experimentView, error) {
@@ -60,6 +62,7 @@ func (a *ExperimentAPI) viewOf(ctx context.Context, e *store.Experiment) (experi
 	v := experimentView{ID: e.ID, Name: e.Name, DatasetID: e.DatasetID, BaseModelID: e.BaseModelID,
 		Arch: e.Arch, Hyper: rawJSON(e.Hyper), CreatedAt: e.CreatedAt, Runs: []runView{},
 		Status: experimentStatus(e.Runs)}
+	v.DatasetName, v.BaseModelName = namesOf(ctx, a.DB, e)
 	for i := range e.Runs {
 		v.Runs = append(v.Runs, runViewOf(&e.Runs[i]))
 	}

@@ -118,6 +118,7 @@ func (a *ExperimentAPI) build(ctx context.Context, p experimentParams) (*store.E
 	if p.BaseModelID == "" && p.Arch == "" {
 		return nil, badRequest("missing_arch", "An experiment of scratch arms only needs an arch (mlp, cnn or cnn-deep) or a base_model_id.")
 	}
+	modelName := p.BaseModelID
 	if p.BaseModelID != "" {
 		m, err := a.DB.Model(ctx, p.BaseModelID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -129,6 +130,7 @@ func (a *ExperimentAPI) build(ctx context.Context, p experimentParams) (*store.E
 		if p.Arch == "" {
 			p.Arch = m.Arch
 		}
+		modelName = m.Name
 	}
 	shared, err := mergeHyper(p.Hyper)
 	if err != nil {
@@ -137,10 +139,7 @@ func (a *ExperimentAPI) build(ctx context.Context, p experimentParams) (*store.E
 	sharedJSON, _ := json.Marshal(shared)
 	now := time.Now().UTC()
 	if p.Name == "" {
-		p.Name = ds.Name + " · from " + p.BaseModelID
-		if p.BaseModelID == "" {
-			p.Name = ds.Name + " · " + p.Arch + " from scratch"
-		}
+		p.Name = defaultExperimentName(ds.Name, modelName, p.Arch, p.Arms)
 	}
 	e := &store.Experiment{ID: store.NewID("exp"), Name: p.Name, DatasetID: ds.ID, BaseModelID: p.BaseModelID,
 		Arch: p.Arch, Hyper: string(sharedJSON), Status: store.StatusQueued, CreatedAt: now, UpdatedAt: now}
