@@ -106,6 +106,9 @@ export interface Run {
   hyper: Hyper;
   started_at: string | null;
   finished_at: string | null;
+  /** A person's short name and tags for the run (GET /api/runs/:id and compare). */
+  name?: string;
+  tags?: string[];
 }
 
 export interface Speedup {
@@ -127,6 +130,9 @@ export interface Experiment {
   name: string;
   dataset_id: string;
   base_model_id: string;
+  /** Names to show instead of the ids. */
+  dataset_name?: string;
+  base_model_name?: string;
   arch: string;
   status: RunStatus;
   hyper: Hyper;
