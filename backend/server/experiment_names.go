@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -42,8 +43,11 @@ func defaultExperimentName(dataset, model, arch string, arms []armParams) string
 	case scratch:
 		what += " vs scratch"
 	}
-	return dataset + ": " + what + " · from " + model
+	return dataset + ": " + what + " · from " + runSuffix.ReplaceAllString(model, "")
 }
+
+// runSuffix is the " (run_…)" a trained model's name ends with: an id, not a name.
+var runSuffix = regexp.MustCompile(` \(run_[0-9a-f]+\)$`)
 
 // experimentNames are the names of an experiment's dataset and base model, so pages
 // show what an experiment is about, never ids.

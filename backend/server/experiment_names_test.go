@@ -26,6 +26,9 @@ func TestDefaultExperimentNameSaysStrategiesAndModel(t *testing.T) {
 		{arms("freeze:2"), "digits: freeze 2 · from CNN 0-4"},
 		{arms("scratch", "scratch"), "digits: cnn from scratch"},
 	}
+	if got := defaultExperimentName("digits", "shapes: fine-tune, finetune (run_0a1b2c3d4e5f6789)", "cnn", arms("finetune")); got != "digits: fine-tune · from shapes: fine-tune, finetune" {
+		t.Errorf("a trained model's run id stays out of the name: %q", got)
+	}
 	for _, c := range cases {
 		if got := defaultExperimentName("digits", "CNN 0-4", "cnn", c.arms); got != c.want {
 			t.Errorf("%v: got %q, want %q", c.arms, got, c.want)

@@ -54,7 +54,7 @@ test('the wizard launches several strategies against one scratch baseline and th
   await page.getByTestId('model-group-zoo').waitFor();
   assert.equal(await page.getByTestId('model-group-here').count(), 0, 'nothing has been trained here yet');
   await page.getByTestId('choice-model-cnn-mnist04').click();
-  assert.match((await page.getByTestId('choice-model-cnn-mnist04').textContent()) ?? '', /takes your 28×28 grey images/);
+  assert.match((await page.getByTestId('choice-model-cnn-mnist04').textContent()) ?? '', /fits your 28×28 grey images/);
   await page.getByRole('button', { name: 'Next' }).click();
 
   await page.getByRole('heading', { name: /Step 3 of 5: Strategy/ }).waitFor();
@@ -281,6 +281,16 @@ test('the confusion matrix shows all ten classes at 1366 px and on a phone, with
     await matrix.screenshot({ path: join(screenshotDir, `results-confusion-matrix-${width}.png`) });
   }
   await page.setViewportSize({ width: 1366, height: 900 });
+
+  // Models trained here are listed apart from the zoo, named by the dataset they learned.
+  await page.goto(`${server.url}/experiments/new?dataset=${ds.id}`);
+  await page.getByRole('button', { name: 'Next' }).click();
+  const here = page.getByTestId('model-group-here');
+  await here.waitFor();
+  const trained = page.locator(`[data-testid="choice-model-${done.runs[0].model_id}"]`);
+  assert.match((await trained.textContent()) ?? '', /trained on clothes/);
+  assert.doesNotMatch((await trained.textContent()) ?? '', /ds_/);
+  await screenshot(page, 'results-wizard-model-groups-1366x900');
 });
 
 test('no console or page errors', () => {

@@ -1,6 +1,7 @@
 // The arms an experiment races: the strategies a person ticked, each freeze depth its own
 // arm, and the shared scratch baseline last. Also the name the server gives an unnamed
 // experiment, so the wizard can show it before launch.
+import { modelName } from './names';
 import type { Dataset, Model } from './types';
 
 export type Strategy = 'finetune' | 'freeze' | 'linear-probe';
@@ -49,5 +50,5 @@ export function defaultExperimentName(arms: string[], dataset: Dataset | undefin
   const what = tried.join(', ') + (arms.includes('scratch') ? ' vs scratch' : '');
   const data = dataset?.name ?? 'dataset';
   if (tried.length === 0) return `${data}: ${model?.arch ?? 'model'} from scratch`;
-  return `${data}: ${what} · from ${model?.name ?? 'model'}`;
+  return `${data}: ${what} · from ${model ? modelName(model) : 'model'}`;
 }

@@ -1,6 +1,6 @@
 // People read names, not ids: look up what an id stands for in lists already loaded.
 import { strategyLabel } from './format';
-import type { Dataset, Experiment } from './types';
+import type { Dataset, Experiment, Model } from './types';
 
 /** A dataset's name; a value that is no dataset id (a zoo card's "mnist:0-4") is shown as it is. */
 export function datasetName(id: string | undefined, datasets: readonly Dataset[]): string {
@@ -17,3 +17,6 @@ export function runName(runId: string | undefined, experiments: readonly Experim
   }
   return undefined;
 }
+
+/** A model's name without the run id a trained model's name ends with: "shapes: …, finetune". */
+export const modelName = (m: Pick<Model, 'name'>) => m.name.replace(/ \(run_[0-9a-f]+\)$/, '');
