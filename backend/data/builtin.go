@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -82,8 +83,8 @@ func ensureBuiltin(dir, base string) error {
 	if base == "letters" {
 		_, err = BuildLetters(dir, LettersPerClass, LettersSeed)
 	} else {
-		var src string
-		if src, err = MNISTDir(); err == nil {
+		var src fs.FS
+		if src, _, err = MNISTFiles(); err == nil {
 			_, err = BuildMNIST(src, dir)
 		}
 	}

@@ -67,14 +67,14 @@ func (a *armCallbacks) OnEpochEnd(c *train.Checkpoint) error {
 	if err := a.rec.flush(a.ctx); err != nil {
 		return err
 	}
-	path := a.r.checkpointPath(a.runID)
+	path := a.r.DataDir.Checkpoint(a.runID)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(path, c.Write); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
-	rel, _ := filepath.Rel(a.r.DataDir, path)
+	rel, _ := a.r.DataDir.Rel(path)
 	if err := a.r.DB.UpdateRun(a.ctx, a.runID, map[string]any{"epochs_done": c.Epoch, "steps": c.Step, "checkpoint_path": rel}); err != nil {
 		return err
 	}

@@ -52,11 +52,11 @@ func (r *Runner) finishArm(ctx context.Context, tr *train.Run, run *store.Run, r
 	}
 
 	modelID := "model-" + strings.TrimPrefix(run.ID, "run_")
-	rel := filepath.Join("models", "user", modelID+".safetensors")
-	if err := os.MkdirAll(filepath.Join(r.DataDir, "models", "user"), 0o755); err != nil {
+	rel, path := r.DataDir.UserModel(modelID)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	if err := tr.Model.SaveFile(filepath.Join(r.DataDir, rel)); err != nil {
+	if err := tr.Model.SaveFile(path); err != nil {
 		return fmt.Errorf("save model: %w", err)
 	}
 	card := nn.Card{ID: modelID, Name: fmt.Sprintf("%s, %s (%s)", exp.Name, run.Strategy, run.ID),
@@ -74,7 +74,7 @@ func (r *Runner) finishArm(ctx context.Context, tr *train.Run, run *store.Run, r
 	classes, _ := json.Marshal(data.Classes)
 	m := store.Model{ID: modelID, Name: card.Name, Arch: card.Architecture, Channels: card.Input.Channels,
 		Height: card.Input.Height, Width: card.Input.Width, Classes: string(classes), Source: "run",
-		SourceDataset: exp.DatasetID, TestAccuracy: testAcc, Card: string(cardJSON), Path: rel, RunID: &runID,
+		SourceDataset: exp.DatasetID, TestAccuracy: testAcc, Card: string(cardJSON), Path: filepath.ToSlash(rel), RunID: &runID,
 		CreatedAt: now, UpdatedAt: now}
 	if err := r.DB.Gorm.WithContext(ctx).Save(&m).Error; err != nil {
 		return err

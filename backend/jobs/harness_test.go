@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
 	"transferlab/models"
@@ -51,7 +52,7 @@ func newLab(t *testing.T, dir string) *lab {
 		t.Fatal(err)
 	}
 	hub := live.NewHub(100000, 100000)
-	runner := NewRunner(db, hub, models.Zoo, dir, StoreDatasets{DB: db, DataDir: dir}, 1)
+	runner := NewRunner(db, hub, models.Zoo, datadir.New(dir), StoreDatasets{DB: db, DataDir: datadir.New(dir)}, 1)
 	q, err := Open(ctx, dbPath, Config{TrainingWorkers: 1, UploadsDir: dir, Register: runner.Register})
 	if err != nil {
 		t.Fatal(err)

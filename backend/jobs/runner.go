@@ -11,6 +11,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
 )
@@ -33,10 +34,12 @@ func (TrainArmArgs) InsertOpts() river.InsertOpts {
 type Runner struct {
 	DB       *store.DB
 	Hub      *live.Hub
-	Zoo      fs.FS  // the embedded model zoo, for paths with store.ZooPrefix
-	DataDir  string // where runs keep checkpoints and user models
+	Zoo      fs.FS          // the embedded model zoo, for paths with store.ZooPrefix
+	DataDir  datadir.Layout // where runs keep checkpoints and user models
 	Datasets DatasetOpener
 	Queue    *Queue
+	// KeepCheckpoints leaves finished runs' checkpoints on disk instead of removing them.
+	KeepCheckpoints bool
 
 	gate    *gate
 	preds   predictors
@@ -45,7 +48,7 @@ type Runner struct {
 }
 
 // NewRunner makes a runner that trains `slots` experiments at a time.
-func NewRunner(db *store.DB, hub *live.Hub, zoo fs.FS, dataDir string, datasets DatasetOpener, slots int) *Runner {
+func NewRunner(db *store.DB, hub *live.Hub, zoo fs.FS, dataDir datadir.Layout, datasets DatasetOpener, slots int) *Runner {
 	return &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
 		cancels: map[string]context.CancelFunc{}}
 }
@@ -117,6 +120,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 		return err
 	}
 	if store.Finished(run.Status) {
+		r.dropCheckpoint(ctx, run.ID)
 		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
 		return nil
 	}
@@ -159,6 +163,7 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 	}
 	switch {
 	case run.Status == store.StatusCancelled:
+		r.dropCheckpoint(bg, runID)
 		rec.status(run)
 		return nil
 	case err == nil:
@@ -176,6 +181,7 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 		now := time.Now().UTC()
 		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusFailed, map[string]any{"finished_at": now, "error": err.Error()})
 	}
+	r.dropCheckpoint(bg, runID)
 	run, _ = r.DB.Run(bg, runID)
 	rec.status(run)
 	return nil

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -75,16 +74,15 @@ func (r *Runner) Weights(ctx context.Context, id string) ([]byte, error) {
 	if name, ok := strings.CutPrefix(row.Path, store.ZooPrefix); ok {
 		b, err = fs.ReadFile(r.Zoo, name)
 	} else {
-		b, err = os.ReadFile(filepath.Join(r.DataDir, filepath.Clean("/"+row.Path)))
+		var path string
+		if path, err = r.DataDir.Resolve(row.Path); err == nil {
+			b, err = os.ReadFile(path)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", id, err)
 	}
 	return b, nil
-}
-
-func (r *Runner) checkpointPath(runID string) string {
-	return filepath.Join(r.DataDir, "runs", runID, "checkpoint.gob")
 }
 
 // trainArm trains one arm from its checkpoint (if any) to the end of its budget, then
@@ -149,7 +147,7 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 }
 
 func (r *Runner) resume(ctx context.Context, tr *train.Run, runID string) error {
-	f, err := os.Open(r.checkpointPath(runID))
+	f, err := os.Open(r.DataDir.Checkpoint(runID))
 	if errors.Is(err, fs.ErrNotExist) {
 		return r.DB.DeleteMetricsAfter(ctx, runID, 0)
 	}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/store"
 )
 
@@ -21,7 +22,7 @@ func datasetServer(t *testing.T, maxUpload int64) (*testServer, string) {
 	t.Helper()
 	dir := t.TempDir()
 	ts := newTestServer(t, func(d *Deps) {
-		d.DataDir = dir
+		d.DataDir = datadir.New(dir)
 		d.MaxUploadBytes = maxUpload
 	})
 	return ts, dir
@@ -153,8 +154,8 @@ func assertNothingLeft(t *testing.T, db *store.DB, dir string) {
 	if n != 0 {
 		t.Errorf("%d dataset rows left behind", n)
 	}
-	for _, sub := range []string{uploadsFolder, datasetsFolder} {
-		entries, _ := os.ReadDir(filepath.Join(dir, sub))
+	for _, sub := range []string{datadir.New(dir).Uploads(), datadir.New(dir).Datasets()} {
+		entries, _ := os.ReadDir(sub)
 		for _, e := range entries {
 			t.Errorf("%s/%s left behind", sub, e.Name())
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/store"
 )
 
@@ -37,7 +38,7 @@ func TestDatasetLifecycle(t *testing.T) {
 	if err != nil || row.Path != "datasets/"+ds.ID {
 		t.Fatalf("row: %+v %v", row, err)
 	}
-	kept := filepath.Join(dir, uploadsFolder, ds.ID+".zip")
+	kept := datadir.New(dir).Upload(ds.ID, ".zip")
 	for _, f := range []string{kept, filepath.Join(dir, row.Path, "meta.json")} {
 		if _, err := os.Stat(f); err != nil {
 			t.Fatalf("missing after import: %v", err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"transferlab/backend/data"
+	"transferlab/backend/datadir"
 	"transferlab/backend/jobs"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
@@ -38,7 +39,7 @@ func TestPredictClassifiesRealDigitsWithTheShippedModel(t *testing.T) {
 		if _, err := d.DB.SyncZoo(t.Context(), models.Zoo, store.ZooPrefix); err != nil {
 			t.Fatal(err)
 		}
-		d.Predictor = jobs.NewRunner(d.DB, live.NewHub(1, 1), models.Zoo, t.TempDir(), nil, 1)
+		d.Predictor = jobs.NewRunner(d.DB, live.NewHub(1, 1), models.Zoo, datadir.New(t.TempDir()), nil, 1)
 	})
 
 	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
