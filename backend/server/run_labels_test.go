@@ -29,6 +29,7 @@ func TestRunsTakeShortNamesAndTags(t *testing.T) {
 		{"nothing to change", `{}`, 400, "bad_json", "", nil},
 		{"unknown field", `{"title":"x"}`, 400, "bad_json", "", nil},
 		{"not json", `name=x`, 400, "bad_json", "", nil},
+		{"two values", `{"name":"a"}{"name":"b"}`, 400, "bad_json", "", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"math"
 	"net/http"
 	"strconv"
@@ -113,10 +112,13 @@ type labelledRun struct {
 func (a *RunAPI) label(c *gin.Context) {
 	ctx := c.Request.Context()
 	var p runLabelParams
-	dec := json.NewDecoder(c.Request.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil || (p.Name == nil && p.Tags == nil) {
-		fail(c, badRequest("bad_json", `Send JSON like {"name": "lr 0.01", "tags": ["baseline"]}.`))
+	const what = `JSON like {"name": "lr 0.01", "tags": ["baseline"]}`
+	if err := decodeJSON(c, &p, what); err != nil {
+		fail(c, err)
+		return
+	}
+	if p.Name == nil && p.Tags == nil {
+		fail(c, badRequest("bad_json", "Nothing to change: send %s.", what))
 		return
 	}
 	r, err := a.Exp.DB.Run(ctx, c.Param("id"))
