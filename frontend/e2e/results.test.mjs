@@ -180,6 +180,12 @@ test('compare reads every value on hover, sorts and renames runs, and groups arm
   await page.getByTestId('group-by-arm').check();
   await page.getByTestId('log-loss').check();
   await page.locator('[data-metric="val_loss"] canvas').waitFor();
+  await page.waitForFunction(() => {
+    const r = document.querySelector('[data-metric="val_loss"] [role="img"]')?.getAttribute('data-y-range');
+    return r && Number(r.split(',')[0]) > 0;
+  });
+  const [llo, lhi] = ((await page.locator('[data-metric="val_loss"] [role="img"]').getAttribute('data-y-range')) ?? '').split(',').map(Number);
+  assert.ok(llo > 0 && lhi / llo < 3, `the log loss axis spans ${llo}-${lhi}, not the losses`);
   await page.locator('[data-metric="val_acc"] .u-over').scrollIntoViewIfNeeded();
   const acc = await page.locator('[data-metric="val_acc"] .u-over').boundingBox();
   assert.ok(acc);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Point } from '../../lib/types';
-import { bandSeries, nearestValue } from './series';
+import { bandSeries, logTicks, nearestValue } from './series';
 
 const pts = (vals: [number, number][]): Point[] => vals.map(([step, value]) => ({ step, value, epoch: step / 10, wall_time: step }));
 
@@ -28,5 +28,14 @@ describe('nearestValue', () => {
     expect(nearestValue([null, 1, null, null, 5], 2)).toBe(1);
     expect(nearestValue([null, null, null, 4], 0)).toBe(4);
     expect(nearestValue([null, null], 1)).toBeNull();
+  });
+});
+
+describe('logTicks', () => {
+  it('labels a narrow loss range finely and a wide one by 1-2-5', () => {
+    expect(logTicks(1.1, 1.7)).toEqual([1.2, 1.4, 1.6]);
+    expect(logTicks(0.04, 3)).toEqual([0.05, 0.1, 0.2, 0.5, 1, 2]);
+    expect(logTicks(0.001, 100)).toEqual([0.001, 0.01, 0.1, 1, 10, 100]);
+    expect(logTicks(0, 1)).toEqual([]);
   });
 });

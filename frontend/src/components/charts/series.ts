@@ -119,3 +119,25 @@ export function nearestValue(ys: ArrayLike<number | null | undefined>, idx: numb
   }
   return null;
 }
+
+/**
+ * Ticks for a log axis: 1-2-5 steps per power of ten, finer when the range is narrow,
+ * so a loss from 1.6 down to 1.2 still gets labelled lines and 2.3 down to 0.05 is not
+ * crowded.
+ */
+export function logTicks(min: number, max: number): number[] {
+  if (!(min > 0) || !(max > min)) return [];
+  const sets = [[1], [1, 2, 5], [1, 1.5, 2, 3, 5, 7], [1, 1.2, 1.4, 1.6, 1.8, 2, 2.5, 3, 4, 5, 6, 7, 8, 9]];
+  let ticks: number[] = [];
+  for (const set of sets) {
+    ticks = [];
+    for (let k = Math.floor(Math.log10(min)); k <= Math.ceil(Math.log10(max)); k++) {
+      for (const m of set) {
+        const v = +(m * 10 ** k).toPrecision(6);
+        if (v >= min && v <= max) ticks.push(v);
+      }
+    }
+    if (ticks.length >= 3) return ticks;
+  }
+  return ticks;
+}
