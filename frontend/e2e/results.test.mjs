@@ -69,11 +69,18 @@ test('the wizard launches several strategies against one scratch baseline and th
   await page.getByRole('button', { name: 'Next' }).click();
   assert.match((await page.getByRole('alert').textContent()) ?? '', /two or more arms/);
   await page.getByTestId('scratch-toggle').check();
+  assert.equal(await page.getByRole('alert').count(), 0, 'the problem stays after it was fixed');
   await page.getByTestId('choice-freeze').click();
   await page.getByTestId('choice-linear-probe').click();
   assert.equal(await page.getByTestId('freeze-1').isChecked(), true);
   assert.equal(await page.getByTestId('freeze-2').isChecked(), true);
   await screenshot(page, 'results-wizard-strategies-1366x900');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(wide <= 0, `the strategy step is ${wide}px wider than a phone`);
+  await screenshot(page, 'results-wizard-strategies-390x844');
+  await page.setViewportSize({ width: 1366, height: 900 });
   await page.getByRole('button', { name: 'Next' }).click();
 
   await page.locator('input[name="epochs"]').fill('1');
