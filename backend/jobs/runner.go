@@ -88,17 +88,22 @@ func (r *Runner) CancelRun(ctx context.Context, runID string) error {
 	r.mu.Unlock()
 	if run, err := r.DB.Run(ctx, runID); err == nil {
 		newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID).status(run)
-		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
+		r.gate.recheck(run.ExperimentID, r.stillTraining(ctx, run.ExperimentID))
 	}
 	return nil
 }
 
-// pendingArms reports whether any arm of the experiment has yet to finish. An error
-// counts as none: a slot held for good would stop every later experiment.
-func (r *Runner) pendingArms(ctx context.Context, expID string) bool {
+// stillTraining reports whether any arm of the experiment has yet to finish. An error
+// counts as none: a slot held for good would stop every later experiment. When none
+// has, the experiment's live topic is finished, so the hub frees its events once no
+// one watches.
+func (r *Runner) stillTraining(ctx context.Context, expID string) bool {
 	var n int64
 	err := r.DB.Gorm.WithContext(ctx).Model(&store.Run{}).
 		Where("experiment_id = ? AND status IN ?", expID, []string{store.StatusQueued, store.StatusRunning}).Count(&n).Error
+	if err == nil && n == 0 {
+		r.Hub.Finish(expID)
+	}
 	return err == nil && n > 0
 }
 
@@ -121,7 +126,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	}
 	if store.Finished(run.Status) {
 		r.dropCheckpoint(ctx, run.ID)
-		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
+		r.gate.recheck(run.ExperimentID, r.stillTraining(ctx, run.ExperimentID))
 		return nil
 	}
 	exp, err := r.DB.Experiment(ctx, run.ExperimentID)
@@ -132,7 +137,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	if err != nil {
 		return river.JobSnooze(time.Second)
 	}
-	defer func() { r.gate.release(exp.ID, r.pendingArms(context.WithoutCancel(ctx), exp.ID)) }()
+	defer func() { r.gate.release(exp.ID, r.stillTraining(context.WithoutCancel(ctx), exp.ID)) }()
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()

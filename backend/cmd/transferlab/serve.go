@@ -151,6 +151,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// Websockets are hijacked connections Shutdown does not wait for: closing the hub
+	// ends each one with a going-away close first.
+	hub.Close()
 	if serr := srv.Shutdown(shutdownCtx); serr != nil {
 		logger.Warn("http shutdown", "err", serr)
 	}
