@@ -34,7 +34,7 @@ func (TrainArmArgs) InsertOpts() river.InsertOpts {
 type Runner struct {
 	DB       *store.DB
 	Hub      *live.Hub
-	Zoo      fs.FS          // the embedded model zoo, for paths with store.ZooPrefix
+	Zoo      fs.FS          // the model zoo (shipped and --zoo-dir), for paths with store.ZooPrefix
 	DataDir  datadir.Layout // where runs keep checkpoints and user models
 	Datasets DatasetOpener
 	Queue    *Queue

@@ -86,7 +86,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return fmt.Errorf("shipped model zoo: %w", err)
 	}
 	if cfg.ZooDir != "" {
-		if _, err := db.SyncZoo(ctx, os.DirFS(cfg.ZooDir), ""); err != nil {
+		if _, err := db.SyncZoo(ctx, os.DirFS(cfg.ZooDir), store.ZooPrefix); err != nil {
 			return fmt.Errorf("model zoo %s: %w", cfg.ZooDir, err)
 		}
 	}
@@ -94,7 +94,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return fmt.Errorf("built-in datasets: %w", err)
 	}
 	hub := live.NewHub(liveHistory, liveBuffer)
-	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
+	runner := jobs.NewRunner(db, hub, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
 	queue, err := jobs.Open(ctx, cfg.Dirs().DB(), jobs.Config{
 		TrainingWorkers: cfg.Workers,
 		UploadsDir:      cfg.Dirs().Uploads(),
