@@ -42,6 +42,10 @@ func TestBinaryRunsTheDemoWithoutAToolchain(t *testing.T) {
 		cmd.Dir = dir
 		cmd.Env = bareEnv(t, nil)
 		runDemo(t, cmd, "http://"+addr)
+		// Finished runs leave no checkpoints behind by default.
+		if left, _ := os.ReadDir(filepath.Join(dir, "data", "runs")); len(left) != 0 {
+			t.Fatalf("runs/ still holds %d run folders after the demo", len(left))
+		}
 	})
 
 	t.Run("as the Docker image", func(t *testing.T) {
