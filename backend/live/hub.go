@@ -143,9 +143,11 @@ func (h *Hub) Finish(topicName string) {
 	}
 }
 
-// freeIfIdle drops a finished topic without subscribers; the caller holds h.mu.
+// freeIfIdle drops a topic without subscribers that is finished or never had an event
+// (a watcher of an experiment that ended before this process started); the caller
+// holds h.mu.
 func (h *Hub) freeIfIdle(name string, t *topic) {
-	if t.finished && len(t.subs) == 0 {
+	if (t.finished || t.seq == 0) && len(t.subs) == 0 {
 		delete(h.topics, name)
 	}
 }

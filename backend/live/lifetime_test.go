@@ -15,12 +15,16 @@ func TestFinishedTopicWithoutWatchersIsFreed(t *testing.T) {
 	if h.Topics() != 1 || h.Recent("done") != nil || len(h.Recent("running")) != 10 {
 		t.Fatalf("after finish: %d topics, %d kept events of the finished one", h.Topics(), len(h.Recent("done")))
 	}
-	// A watcher resuming from a seq of the freed topic is told to start from a snapshot.
+	// A watcher resuming from a seq of the freed topic is told to start from a snapshot,
+	// and leaves nothing behind when it goes.
 	s, backlog, ok := h.Subscribe("done", 480)
 	if ok || backlog != nil {
 		t.Fatalf("resume into a freed topic: ok=%v backlog=%d", ok, len(backlog))
 	}
 	s.Close()
+	if h.Topics() != 1 {
+		t.Fatalf("%d topics after a watcher of a freed topic left, want 1", h.Topics())
+	}
 }
 
 func TestFinishedTopicIsFreedWhenItsLastWatcherLeaves(t *testing.T) {
