@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"runtime"
 	"strconv"
@@ -21,8 +22,21 @@ type Config struct {
 	DataDir        string
 	ZooDir         string
 	MaxUploadBytes int64
-	Workers        int
-	LogLevel       string
+	MaxCacheBytes  int64
+	// Watchers and WatchersPerExperiment cap the open live views; Uploads caps the
+	// uploads streaming at once; WritesPerSecond is each client's rate of changes.
+	Watchers              int
+	WatchersPerExperiment int
+	Uploads               int
+	WritesPerSecond       int
+	Workers               int
+	LogLevel              string
+	// AllowedHosts are the public names the server is reached by, comma-separated;
+	// IP addresses and localhost always work.
+	AllowedHosts string
+	// AccessToken is required on every request when set, and must be set when the
+	// server listens beyond loopback.
+	AccessToken string
 	// KeepCheckpoints keeps finished runs' checkpoints instead of removing them.
 	KeepCheckpoints bool
 
@@ -37,8 +51,14 @@ func Defaults() Config {
 		DataDir:        ".",
 		ZooDir:         "",
 		MaxUploadBytes: 512 << 20,
-		Workers:        defaultWorkers(),
-		LogLevel:       "info",
+		MaxCacheBytes:  2 << 30,
+
+		Watchers:              256,
+		WatchersPerExperiment: 64,
+		Uploads:               4,
+		WritesPerSecond:       10,
+		Workers:               defaultWorkers(),
+		LogLevel:              "info",
 	}
 }
 
@@ -61,10 +81,24 @@ func (c *Config) Register(fs *flag.FlagSet) {
 		"folder of pretrained models to offer besides the embedded zoo (TRANSFERLAB_ZOO_DIR)")
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", c.envInt64("MAX_UPLOAD_BYTES", c.MaxUploadBytes),
 		"largest dataset upload accepted, in bytes (TRANSFERLAB_MAX_UPLOAD_BYTES)")
+	fs.Int64Var(&c.MaxCacheBytes, "max-cache-bytes", c.envInt64("MAX_CACHE_BYTES", c.MaxCacheBytes),
+		"largest decoded image cache one dataset may make (images x channels x height x width), in bytes (TRANSFERLAB_MAX_CACHE_BYTES)")
+	fs.IntVar(&c.Watchers, "max-watchers", int(c.envInt64("MAX_WATCHERS", int64(c.Watchers))),
+		"live views open at once on the whole server (TRANSFERLAB_MAX_WATCHERS)")
+	fs.IntVar(&c.WatchersPerExperiment, "max-watchers-per-experiment", int(c.envInt64("MAX_WATCHERS_PER_EXPERIMENT", int64(c.WatchersPerExperiment))),
+		"live views open at once on one experiment (TRANSFERLAB_MAX_WATCHERS_PER_EXPERIMENT)")
+	fs.IntVar(&c.Uploads, "max-uploads", int(c.envInt64("MAX_UPLOADS", int64(c.Uploads))),
+		"dataset uploads received at once (TRANSFERLAB_MAX_UPLOADS)")
+	fs.IntVar(&c.WritesPerSecond, "writes-per-second", int(c.envInt64("WRITES_PER_SECOND", int64(c.WritesPerSecond))),
+		"requests that change something, per client and second, after a burst of five seconds' worth (TRANSFERLAB_WRITES_PER_SECOND)")
 	fs.IntVar(&c.Workers, "workers", int(c.envInt64("WORKERS", int64(c.Workers))),
 		"experiments trained at once (TRANSFERLAB_WORKERS)")
 	fs.BoolVar(&c.KeepCheckpoints, "keep-checkpoints", c.envBool("KEEP_CHECKPOINTS", c.KeepCheckpoints),
 		"keep the checkpoints of finished runs in runs/ instead of removing them (TRANSFERLAB_KEEP_CHECKPOINTS)")
+	fs.StringVar(&c.AllowedHosts, "allowed-hosts", env("ALLOWED_HOSTS", c.AllowedHosts),
+		"comma-separated host names browsers reach the server by, besides IP addresses and localhost (TRANSFERLAB_ALLOWED_HOSTS)")
+	fs.StringVar(&c.AccessToken, "access-token", env("ACCESS_TOKEN", c.AccessToken),
+		"token every request must carry; required when --addr is not a loopback address (TRANSFERLAB_ACCESS_TOKEN)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel),
 		"debug, info, warn or error (TRANSFERLAB_LOG_LEVEL)")
 }
@@ -130,11 +164,81 @@ func (c Config) Validate() error {
 	if c.MaxUploadBytes <= 0 {
 		return errors.New("max upload bytes must be a positive number of bytes")
 	}
+	if c.MaxCacheBytes <= 0 {
+		return errors.New("max cache bytes must be a positive number of bytes")
+	}
+	if c.Watchers < 1 || c.WatchersPerExperiment < 1 || c.Uploads < 1 || c.WritesPerSecond < 1 {
+		return errors.New("max watchers, max watchers per experiment, max uploads and writes per second must each be at least 1")
+	}
 	if c.Workers < 1 {
 		return errors.New("workers must be a whole number of at least 1")
 	}
 	if strings.TrimSpace(c.Addr) == "" {
 		return errors.New("listen address is empty: give --addr host:port")
 	}
+	if err := c.checkAccess(); err != nil {
+		return err
+	}
 	return c.Dirs().Prepare()
+}
+
+// minTokenLen keeps a token from being guessed over the network.
+const minTokenLen = 16
+
+// Hosts lists AllowedHosts, with the listen address's host name when it is a name.
+func (c Config) Hosts() []string {
+	var out []string
+	for _, h := range strings.Split(c.AllowedHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	if host, _, err := net.SplitHostPort(c.Addr); err == nil && host != "" && net.ParseIP(host) == nil {
+		out = append(out, host)
+	}
+	return out
+}
+
+// Loopback tells whether the listen address only takes connections from this machine.
+func (c Config) Loopback() bool {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkAccess refuses to open the lab to a network without a token: anyone who can
+// reach the port could otherwise train, delete and read everything.
+func (c Config) checkAccess() error {
+	for _, h := range strings.Split(c.AllowedHosts, ",") {
+		h = strings.TrimSpace(h)
+		if strings.ContainsAny(h, ":/ ") {
+			return fmt.Errorf("allowed host %q: give bare host names like lab.example.org, without scheme or port", h)
+		}
+	}
+	if c.AccessToken != "" && len(c.AccessToken) < minTokenLen {
+		return fmt.Errorf("access token is %d characters; use at least %d random ones (for example `openssl rand -hex 16`)", len(c.AccessToken), minTokenLen)
+	}
+	if !c.Loopback() && c.AccessToken == "" {
+		return fmt.Errorf("listen address %s is reachable from other machines: set --access-token (TRANSFERLAB_ACCESS_TOKEN) to at least %d random characters, or listen on 127.0.0.1", c.Addr, minTokenLen)
+	}
+	return nil
+}
+
+func writableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("data directory %s cannot be created: %v", dir, errors.Unwrap(err))
+	}
+	probe, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("data directory %s is not writable: %v", dir, errors.Unwrap(err))
+	}
+	name := probe.Name()
+	probe.Close()
+	return os.Remove(name)
 }

@@ -194,6 +194,15 @@ func importIDX(ctx context.Context, a archive, files []fileEntry, found []idxFil
 			channels = 3
 		}
 	}
+	count := 0
+	for _, p := range pairs {
+		count += p.labels.dims[0]
+	}
+	sized := o
+	sized.size(channels)
+	if err := checkBudget(o.Name, tmp, count, len(classes), channels, sized.Height, sized.Width, o.Limits); err != nil {
+		return nil, err
+	}
 	bld, err := newBuilder(tmp, o.Name, o, channels, classes)
 	if err != nil {
 		return nil, err

@@ -30,6 +30,7 @@ const MaxArms = 8
 type Config struct {
 	TrainingWorkers int
 	UploadsDir      string
+	DatasetsDir     string
 	Logger          *slog.Logger
 	// Register adds further job kinds (training arms) to the worker set.
 	Register func(*river.Workers)
@@ -61,7 +62,7 @@ func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
 		return nil, fmt.Errorf("migrate job queue: %w", err)
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &SweepUploadsWorker{Dir: cfg.UploadsDir})
+	river.AddWorker(workers, &SweepUploadsWorker{Dir: cfg.UploadsDir, DatasetsDir: cfg.DatasetsDir})
 	if cfg.Register != nil {
 		cfg.Register(workers)
 	}
@@ -77,6 +78,8 @@ func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
 			QueueTraining: {MaxWorkers: max(cfg.TrainingWorkers, 1) * MaxArms},
 		},
 		Workers: workers,
+		// Leftovers of uploads and imports killed mid-way, while the server runs.
+		PeriodicJobs: []*river.PeriodicJob{PeriodicSweep()},
 		// Training runs as long as its budget says; cancellation is explicit.
 		JobTimeout:        -1,
 		FetchCooldown:     50 * time.Millisecond,

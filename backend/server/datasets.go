@@ -33,6 +33,8 @@ type DatasetAPI struct {
 	DB             *store.DB
 	DataDir        datadir.Layout
 	MaxUploadBytes int64
+	MaxCacheBytes  int64
+	uploads        slots
 	Progress       *ProgressBoard
 }
 
@@ -130,8 +132,12 @@ type renameParams struct {
 
 func (a *DatasetAPI) rename(c *gin.Context) {
 	var p renameParams
-	if err := json.NewDecoder(c.Request.Body).Decode(&p); err != nil || p.Name == nil {
-		fail(c, badRequest("bad_json", "Send JSON like {\"name\": \"new name\"}."))
+	if err := decodeJSON(c, &p, `JSON like {"name": "new name"}`); err != nil {
+		fail(c, err)
+		return
+	}
+	if p.Name == nil {
+		fail(c, badRequest("bad_json", `Send JSON like {"name": "new name"}.`))
 		return
 	}
 	name := strings.TrimSpace(*p.Name)

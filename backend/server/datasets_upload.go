@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,6 +34,16 @@ type uploadForm struct {
 	uploadID                string
 	channels, height, width int
 	tmp                     string // where the file was streamed to
+	touched                 time.Time
+}
+
+// touch marks the received file as in use now and then while it is imported, so the
+// sweep of leftovers (which goes by age) leaves it alone.
+func (f *uploadForm) touch() {
+	if now := time.Now(); now.Sub(f.touched) > time.Minute {
+		f.touched = now
+		os.Chtimes(f.tmp, now, now)
+	}
 }
 
 func (a *DatasetAPI) upload(c *gin.Context) {
@@ -41,6 +52,16 @@ func (a *DatasetAPI) upload(c *gin.Context) {
 		fail(c, badUploadID())
 		return
 	}
+	if !a.uploads.take() {
+		// Closing the connection spares the server from reading the refused body.
+		c.Header("Connection", "close")
+		c.Header("Retry-After", "10")
+		fail(c, newError(http.StatusServiceUnavailable, "too_many_uploads", fmt.Sprintf(
+			"The server is already receiving %d uploads, its limit; try again when one has finished.", cap(a.uploads))))
+		return
+	}
+	defer a.uploads.give()
+	c.Request.Body = newUploadRate(c)
 	defer func() {
 		if f.tmp != "" { // cleared once the file is kept as uploads/<id><ext>
 			os.Remove(f.tmp)
@@ -214,9 +235,10 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 	}
 	m, err := data.Import(c.Request.Context(), f.tmp, dir, data.Options{
 		Name:     display,
-		Limits:   data.Limits{MaxUploadBytes: a.MaxUploadBytes},
+		Limits:   data.Limits{MaxUploadBytes: a.MaxUploadBytes, MaxCacheBytes: a.MaxCacheBytes},
 		Channels: f.channels, Height: f.height, Width: f.width,
 		Progress: func(p data.Progress) {
+			f.touch()
 			a.Progress.update(f.uploadID, func(u *UploadProgress) { u.ImagesDecoded, u.ImagesTotal = p.ImagesDecoded, p.ImagesTotal })
 		},
 	})
@@ -284,6 +306,10 @@ func (a *DatasetAPI) bodyError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return a.tooLarge()
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return newError(http.StatusRequestTimeout, "upload_too_slow", fmt.Sprintf(
+			"The upload arrived slower than %d KB every %s; check the connection and upload again.", uploadMinBytes>>10, uploadWindow))
 	}
 	return badRequest("bad_multipart", "The upload broke off or is not valid multipart/form-data (%v); send it again.", err)
 }

@@ -63,10 +63,8 @@ func mergeHyper(layers ...json.RawMessage) (jobs.Hyper, error) {
 
 func (a *ExperimentAPI) create(c *gin.Context) {
 	var p experimentParams
-	dec := json.NewDecoder(c.Request.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		fail(c, badRequest("bad_json", "The body is not a valid experiment: %v. Send JSON with dataset_id, base_model_id, arms and hyper.", err))
+	if err := decodeJSON(c, &p, "an experiment: JSON with dataset_id, base_model_id, arms and hyper"); err != nil {
+		fail(c, err)
 		return
 	}
 	e, err := a.build(c.Request.Context(), p)

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -34,24 +32,21 @@ type LiveAPI struct {
 	Hub *live.Hub
 	// HubID changes with every server start, so a client holding a seq from a previous
 	// process gets a snapshot rather than a resume that would skip points.
-	HubID string
+	HubID    string
+	upgrader *websocket.Upgrader
+	watchers *watchers
 }
 
-var upgrader = websocket.Upgrader{
-	ReadBufferSize:  1024,
-	WriteBufferSize: 16 << 10,
-	CheckOrigin:     sameOrigin,
-}
+// closeTryAgainLater is the websocket close code for a server at capacity (RFC 6455
+// registry: 1013); the app shows the reason and does not hammer the server.
+const closeTryAgainLater = 1013
 
-// sameOrigin accepts clients without an Origin (not a browser) and pages served by this
-// host; a page on another site may not read a user's experiments.
-func sameOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
+func newUpgrader(g Guard) *websocket.Upgrader {
+	return &websocket.Upgrader{
+		ReadBufferSize:  1024,
+		WriteBufferSize: 16 << 10,
+		CheckOrigin:     g.originAllowed(),
 	}
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
 }
 
 type snapshotMsg struct {
@@ -79,11 +74,17 @@ func (a *LiveAPI) serve(c *gin.Context) {
 		}
 		since, hasSince = n, true
 	}
-	conn, err := upgrader.Upgrade(c.Writer, c.Request, nil)
+	conn, err := a.upgrader.Upgrade(c.Writer, c.Request, nil)
 	if err != nil {
 		return // the upgrader has answered the client
 	}
 	defer conn.Close()
+	leave, refusal := a.watchers.join(id)
+	if leave == nil {
+		conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeTryAgainLater, refusal), time.Now().Add(writeWait))
+		return
+	}
+	defer leave()
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	go readUntilClosed(conn, cancel)

@@ -188,10 +188,23 @@ func TestLiveSlowClientDoesNotBlockPublishing(t *testing.T) {
 func TestLiveRefusesOtherOriginsAndUnknownExperiments(t *testing.T) {
 	f := newLiveFixture(t, 10, 4)
 	url := "ws" + strings.TrimPrefix(f.ts.URL, "http") + "/api/experiments/" + f.exp.ID + "/live"
-	h := http.Header{"Origin": {"http://evil.example"}}
-	if _, resp, err := websocket.DefaultDialer.Dial(url, h); err == nil || resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("cross-origin upgrade allowed: %v", err)
+	host := strings.TrimPrefix(f.ts.URL, "http://")
+	for _, origin := range []string{"http://evil.example", "https://" + host, "http://localhost:1", "null", "file://" + host} {
+		h := http.Header{"Origin": {origin}}
+		if _, resp, err := websocket.DefaultDialer.Dial(url, h); err == nil || resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("upgrade from Origin %s allowed: %v", origin, err)
+		}
 	}
+	// A rebinding page: its Origin and Host agree, but the name is not this server's.
+	h := http.Header{"Origin": {"http://evil.example:80"}, "Host": {"evil.example:80"}}
+	if _, resp, err := websocket.DefaultDialer.Dial(url, h); err == nil || resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Fatalf("rebinding upgrade allowed: %v", err)
+	}
+	conn, _, err := websocket.DefaultDialer.Dial(url, http.Header{"Origin": {"http://" + host}})
+	if err != nil {
+		t.Fatalf("same-origin upgrade refused: %v", err)
+	}
+	conn.Close()
 	status, _, body := f.ts.do(t, "GET", "/api/experiments/exp_nope/live", "")
 	if status != 404 || errorCode(t, body) != "not_found" {
 		t.Fatalf("unknown experiment: %d %s", status, body)

@@ -21,11 +21,17 @@ type Deps struct {
 	Queue          Pinger
 	Frontend       fs.FS
 	MaxUploadBytes int64
-	Jobs           Launcher
-	Predictor      Predictor
-	Architectures  Architectures
-	Hub            *live.Hub
-	HubID          string
+	// MaxCacheBytes bounds the decoded cache an upload may make.
+	MaxCacheBytes int64
+	Jobs          Launcher
+	Predictor     Predictor
+	Architectures Architectures
+	Hub           *live.Hub
+	HubID         string
+	// Limits bound what clients may cost the server.
+	Limits Limits
+	// Guard says which host names and which token the server answers to.
+	Guard Guard
 	// DataDir is where datasets, uploads and the built-in caches live.
 	DataDir datadir.Layout
 }
@@ -35,13 +41,14 @@ func New(d Deps) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(requestLog(), recoverJSON())
+	lim := d.Limits.withDefaults()
+	r.Use(requestLog(), recoverJSON(), d.Guard.middleware(), readDeadline(), newWriteLimiter(lim).middleware())
 
 	api := r.Group("/api")
 	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue}
 	api.GET("/health", health.get)
 	// Resource routes register below, one line each.
-	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, Progress: NewProgressBoard()}
+	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, uploads: make(slots, lim.Uploads), Progress: NewProgressBoard()}
 	datasets := api.Group("/datasets", withResource("dataset"))
 	datasets.GET("", ds.list)
 	datasets.POST("", ds.upload)
@@ -53,7 +60,7 @@ func New(d Deps) *gin.Engine {
 	api.GET("/uploads/:upload_id/progress", withResource("upload"), ds.progress)
 	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs}
 	runs := &RunAPI{Exp: exp}
-	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID}
+	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID, upgrader: newUpgrader(d.Guard), watchers: newWatchers(lim)}
 	experiments := api.Group("/experiments", withResource("experiment"))
 	experiments.GET("", exp.list)
 	experiments.POST("", exp.create)

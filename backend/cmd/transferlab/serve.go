@@ -93,11 +93,19 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if _, err := db.SyncBuiltinDatasets(ctx); err != nil {
 		return fmt.Errorf("built-in datasets: %w", err)
 	}
+	// Holding the lock, no request of ours is writing an upload or an import: whatever
+	// partial ones there are, a killed process left.
+	if n, err := jobs.SweepLeftovers(cfg.Dirs().Uploads(), cfg.Dirs().Datasets(), 0, time.Now()); err != nil {
+		logger.Warn("could not remove every partial upload or import", "err", err)
+	} else if n > 0 {
+		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
+	}
 	hub := live.NewHub(liveHistory, liveBuffer)
 	runner := jobs.NewRunner(db, hub, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
 	queue, err := jobs.Open(ctx, cfg.Dirs().DB(), jobs.Config{
 		TrainingWorkers: cfg.Workers,
 		UploadsDir:      cfg.Dirs().Uploads(),
+		DatasetsDir:     cfg.Dirs().Datasets(),
 		Logger:          logger,
 		Register:        runner.Register,
 	})
@@ -114,9 +122,6 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}
-	if _, err := queue.Client.Insert(ctx, jobs.SweepUploadsArgs{OlderThan: time.Hour}, nil); err != nil {
-		logger.Warn("could not schedule the sweep of stale uploads", "err", err)
-	}
 	if _, err := queue.Client.Insert(ctx, jobs.WarmBuiltinsArgs{}, nil); err != nil {
 		logger.Warn("could not schedule building the built-in datasets", "err", err)
 	}
@@ -127,19 +132,24 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Queue:          queue,
 		Frontend:       frontend.Dist(),
 		MaxUploadBytes: cfg.MaxUploadBytes,
+		MaxCacheBytes:  cfg.MaxCacheBytes,
 		Jobs:           runner,
 		Predictor:      runner,
 		Architectures:  runner,
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
 		DataDir:        cfg.Dirs(),
+		Limits: server.Limits{WritesPerSecond: float64(cfg.WritesPerSecond), WriteBurst: 5 * cfg.WritesPerSecond,
+			Uploads: cfg.Uploads, WatchersPerExperiment: cfg.WatchersPerExperiment, Watchers: cfg.Watchers},
+		Guard: server.Guard{AllowedHosts: cfg.Hosts(), Token: cfg.AccessToken},
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		stopQueue(queue, logger)
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	// Bodies are held to their own deadlines by the router; these bound the rest.
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "Transfer Lab %s listening on http://%s (data in %s)\n", version, ln.Addr(), cfg.DataDir)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
