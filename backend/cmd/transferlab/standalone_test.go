@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"transferlab/backend/data"
+	"transferlab/backend/datadir"
 )
 
 // The demo body the home page's button sends (frontend DemoButton.svelte).
@@ -43,7 +44,7 @@ func TestBinaryRunsTheDemoWithoutAToolchain(t *testing.T) {
 		cmd.Env = bareEnv(t, nil)
 		runDemo(t, cmd, "http://"+addr)
 		// Finished runs leave no checkpoints behind by default.
-		if left, _ := os.ReadDir(filepath.Join(dir, "data", "runs")); len(left) != 0 {
+		if left, _ := os.ReadDir(datadir.New(filepath.Join(dir, "data")).Runs()); len(left) != 0 {
 			t.Fatalf("runs/ still holds %d run folders after the demo", len(left))
 		}
 	})
@@ -87,7 +88,7 @@ func TestBinaryRunsTheDemoWithoutAToolchain(t *testing.T) {
 		cmd.Dir = root
 		cmd.Env = bareEnv(t, env)
 		runDemo(t, cmd, "http://"+addr)
-		if _, err := os.Stat(filepath.Join(env["TRANSFERLAB_DATA_DIR"], "transferlab.db")); err != nil {
+		if _, err := os.Stat(datadir.New(env["TRANSFERLAB_DATA_DIR"]).DB()); err != nil {
 			t.Fatalf("the data did not go to the image's volume: %v", err)
 		}
 	})
