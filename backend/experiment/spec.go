@@ -157,6 +157,7 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 		return nil, problem("missing_arch", "An experiment of scratch arms only needs an arch (mlp, cnn or cnn-deep) or a base_model_id.")
 	}
 	in := ds.Input
+	modelName := ""
 	if r.BaseModelID != "" {
 		m, ok, err := cat.Model(ctx, r.BaseModelID)
 		if err != nil {
@@ -168,6 +169,7 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 		if r.Arch == "" {
 			r.Arch = m.Arch
 		}
+		modelName = m.Name
 		if r.Arch != m.Arch {
 			return nil, problem("bad_arch", "%s", ArchMismatch(r.Arch, m.Arch))
 		}
@@ -200,7 +202,7 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 	sharedJSON, _ := json.Marshal(shared)
 	p := &Plan{Name: r.Name, DatasetID: ds.ID, BaseModelID: r.BaseModelID, Arch: r.Arch, Hyper: shared}
 	if p.Name == "" {
-		p.Name = CleanName(DefaultName(ds.Name, r.BaseModelID, r.Arch), "experiment")
+		p.Name = CleanName(DefaultName(ds.Name, modelName, r.Arch, strategies), "experiment")
 	}
 	for i, arm := range r.Arms {
 		h, err := ParseHyper(sharedJSON, arm.Hyper)
@@ -215,12 +217,4 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 // ArchMismatch is the message for an arch that is not the base model's.
 func ArchMismatch(arch, baseArch string) string {
 	return fmt.Sprintf("architecture %s differs from the base model's %s: leave arch out or send %q", arch, baseArch, baseArch)
-}
-
-// DefaultName names an experiment its request left unnamed.
-func DefaultName(dataset, baseModel, arch string) string {
-	if baseModel == "" {
-		return dataset + " · " + arch + " from scratch"
-	}
-	return dataset + " · from " + baseModel
 }

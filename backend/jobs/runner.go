@@ -37,7 +37,7 @@ func (TrainArmArgs) InsertOpts() river.InsertOpts {
 type Runner struct {
 	DB       *store.DB
 	Hub      *live.Hub
-	Zoo      fs.FS          // the embedded model zoo, for paths with store.ZooPrefix
+	Zoo      fs.FS          // the model zoo (shipped and --zoo-dir), for paths with store.ZooPrefix
 	DataDir  datadir.Layout // where runs keep checkpoints and user models
 	Datasets DatasetOpener
 	Queue    *Queue
@@ -103,15 +103,20 @@ func (r *Runner) CancelRun(ctx context.Context, runID string) error {
 	if run, err := r.DB.Run(ctx, runID); err == nil {
 		r.summarize(ctx, run.ExperimentID)
 		newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID).status(run)
-		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
+		r.gate.recheck(run.ExperimentID, r.stillTraining(ctx, run.ExperimentID))
 	}
 	return nil
 }
 
-// pendingArms reports whether any arm of the experiment has yet to finish. An error
-// counts as none: a slot held for good would stop every later experiment.
-func (r *Runner) pendingArms(ctx context.Context, expID string) bool {
+// stillTraining reports whether any arm of the experiment has yet to finish. An error
+// counts as none: a slot held for good would stop every later experiment. When none
+// has, the experiment's live topic is finished, so the hub frees its events once no
+// one watches.
+func (r *Runner) stillTraining(ctx context.Context, expID string) bool {
 	pending, err := r.DB.PendingArms(ctx, expID)
+	if err == nil && !pending {
+		r.Hub.Finish(expID)
+	}
 	return err == nil && pending
 }
 
@@ -134,7 +139,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	}
 	if run.Status.Finished() {
 		r.dropCheckpoint(ctx, run.ID)
-		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
+		r.gate.recheck(run.ExperimentID, r.stillTraining(ctx, run.ExperimentID))
 		return nil
 	}
 	exp, err := r.DB.Experiment(ctx, run.ExperimentID)
@@ -145,7 +150,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	if err != nil {
 		return river.JobSnooze(time.Second)
 	}
-	defer func() { r.gate.release(exp.ID, r.pendingArms(context.WithoutCancel(ctx), exp.ID)) }()
+	defer func() { r.gate.release(exp.ID, r.stillTraining(context.WithoutCancel(ctx), exp.ID)) }()
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()

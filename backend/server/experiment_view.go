@@ -47,11 +47,13 @@ type ExperimentView struct {
 	Status      experiment.ExperimentStatus `json:"status"`
 	Hyper       json.RawMessage             `json:"hyper" tstype:"Hyper"`
 	CreatedAt   time.Time                   `json:"created_at"`
-	Runs        []RunView                   `json:"runs"`
+	Runs        []LabelledRun               `json:"runs"`
 	// Speedup is the stored summary's, so showing an experiment reads no curves.
 	Speedup []series.Speedup `json:"speedup"`
 	// SummaryFinal is false while an arm may still change the speedup ("so far").
 	SummaryFinal bool `json:"summary_final"`
+
+	ExperimentNames
 }
 
 func (a *ExperimentAPI) view(ctx context.Context, id string) (ExperimentView, error) {
@@ -59,19 +61,23 @@ func (a *ExperimentAPI) view(ctx context.Context, id string) (ExperimentView, er
 	if err != nil {
 		return ExperimentView{}, err
 	}
-	return viewOf(e), nil
+	names, err := loadNames(ctx, a.DB, *e)
+	if err != nil {
+		return ExperimentView{}, err
+	}
+	return viewOf(e, names), nil
 }
 
-func viewOf(e *store.Experiment) ExperimentView {
+func viewOf(e *store.Experiment, names catalogNames) ExperimentView {
 	statuses := make([]experiment.RunStatus, len(e.Runs))
 	for i := range e.Runs {
 		statuses[i] = e.Runs[i].Status
 	}
 	v := ExperimentView{ID: e.ID, Name: e.Name, DatasetID: e.DatasetID, BaseModelID: e.BaseModelID,
-		Arch: e.Arch, Hyper: rawJSON(e.Hyper), CreatedAt: e.CreatedAt, Runs: []RunView{},
-		Status: experiment.StatusOf(statuses), Speedup: []series.Speedup{}}
+		Arch: e.Arch, Hyper: rawJSON(e.Hyper), CreatedAt: e.CreatedAt, Runs: []LabelledRun{},
+		Status: experiment.StatusOf(statuses), Speedup: []series.Speedup{}, ExperimentNames: names.of(e)}
 	for i := range e.Runs {
-		v.Runs = append(v.Runs, runViewOf(&e.Runs[i]))
+		v.Runs = append(v.Runs, names.run(&e.Runs[i]))
 	}
 	var s experiment.Summary
 	if json.Unmarshal([]byte(e.Summary), &s) == nil && s.Speedup != nil {

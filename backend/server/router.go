@@ -72,6 +72,7 @@ func New(d Deps) *gin.Engine {
 	experiments.GET("/:id/live", stream.serve)
 	runGroup := api.Group("/runs", withResource("run"))
 	runGroup.GET("/:id", runs.get)
+	runGroup.PATCH("/:id", runs.label)
 	runGroup.GET("/:id/metrics", runs.metrics)
 	runGroup.GET("/:id/evaluation", runs.evaluation)
 	runGroup.POST("/:id/cancel", exp.cancelRun)

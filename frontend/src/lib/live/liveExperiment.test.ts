@@ -17,6 +17,8 @@ const run = (id: string, strategy: string): Run => ({
   hyper: {} as Run['hyper'],
   started_at: null,
   finished_at: null,
+  name: '',
+  tags: [],
 });
 
 const experiment = (): Experiment => ({
@@ -24,6 +26,7 @@ const experiment = (): Experiment => ({
   name: 'demo',
   dataset_id: 'd',
   base_model_id: 'm',
+  dataset_name: 'digits',
   arch: 'cnn',
   status: 'running',
   hyper: {} as Experiment['hyper'],
