@@ -12,7 +12,7 @@ import (
 // MaxNameLen is the longest name, in characters, of an experiment or a dataset: names
 // are copied into every trained model's name and card and shown in every list, so a
 // long one costs every page that shows it.
-const MaxNameLen = 100
+const MaxNameLen = 200
 
 // ErrEmptyName is a name with nothing but spaces in it.
 var ErrEmptyName = errors.New("the name is empty")

@@ -21,7 +21,7 @@ func TestCheckName(t *testing.T) {
 	bad := []struct{ in, says string }{
 		{"", "empty"},
 		{"   ", "empty"},
-		{strings.Repeat("a", MaxNameLen+1), "101 characters"},
+		{strings.Repeat("a", MaxNameLen+1), "201 characters"},
 		{"two\nlines", "U+000A"},
 		{"tab\there", "U+0009"},
 		{"evil\u202Etxt.exe", "U+202E"},
