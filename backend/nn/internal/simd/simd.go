@@ -1,9 +1,10 @@
-// Package simd holds the two innermost loops of backend/nn that no GEMM covers,
-// col2im's adds and the fused max pool, written with AVX2 where the CPU has it
-// (simd_amd64.s; Go does not vectorise loops itself). It is its own package because
-// Go assembly cannot live in a cgo package, which backend/nn is with OpenBLAS. The
-// plain-Go versions here are the fallback and the reference: both give the same
-// results, ties included.
+// Package simd holds the innermost loops of backend/nn, written in assembly where
+// the CPU has the instructions (Go does not vectorise loops itself): the GEMM every
+// op runs (gemm.go, AVX-512 or AVX2 kernels from gemm_gen.go), col2im's adds and the
+// fused max pool (simd_amd64.s, AVX2). It is its own package because Go assembly
+// cannot live in a cgo package, which backend/nn is with OpenBLAS. The plain-Go
+// versions are the fallback and the reference: the pool and add give the same results
+// either way, ties included.
 package simd
 
 import "math"
