@@ -98,14 +98,18 @@ func (g convGeom) col2im(cols []float32, b0, b1 int, dx []float32) {
 	}
 }
 
-// permute copies a (out, in, k, k) weight into (out, k, k, in) order, im2col's.
-func (g convGeom) permute(w, wp []float32) {
+// permute copies a (out, in, k, k) weight into (out, k, k, in) order, im2col's, in wp
+// (the backward pass's GEMM operand) and into (k, k, in, out) order in wt (the forward
+// pass's): once a step, so that no GEMM transposes the weights per chunk.
+func (g convGeom) permute(w, wp, wt []float32) {
 	kk := g.k * g.k
 	for o := 0; o < g.o; o++ {
 		src, dst := w[o*g.kkc():][:g.kkc()], wp[o*g.kkc():][:g.kkc()]
 		for ci := 0; ci < g.c; ci++ {
 			for j := 0; j < kk; j++ {
-				dst[j*g.c+ci] = src[ci*kk+j]
+				v := src[ci*kk+j]
+				dst[j*g.c+ci] = v
+				wt[(j*g.c+ci)*g.o+o] = v
 			}
 		}
 	}
@@ -129,6 +133,7 @@ type convOp struct {
 	relu, pool bool
 	hp, wp     int         // pooled output size
 	wperm      []float32   // this step's weights in (out, k, k, in) order
+	wt         []float32   // the same in (k, k, in, out) order
 	cols       []float32   // every patch of the batch, kept for the weight gradient; nil if frozen
 	pad        [][]float32 // per part: one zero-padded image for im2col
 	scratch    [][]float32 // per part: patches of one chunk (when cols is nil) or their gradients
@@ -230,7 +235,7 @@ func conv(x, w, bias *G.Node, l Layer, batch int, need layerGrads) (*G.Node, err
 // newConvOp allocates every buffer the op will use, once.
 func newConvOp(g convGeom, relu, pool bool, need layerGrads) *convOp {
 	op := &convOp{g: g, relu: relu, pool: pool, chunk: g.chunkImages()}
-	op.wperm = make([]float32, g.o*g.kkc())
+	op.wperm, op.wt = make([]float32, g.o*g.kkc()), make([]float32, g.o*g.kkc())
 	op.dwT = g.kkc() < g.o
 	backward := need.dx || need.dw
 	if need.dw {
@@ -266,7 +271,7 @@ func newConvOp(g convGeom, relu, pool bool, need layerGrads) *convOp {
 
 func (op *convOp) forward(x, w, bias, out []float32) {
 	g := op.g
-	g.permute(w, op.wperm)
+	g.permute(w, op.wperm, op.wt)
 	pix, kkc := g.pix(), g.kkc()
 	parallel(g.b, g.b*pix*kkc*g.o, func(part, b0, b1 int) {
 		for c0 := b0; c0 < b1; c0 += op.chunk {
@@ -280,12 +285,12 @@ func (op *convOp) forward(x, w, bias, out []float32) {
 			g.im2col(x, c0, c1, cols, op.pad[part])
 			if !op.pool {
 				dst := out[c0*pix*g.o:][:rows*g.o]
-				sgemm(false, true, rows, g.o, kkc, 1, cols, kkc, op.wperm, kkc, 0, dst, g.o)
+				sgemm(false, false, rows, g.o, kkc, 1, cols, kkc, op.wt, g.o, 0, dst, g.o)
 				addBias(dst, bias, op.relu)
 				continue
 			}
 			pre := op.pre[part][:rows*g.o]
-			sgemm(false, true, rows, g.o, kkc, 1, cols, kkc, op.wperm, kkc, 0, pre, g.o)
+			sgemm(false, false, rows, g.o, kkc, 1, cols, kkc, op.wt, g.o, 0, pre, g.o)
 			op.poolChunk(pre, bias, c0, c1, out)
 		}
 	})

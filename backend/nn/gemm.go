@@ -16,3 +16,8 @@ var BLASName = simd.GemmPath()
 func sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	gemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
+
+// transpose writes the rows x cols row-major matrix src transposed into dst.
+func transpose(src []float32, rows, cols int, dst []float32) {
+	simd.Transpose(src, cols, rows, cols, dst)
+}

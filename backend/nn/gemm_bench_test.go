@@ -19,18 +19,19 @@ type gemmShape struct {
 }
 
 var benchShapes = []gemmShape{
-	{"cnn/conv1.fwd", false, true, 2352, 16, 9}, // im2col rows of 3 images x permuted weights
+	{"cnn/conv1.fwd", false, false, 2352, 16, 9}, // im2col rows of 3 images x permuted weights
 	{"cnn/conv1.dw", true, false, 9, 16, 2352},
-	{"cnn/conv2.fwd", false, true, 196, 32, 144},
+	{"cnn/conv2.fwd", false, false, 196, 32, 144},
 	{"cnn/conv2.dw", true, false, 32, 144, 196},
 	{"cnn/conv2.dx", false, false, 196, 144, 32},
 	{"cnn/fc1.fwd", false, false, 32, 128, 1568},
 	{"cnn/fc1.dw", true, false, 784, 128, 64},
-	{"cnn/fc1.dx", false, true, 32, 1568, 128},
+	{"cnn/fc1.dx", false, false, 32, 1568, 128}, // weights transposed once a step
 	{"cnn/head.fwd", false, false, 32, 10, 128},
 	{"mlp/fc1.fwd", false, false, 32, 256, 784},
 	{"mlp/fc1.dw", true, false, 392, 256, 64},
-	{"mlp/fc2.dx", false, true, 32, 256, 128},
+	{"mlp/fc2.dx", false, false, 32, 256, 128},
+	{"tB/fc1.dx", false, true, 32, 1568, 128},  // the same with the transpose in the GEMM
 	{"1x1/expand", false, true, 3136, 384, 64}, // 16 images of 14x14, 64 -> 384 channels
 	{"1x1/project", false, true, 3136, 64, 384},
 	{"1x1/project.dw", true, false, 64, 384, 3136},

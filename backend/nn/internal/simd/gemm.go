@@ -94,7 +94,7 @@ func Sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []fl
 	if tB {
 		// The kernels read rows of op(B); a transposed B is copied once per call.
 		bt := grow(&w.bt, k*n)
-		transpose(b, ldb, n, k, bt)
+		Transpose(b, ldb, n, k, bt)
 		b, ldb = bt, n
 	}
 	rows := len(p.n)
@@ -169,20 +169,31 @@ func scaleRows(c []float32, m, n, ldc int, beta float32) {
 	}
 }
 
-// transpose writes the rows x cols matrix src (row stride ld) transposed into dst
-// (cols x rows, dense), in 8x8 blocks so that both sides stay in cache lines.
-func transpose(src []float32, ld, rows, cols int, dst []float32) {
-	const bs = 8
-	for i0 := 0; i0 < rows; i0 += bs {
-		i1 := min(i0+bs, rows)
-		for j0 := 0; j0 < cols; j0 += bs {
-			j1 := min(j0+bs, cols)
-			for i := i0; i < i1; i++ {
-				s := src[i*ld+j0 : i*ld+j1]
-				for j, v := range s {
-					dst[(j0+j)*rows+i] = v
-				}
-			}
+// Transpose writes the rows x cols matrix src (row stride ld) transposed into dst
+// (cols x rows, dense): 8x8 blocks with AVX2 where the CPU has it, the edges and
+// other CPUs in plain Go.
+func Transpose(src []float32, ld, rows, cols int, dst []float32) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	_, _ = src[(rows-1)*ld+cols-1], dst[rows*cols-1] // bounds, once for the assembly
+	r8, c8 := 0, 0
+	if useAVX2 {
+		r8, c8 = rows&^7, cols&^7
+		for i := 0; i < r8 && c8 > 0; i += 8 {
+			transpose8AVX2(&src[i*ld], ld, c8/8, &dst[i], rows)
+		}
+	}
+	transposeGo(src, ld, 0, r8, c8, cols, rows, dst)   // right edge of the blocked rows
+	transposeGo(src, ld, r8, rows, 0, cols, rows, dst) // remaining rows
+}
+
+// transposeGo transposes rows [i0,i1) x columns [j0,j1) of src into dst, whose rows
+// are ldd floats long.
+func transposeGo(src []float32, ld, i0, i1, j0, j1, ldd int, dst []float32) {
+	for i := i0; i < i1; i++ {
+		for j, v := range src[i*ld+j0 : i*ld+j1] {
+			dst[(j0+j)*ldd+i] = v
 		}
 	}
 }

@@ -199,3 +199,26 @@ func TestSgemmRejectsShortSlices(t *testing.T) {
 	a, b, c := make([]float32, 5), make([]float32, 6), make([]float32, 4)
 	Sgemm(false, false, 2, 2, 3, 1, a, 3, b, 2, 0, c, 2)
 }
+
+// TestTransposeAgainstLoop checks the blocked transpose, edges included.
+func TestTransposeAgainstLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, rows := range []int{1, 7, 8, 9, 16, 23} {
+		for _, cols := range []int{1, 5, 8, 15, 24, 33} {
+			ld := cols + rng.IntN(3)
+			src := make([]float32, (rows-1)*ld+cols)
+			for i := range src {
+				src[i] = rng.Float32()
+			}
+			dst := make([]float32, rows*cols)
+			Transpose(src, ld, rows, cols, dst)
+			for i := 0; i < rows; i++ {
+				for j := 0; j < cols; j++ {
+					if dst[j*rows+i] != src[i*ld+j] {
+						t.Fatalf("%dx%d (ld %d): dst[%d][%d] = %g, want %g", rows, cols, ld, j, i, dst[j*rows+i], src[i*ld+j])
+					}
+				}
+			}
+		}
+	}
+}

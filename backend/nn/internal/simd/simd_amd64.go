@@ -43,3 +43,6 @@ func PoolGradRow(gs []float32, arg []int32, q0, q1, bs []float32) {
 	}
 	PoolGradRowGo(gs, arg, q0, q1, bs)
 }
+
+//go:noescape
+func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int)

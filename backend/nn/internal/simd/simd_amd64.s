@@ -185,3 +185,74 @@ gradNext:
 gradDone:
 	VZEROUPPER
 	RET
+
+// func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int)
+// Transposes an 8-row strip of src (rows ld floats apart), 8 columns at a time for
+// blocks blocks: column j of the strip becomes the 8 floats at dst + j*ldd. Each 8x8
+// block is 8 loads, 24 shuffles (pairs, then quads, then 128-bit halves) and 8 stores.
+TEXT ·transpose8AVX2(SB), NOSPLIT, $0-40
+	MOVQ src+0(FP), SI
+	MOVQ ld+8(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (SI)(R8*4), R12
+	MOVQ blocks+16(FP), CX
+	MOVQ dst+24(FP), DI
+	MOVQ ldd+32(FP), R10
+	SHLQ $2, R10
+	LEAQ (R10)(R10*2), R11
+	LEAQ (DI)(R10*4), R13
+	MOVQ R10, R14
+	SHLQ $3, R14
+	TESTQ CX, CX
+	JZ   tdone
+tloop:
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R8*1), Y1
+	VMOVUPS (SI)(R8*2), Y2
+	VMOVUPS (SI)(R9*1), Y3
+	VMOVUPS (R12), Y4
+	VMOVUPS (R12)(R8*1), Y5
+	VMOVUPS (R12)(R8*2), Y6
+	VMOVUPS (R12)(R9*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(R10*1)
+	VMOVUPS Y10, (DI)(R10*2)
+	VMOVUPS Y11, (DI)(R11*1)
+	VMOVUPS Y12, (R13)
+	VMOVUPS Y13, (R13)(R10*1)
+	VMOVUPS Y14, (R13)(R10*2)
+	VMOVUPS Y15, (R13)(R11*1)
+	ADDQ $32, SI
+	ADDQ $32, R12
+	ADDQ R14, DI
+	ADDQ R14, R13
+	DECQ CX
+	JNZ  tloop
+tdone:
+	VZEROUPPER
+	RET
