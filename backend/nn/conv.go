@@ -46,21 +46,12 @@ func (g convGeom) im2col(x []float32, b0, b1 int, cols, pad []float32) {
 			continue
 		}
 		for oy := 0; oy < g.ho; oy++ {
-			for ox := 0; ox < g.wo; ox++ {
-				row := cols[r*kkc:][:kkc]
-				r++
-				for ky := 0; ky < g.k; ky++ {
-					seg := row[ky*kc:][:kc]
-					src := pad[((oy+ky)*pw+ox)*c:][:kc]
-					if kc <= 16 {
-						for i := range seg {
-							seg[i] = src[i]
-						}
-					} else {
-						copy(seg, src)
-					}
-				}
+			// For kernel row ky, the output pixels of row oy read runs of kc floats
+			// that start c apart on padded row oy+ky.
+			for ky := 0; ky < g.k; ky++ {
+				simd.CopyRuns(cols[(r*kkc+ky*kc):], kkc, pad[(oy+ky)*pw*c:], c, kc, g.wo)
 			}
+			r += g.wo
 		}
 	}
 }

@@ -82,3 +82,17 @@ func PoolGradRowGo(gs []float32, arg []int32, q0, q1, bs []float32) {
 		}
 	}
 }
+
+// CopyRunsGo is CopyRuns in plain Go.
+func CopyRunsGo(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
+	for r := 0; r < count; r++ {
+		d, s := dst[r*dstStride:][:n], src[r*srcStride:][:n]
+		if n <= 16 { // a call to memmove costs more than a few moves
+			for i := range d {
+				d[i] = s[i]
+			}
+			continue
+		}
+		copy(d, s)
+	}
+}

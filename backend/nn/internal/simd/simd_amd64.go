@@ -46,3 +46,20 @@ func PoolGradRow(gs []float32, arg []int32, q0, q1, bs []float32) {
 
 //go:noescape
 func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int)
+
+//go:noescape
+func copyRunsAVX2(dst *float32, dstStride int, src *float32, srcStride int, n int, count int)
+
+// CopyRuns copies count runs of n floats, run r from src[r*srcStride:] to
+// dst[r*dstStride:]: the gather of im2col.
+func CopyRuns(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
+	if count <= 0 || n <= 0 {
+		return
+	}
+	_, _ = dst[(count-1)*dstStride+n-1], src[(count-1)*srcStride+n-1] // bounds, once
+	if useAVX2 && n%8 == 0 {
+		copyRunsAVX2(&dst[0], dstStride, &src[0], srcStride, n, count)
+		return
+	}
+	CopyRunsGo(dst, dstStride, src, srcStride, n, count)
+}

@@ -256,3 +256,48 @@ tloop:
 tdone:
 	VZEROUPPER
 	RET
+
+// func copyRunsAVX2(dst *float32, dstStride int, src *float32, srcStride int, n int, count int)
+// Copies count runs of n floats (n a positive multiple of 8): run r from src +
+// r*srcStride to dst + r*dstStride. im2col's rows are such runs.
+TEXT ·copyRunsAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ dstStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ srcStride+24(FP), R9
+	SHLQ $2, R9
+	MOVQ n+32(FP), R10
+	SHRQ $3, R10
+	MOVQ count+40(FP), CX
+	TESTQ CX, CX
+	JZ   cdone
+crun:
+	MOVQ DI, R11
+	MOVQ SI, R12
+	MOVQ R10, DX
+	CMPQ DX, $2
+	JL   cone
+cpair:
+	VMOVUPS (R12), Y0
+	VMOVUPS 32(R12), Y1
+	VMOVUPS Y0, (R11)
+	VMOVUPS Y1, 32(R11)
+	ADDQ $64, R12
+	ADDQ $64, R11
+	SUBQ $2, DX
+	CMPQ DX, $2
+	JGE  cpair
+cone:
+	TESTQ DX, DX
+	JZ   cnext
+	VMOVUPS (R12), Y0
+	VMOVUPS Y0, (R11)
+cnext:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ CX
+	JNZ  crun
+cdone:
+	VZEROUPPER
+	RET

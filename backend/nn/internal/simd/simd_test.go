@@ -96,3 +96,29 @@ func TestAssemblyMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyRunsMatchesGo checks the assembly gather against the plain-Go one, with
+// run lengths on and off its 8-float step.
+func TestCopyRunsMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{3, 8, 16, 24, 48, 96, 13} {
+		count, ss, ds := 5, n/2+1, n+3
+		src := make([]float32, (count-1)*ss+n)
+		for i := range src {
+			src[i] = rng.Float32()
+		}
+		d1, d2 := make([]float32, (count-1)*ds+n), make([]float32, (count-1)*ds+n)
+		CopyRuns(d1, ds, src, ss, n, count)
+		CopyRunsGo(d2, ds, src, ss, n, count)
+		for i := range d1 {
+			if d1[i] != d2[i] {
+				t.Fatalf("n=%d: dst[%d] = %g, want %g", n, i, d1[i], d2[i])
+			}
+		}
+		for r := 0; r < count; r++ {
+			if d1[r*ds+n-1] != src[r*ss+n-1] {
+				t.Fatalf("n=%d: run %d not copied", n, r)
+			}
+		}
+	}
+}
