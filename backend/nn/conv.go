@@ -60,31 +60,24 @@ func (g convGeom) im2col(x []float32, b0, b1 int, cols, pad []float32) {
 func (g convGeom) padded() int { return (g.h + 2*g.pad) * (g.w + 2*g.pad) * g.c }
 
 // col2im adds the patch gradients of images [b0,b1) (cols in im2col's layout) back onto
-// the input pixels they came from, overwriting those images' part of dx.
-func (g convGeom) col2im(cols []float32, b0, b1 int, dx []float32) {
+// the input pixels they came from, overwriting those images' part of dx. It adds into
+// a zero-padded image (pad, a scratch of padded() floats), where every kernel row of
+// a patch is one contiguous run as in im2col, then copies the inside to dx.
+func (g convGeom) col2im(cols []float32, b0, b1 int, dx, pad []float32) {
 	kkc, kc, c := g.kkc(), g.k*g.c, g.c
-	clear(dx[b0*g.hwc() : b1*g.hwc()])
+	pw := g.w + 2*g.pad
 	r := 0
 	for b := b0; b < b1; b++ {
-		img := dx[b*g.hwc():][:g.hwc()]
+		clear(pad)
 		for oy := 0; oy < g.ho; oy++ {
-			for ox := 0; ox < g.wo; ox++ {
-				row := cols[r*kkc:][:kkc]
-				r++
-				ix0 := ox - g.pad
-				kx0, kx1 := max(0, -ix0), min(g.k, g.w-ix0)
-				if kx0 >= kx1 {
-					continue
-				}
-				for ky := 0; ky < g.k; ky++ {
-					iy := oy + ky - g.pad
-					if iy < 0 || iy >= g.h {
-						continue
-					}
-					src := row[ky*kc+kx0*c:][:(kx1-kx0)*c]
-					simd.AddTo(img[(iy*g.w+ix0+kx0)*c:][:len(src)], src)
-				}
+			for ky := 0; ky < g.k; ky++ {
+				simd.AddRuns(pad[(oy+ky)*pw*c:], c, cols[r*kkc+ky*kc:], kkc, kc, g.wo)
 			}
+			r += g.wo
+		}
+		img := dx[b*g.hwc():][:g.hwc()]
+		for y := 0; y < g.h; y++ {
+			copy(img[y*g.w*c:][:g.w*c], pad[((y+g.pad)*pw+g.pad)*c:])
 		}
 	}
 }
@@ -125,9 +118,11 @@ type convOp struct {
 	hp, wp     int         // pooled output size
 	wperm      []float32   // this step's weights in (out, k, k, in) order
 	wt         []float32   // the same in (k, k, in, out) order
-	cols       []float32   // every patch of the batch, kept for the weight gradient; nil if frozen
+	cols       [][]float32 // per part: patches of one chunk
+	x          []float32   // this step's input, whose patches the weight gradient gathers again
 	pad        [][]float32 // per part: one zero-padded image for im2col
-	scratch    [][]float32 // per part: patches of one chunk (when cols is nil) or their gradients
+	dpad       [][]float32 // per part: one padded image gradient for col2im
+	scratch    [][]float32 // per part: gradients of one chunk's patches
 	pre        [][]float32 // per part: GEMM output of one chunk, before bias and pooling
 	dpre       [][]float32 // per part: gradient of one chunk's GEMM output
 	arg        []int32     // pool window position (0-3) of each output's maximum, | poolCut
@@ -229,19 +224,19 @@ func newConvOp(g convGeom, relu, pool bool, need layerGrads) *convOp {
 	op.wperm, op.wt = make([]float32, g.o*g.kkc()), make([]float32, g.o*g.kkc())
 	op.dwT = g.kkc() < g.o
 	backward := need.dx || need.dw
-	if need.dw {
-		op.cols = make([]float32, g.b*g.pix()*g.kkc())
-	}
 	if op.pool {
 		op.hp, op.wp = g.ho/2, g.wo/2
 		op.arg = make([]int32, g.b*op.hp*op.wp*g.o)
 	}
 	op.scratch, op.pre, op.bsum = make([][]float32, parts), make([][]float32, parts), make([][]float32, parts)
-	op.pad, op.dpre = make([][]float32, parts), make([][]float32, parts)
+	op.pad, op.dpre, op.cols = make([][]float32, parts), make([][]float32, parts), make([][]float32, parts)
+	op.dpad = make([][]float32, parts)
 	for p := range parts {
 		op.pad[p] = make([]float32, g.padded())
-		if op.cols == nil || need.dx {
+		op.cols[p] = make([]float32, op.chunk*g.pix()*g.kkc())
+		if need.dx {
 			op.scratch[p] = make([]float32, op.chunk*g.pix()*g.kkc())
+			op.dpad[p] = make([]float32, g.padded())
 		}
 		if op.pool {
 			op.pre[p] = make([]float32, op.chunk*g.pix()*g.o)
@@ -263,16 +258,13 @@ func newConvOp(g convGeom, relu, pool bool, need layerGrads) *convOp {
 func (op *convOp) forward(x, w, bias, out []float32) {
 	g := op.g
 	g.permute(w, op.wperm, op.wt)
+	op.x = x
 	pix, kkc := g.pix(), g.kkc()
 	parallel(g.b, g.b*pix*kkc*g.o, func(part, b0, b1 int) {
 		for c0 := b0; c0 < b1; c0 += op.chunk {
 			c1 := min(c0+op.chunk, b1)
 			rows := (c1 - c0) * pix
-			cols := op.scratch[part]
-			if op.cols != nil {
-				cols = op.cols[c0*pix*kkc:]
-			}
-			cols = cols[:rows*kkc]
+			cols := op.cols[part][:rows*kkc]
 			g.im2col(x, c0, c1, cols, op.pad[part])
 			if !op.pool {
 				dst := out[c0*pix*g.o:][:rows*g.o]
@@ -333,7 +325,11 @@ func (op *convOp) backward(y, dy, dw, dx []float32) {
 				if c0 == b0 {
 					beta = 0
 				}
-				cols, dst := op.cols[c0*pix*kkc:], op.wpart[part]
+				// The chunk's patches again, gathered into cache rather than kept
+				// for the whole batch: writing them all out to memory in the forward
+				// pass and reading them back here cost more than gathering twice.
+				cols, dst := op.cols[part][:rows*kkc], op.wpart[part]
+				g.im2col(op.x, c0, c1, cols, op.pad[part])
 				if op.dwT {
 					sgemm(true, false, kkc, o, rows, 1, cols, kkc, dpre, o, beta, dst, o)
 				} else {
@@ -343,7 +339,7 @@ func (op *convOp) backward(y, dy, dw, dx []float32) {
 			if dx != nil {
 				dcols := op.scratch[part][:rows*kkc]
 				sgemm(false, false, rows, kkc, o, 1, dpre, o, op.wperm, kkc, 0, dcols, kkc)
-				g.col2im(dcols, c0, c1, dx)
+				g.col2im(dcols, c0, c1, dx, op.dpad[part])
 			}
 		}
 	})

@@ -1,6 +1,6 @@
 // Package simd holds the innermost loops of backend/nn, written in assembly where
 // the CPU has the instructions (Go does not vectorise loops itself): the GEMM every
-// op runs (gemm.go, AVX-512 or AVX2 kernels from gemm_gen.go), col2im's adds and the
+// op runs (gemm.go, AVX-512 or AVX2 kernels from gemm_gen.go), im2col's gathers, col2im's adds and the
 // fused max pool (simd_amd64.s, AVX2). It is its own package because Go assembly
 // cannot live in a cgo package, which backend/nn is with OpenBLAS. The plain-Go
 // versions are the fallback and the reference: the pool and add give the same results
@@ -11,14 +11,6 @@ import "math"
 
 // PoolCut marks, in a pool's arg, a window whose maximum the ReLU cut to zero.
 const PoolCut = 4
-
-// AddToGo is AddTo in plain Go.
-func AddToGo(dst, src []float32) {
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] += v
-	}
-}
 
 // PoolRowGo is PoolRow in plain Go. For each window px (len(dst)/o of them, o =
 // len(bias)) and channel ch it takes the maximum of r0[2px*o+ch], r0[(2px+1)*o+ch]
@@ -94,5 +86,15 @@ func CopyRunsGo(dst []float32, dstStride int, src []float32, srcStride int, n, c
 			continue
 		}
 		copy(d, s)
+	}
+}
+
+// AddRunsGo is AddRuns in plain Go.
+func AddRunsGo(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
+	for r := 0; r < count; r++ {
+		d, s := dst[r*dstStride:][:n], src[r*srcStride:][:n]
+		for i := range d {
+			d[i] += s[i]
+		}
 	}
 }

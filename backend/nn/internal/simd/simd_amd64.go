@@ -7,19 +7,7 @@ import "golang.org/x/sys/cpu"
 var useAVX2 = cpu.X86.HasAVX2
 
 //go:noescape
-func addToAVX2(dst, src []float32)
-
-//go:noescape
 func poolRowAVX2(r0, r1, bias, dst []float32, arg []int32, reluMask int32)
-
-// AddTo adds src to dst elementwise; len(dst) >= len(src).
-func AddTo(dst, src []float32) {
-	if useAVX2 {
-		addToAVX2(dst[:len(src)], src)
-		return
-	}
-	AddToGo(dst, src)
-}
 
 // PoolRow pools one row of windows: see PoolRowGo.
 func PoolRow(r0, r1, bias, dst []float32, arg []int32, reluMask int32) {
@@ -62,4 +50,21 @@ func CopyRuns(dst []float32, dstStride int, src []float32, srcStride int, n, cou
 		return
 	}
 	CopyRunsGo(dst, dstStride, src, srcStride, n, count)
+}
+
+//go:noescape
+func addRunsAVX2(dst *float32, dstStride int, src *float32, srcStride int, n int, count int)
+
+// AddRuns adds count runs of n floats, run r from src[r*srcStride:] onto
+// dst[r*dstStride:], in order (dst runs may overlap): the scatter of col2im.
+func AddRuns(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
+	if count <= 0 || n <= 0 {
+		return
+	}
+	_, _ = dst[(count-1)*dstStride+n-1], src[(count-1)*srcStride+n-1] // bounds, once
+	if useAVX2 && n%8 == 0 {
+		addRunsAVX2(&dst[0], dstStride, &src[0], srcStride, n, count)
+		return
+	}
+	AddRunsGo(dst, dstStride, src, srcStride, n, count)
 }

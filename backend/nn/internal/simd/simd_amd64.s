@@ -2,36 +2,6 @@
 
 #include "textflag.h"
 
-// func addToAVX2(dst, src []float32)
-// dst[i] += src[i] for i < len(src); the caller guarantees len(dst) == len(src).
-TEXT ·addToAVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), DI
-	MOVQ src_base+24(FP), SI
-	MOVQ src_len+32(FP), CX
-add8:
-	CMPQ CX, $8
-	JL   add1
-	VMOVUPS (SI), Y0
-	VADDPS  (DI), Y0, Y0
-	VMOVUPS Y0, (DI)
-	ADDQ $32, SI
-	ADDQ $32, DI
-	SUBQ $8, CX
-	JMP  add8
-add1:
-	TESTQ CX, CX
-	JZ    addDone
-	MOVSS (SI), X0
-	ADDSS (DI), X0
-	MOVSS X0, (DI)
-	ADDQ $4, SI
-	ADDQ $4, DI
-	DECQ CX
-	JMP  add1
-addDone:
-	VZEROUPPER
-	RET
-
 // func poolRowAVX2(r0, r1, bias, dst []float32, arg []int32, reluMask int32)
 // For each window px (len(dst)/o of them, o = len(bias), a multiple of 8) and
 // channel ch: a, b = r0[(2px)o+ch], r0[(2px+1)o+ch]; c, e = the same in r1.
@@ -299,5 +269,41 @@ cnext:
 	DECQ CX
 	JNZ  crun
 cdone:
+	VZEROUPPER
+	RET
+
+// func addRunsAVX2(dst *float32, dstStride int, src *float32, srcStride int, n int, count int)
+// Adds count runs of n floats (n a positive multiple of 8), run r from src +
+// r*srcStride onto dst + r*dstStride, one run after the other: runs of dst may
+// overlap (col2im's do), and each then adds onto what the one before wrote.
+TEXT ·addRunsAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ dstStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ srcStride+24(FP), R9
+	SHLQ $2, R9
+	MOVQ n+32(FP), R10
+	SHRQ $3, R10
+	MOVQ count+40(FP), CX
+	TESTQ CX, CX
+	JZ   adone
+arun:
+	MOVQ DI, R11
+	MOVQ SI, R12
+	MOVQ R10, DX
+aone:
+	VMOVUPS (R12), Y0
+	VADDPS  (R11), Y0, Y0
+	VMOVUPS Y0, (R11)
+	ADDQ $32, R12
+	ADDQ $32, R11
+	DECQ DX
+	JNZ  aone
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ CX
+	JNZ  arun
+adone:
 	VZEROUPPER
 	RET

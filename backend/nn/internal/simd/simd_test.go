@@ -78,23 +78,6 @@ func TestAssemblyMatchesGo(t *testing.T) {
 			}
 		}
 	}
-	for _, n := range []int{0, 1, 7, 8, 9, 48, 100} {
-		src, d1 := make([]float32, n), make([]float32, n+3)
-		for i := range src {
-			src[i] = val()
-		}
-		for i := range d1 {
-			d1[i] = val()
-		}
-		d2 := append([]float32(nil), d1...)
-		AddTo(d1, src)
-		AddToGo(d2, src)
-		for i := range d1 {
-			if math.Float32bits(d1[i]) != math.Float32bits(d2[i]) {
-				t.Fatalf("AddTo n=%d at %d: %v vs %v", n, i, d1[i], d2[i])
-			}
-		}
-	}
 }
 
 // TestCopyRunsMatchesGo checks the assembly gather against the plain-Go one, with
@@ -118,6 +101,31 @@ func TestCopyRunsMatchesGo(t *testing.T) {
 		for r := 0; r < count; r++ {
 			if d1[r*ds+n-1] != src[r*ss+n-1] {
 				t.Fatalf("n=%d: run %d not copied", n, r)
+			}
+		}
+	}
+}
+
+// TestAddRunsMatchesGo checks the assembly scatter-add against the plain-Go one
+// bit for bit, with overlapping destination runs as col2im has.
+func TestAddRunsMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{3, 8, 48, 96, 13} {
+		count, ds, ss := 6, max(1, n/3), n+5
+		src := make([]float32, (count-1)*ss+n)
+		d1 := make([]float32, (count-1)*ds+n)
+		for i := range src {
+			src[i] = rng.Float32()*2 - 1
+		}
+		for i := range d1 {
+			d1[i] = rng.Float32()
+		}
+		d2 := append([]float32(nil), d1...)
+		AddRuns(d1, ds, src, ss, n, count)
+		AddRunsGo(d2, ds, src, ss, n, count)
+		for i := range d1 {
+			if math.Float32bits(d1[i]) != math.Float32bits(d2[i]) {
+				t.Fatalf("n=%d: dst[%d] = %g, want %g", n, i, d1[i], d2[i])
 			}
 		}
 	}
