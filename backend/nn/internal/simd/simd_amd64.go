@@ -33,7 +33,7 @@ func PoolGradRow(gs []float32, arg []int32, q0, q1, bs []float32) {
 }
 
 //go:noescape
-func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int)
+func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int, srcStep int, dstStep int)
 
 //go:noescape
 func copyRunsAVX2(dst *float32, dstStride int, src *float32, srcStride int, n int, count int)

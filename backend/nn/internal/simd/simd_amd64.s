@@ -156,27 +156,30 @@ gradDone:
 	VZEROUPPER
 	RET
 
-// func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int)
-// Transposes an 8-row strip of src (rows ld floats apart), 8 columns at a time for
-// blocks blocks: column j of the strip becomes the 8 floats at dst + j*ldd. Each 8x8
-// block is 8 loads, 24 shuffles (pairs, then quads, then 128-bit halves) and 8 stores.
-TEXT ·transpose8AVX2(SB), NOSPLIT, $0-40
+// func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int, srcStep int, dstStep int)
+// Transposes blocks 8x8 blocks: block b's 8 rows (ld floats apart) start at src +
+// b*srcStep, and its columns become the 8 rows (ldd floats apart) that start at dst +
+// b*dstStep. Each block is 8 loads, 24 shuffles (pairs, then quads, then 128-bit
+// halves) and 8 stores.
+TEXT ·transpose8AVX2(SB), NOSPLIT, $0-56
 	MOVQ src+0(FP), SI
 	MOVQ ld+8(FP), R8
 	SHLQ $2, R8
 	LEAQ (R8)(R8*2), R9
-	LEAQ (SI)(R8*4), R12
 	MOVQ blocks+16(FP), CX
 	MOVQ dst+24(FP), DI
 	MOVQ ldd+32(FP), R10
 	SHLQ $2, R10
 	LEAQ (R10)(R10*2), R11
-	LEAQ (DI)(R10*4), R13
-	MOVQ R10, R14
-	SHLQ $3, R14
+	MOVQ srcStep+40(FP), R14
+	SHLQ $2, R14
+	MOVQ dstStep+48(FP), R15
+	SHLQ $2, R15
 	TESTQ CX, CX
 	JZ   tdone
 tloop:
+	LEAQ (SI)(R8*4), R12
+	LEAQ (DI)(R10*4), R13
 	VMOVUPS (SI), Y0
 	VMOVUPS (SI)(R8*1), Y1
 	VMOVUPS (SI)(R8*2), Y2
@@ -217,10 +220,8 @@ tloop:
 	VMOVUPS Y13, (R13)(R10*1)
 	VMOVUPS Y14, (R13)(R10*2)
 	VMOVUPS Y15, (R13)(R11*1)
-	ADDQ $32, SI
-	ADDQ $32, R12
-	ADDQ R14, DI
-	ADDQ R14, R13
+	ADDQ R14, SI
+	ADDQ R15, DI
 	DECQ CX
 	JNZ  tloop
 tdone:

@@ -14,7 +14,8 @@ func PoolGradRow(gs []float32, arg []int32, q0, q1, bs []float32) {
 
 const useAVX2 = false
 
-func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int) {}
+func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int, srcStep int, dstStep int) {
+}
 
 // CopyRuns copies count runs of n floats: see CopyRunsGo.
 func CopyRuns(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
