@@ -405,19 +405,7 @@ func reluGrad(y, g float32) float32 {
 }
 
 // addBias adds a per-column bias to a row-major matrix, then applies ReLU if asked.
-func addBias(out, bias []float32, relu bool) {
-	n := len(bias)
-	for r := 0; r+n <= len(out); r += n {
-		row := out[r : r+n]
-		for j, b := range bias {
-			v := row[j] + b
-			if relu && v < 0 {
-				v = 0
-			}
-			row[j] = v
-		}
-	}
-}
+func addBias(out, bias []float32, relu bool) { simd.AddBias(out, bias, relu) }
 
 // activationGrad turns the gradient of a layer's output into the gradient of its
 // pre-activation: a ReLU passes it only where the output is positive.

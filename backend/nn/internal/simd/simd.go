@@ -99,3 +99,19 @@ func AddRunsGo(dst []float32, dstStride int, src []float32, srcStride int, n, co
 		}
 	}
 }
+
+// AddBiasGo is AddBias in plain Go: each row of len(bias) floats in out gets bias
+// added, then, with relu, negative values become 0 (-0 and NaN stay as they are).
+func AddBiasGo(out, bias []float32, relu bool) {
+	n := len(bias)
+	for r := 0; r+n <= len(out) && n > 0; r += n {
+		row := out[r : r+n]
+		for j, b := range bias {
+			v := row[j] + b
+			if relu && v < 0 {
+				v = 0
+			}
+			row[j] = v
+		}
+	}
+}

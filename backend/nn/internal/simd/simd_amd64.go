@@ -68,3 +68,20 @@ func AddRuns(dst []float32, dstStride int, src []float32, srcStride int, n, coun
 	}
 	AddRunsGo(dst, dstStride, src, srcStride, n, count)
 }
+
+//go:noescape
+func addBiasAVX2(out, bias []float32, relu int)
+
+// AddBias adds bias to each row of out (rows of len(bias) floats), then applies the
+// ReLU if asked: see AddBiasGo.
+func AddBias(out, bias []float32, relu bool) {
+	if useAVX2 && len(bias)%8 == 0 {
+		r := 0
+		if relu {
+			r = 1
+		}
+		addBiasAVX2(out, bias, r)
+		return
+	}
+	AddBiasGo(out, bias, relu)
+}

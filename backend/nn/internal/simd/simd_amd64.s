@@ -308,3 +308,38 @@ aone:
 adone:
 	VZEROUPPER
 	RET
+
+// func addBiasAVX2(out []float32, bias []float32, relu int)
+// For each row of len(bias) floats (a multiple of 8) in out: row += bias, then, when
+// relu is not 0, v = 0 > v ? 0 : v, which like the Go version keeps -0 and NaN.
+TEXT ·addBiasAVX2(SB), NOSPLIT, $0-56
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ bias_base+24(FP), SI
+	MOVQ bias_len+32(FP), R8
+	MOVQ relu+48(FP), AX
+	VXORPS Y15, Y15, Y15
+	TESTQ R8, R8
+	JZ   bdone
+brow:
+	CMPQ CX, R8
+	JL   bdone
+	MOVQ R8, DX
+	MOVQ SI, R9
+bcol:
+	VMOVUPS (DI), Y0
+	VADDPS  (R9), Y0, Y0
+	TESTQ AX, AX
+	JZ   bstore
+	VMAXPS Y0, Y15, Y0
+bstore:
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, R9
+	SUBQ $8, DX
+	JNZ  bcol
+	SUBQ R8, CX
+	JMP  brow
+bdone:
+	VZEROUPPER
+	RET

@@ -26,3 +26,6 @@ func CopyRuns(dst []float32, dstStride int, src []float32, srcStride int, n, cou
 func AddRuns(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
 	AddRunsGo(dst, dstStride, src, srcStride, n, count)
 }
+
+// AddBias adds bias to each row of out, then applies the ReLU if asked: see AddBiasGo.
+func AddBias(out, bias []float32, relu bool) { AddBiasGo(out, bias, relu) }

@@ -130,3 +130,31 @@ func TestAddRunsMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestAddBiasMatchesGo checks the assembly bias and ReLU against the plain-Go one bit
+// for bit, with -0, NaN and a partial last row.
+func TestAddBiasMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{8, 16, 128, 10} {
+		for _, relu := range []bool{false, true} {
+			bias := make([]float32, n)
+			out := make([]float32, 5*n+3)
+			for i := range bias {
+				bias[i] = rng.Float32() - 0.5
+			}
+			for i := range out {
+				out[i] = rng.Float32()*2 - 1
+			}
+			out[1], bias[1] = float32(math.Copysign(0, -1)), float32(math.Copysign(0, -1))
+			out[2] = float32(math.NaN())
+			o2 := append([]float32(nil), out...)
+			AddBias(out, bias, relu)
+			AddBiasGo(o2, bias, relu)
+			for i := range out {
+				if math.Float32bits(out[i]) != math.Float32bits(o2[i]) {
+					t.Fatalf("n=%d relu=%v: out[%d] = %g, want %g", n, relu, i, out[i], o2[i])
+				}
+			}
+		}
+	}
+}
