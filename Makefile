@@ -58,7 +58,9 @@ test-e2e:
 # the ops run (GFLOP/s), then the other Go benchmarks once each.
 bench: binary
 	./$(BIN) bench
-	$(GO) test $(GOTAGS) -run '^$$' -bench GEMM -benchtime 200ms ./backend/nn
+	@echo "GEMM GFLOP/s on one core, per shape (part of a batch of 64) and implementation:"
+	@$(GO) test $(GOTAGS) -run '^$$' -bench GEMM -benchtime 200ms ./backend/nn | \
+		awk '/GFLOP/ { n = $$1; sub(/^BenchmarkGEMM\//, "", n); sub(/-[0-9]+$$/, "", n); printf "  %-30s %7.1f\n", n, $$(NF-1) } /^(FAIL|panic)/ { print; bad = 1 } END { exit bad }'
 	$(GO) test $(GOTAGS) -run '^$$' -bench . -benchtime 1x ./backend/...
 
 # The same with OpenBLAS in the comparison and as the engine (needs apt libopenblas-dev).
