@@ -58,3 +58,15 @@ func TestDirAppearsWholeOrNotAtAll(t *testing.T) {
 		t.Fatalf("after a lost rename: %v", entries)
 	}
 }
+
+func TestIsPartNamesDirsTemporaryFolders(t *testing.T) {
+	parent := t.TempDir()
+	var seen string
+	Dir(filepath.Join(parent, "ds_1"), func(tmp string) error {
+		seen = filepath.Base(tmp)
+		return errors.New("stop")
+	})
+	if !IsPart(seen) || IsPart("ds_1") || IsPart("part-of-a-name") {
+		t.Fatalf("IsPart(%q)=%v, IsPart(ds_1)=%v", seen, IsPart(seen), IsPart("ds_1"))
+	}
+}

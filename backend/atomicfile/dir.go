@@ -5,7 +5,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
+
+// partMarker is in the name of every temporary folder Dir builds in.
+const partMarker = ".part-"
+
+// IsPart reports whether a folder name is one Dir is building in, or a crash left.
+func IsPart(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.Contains(name, partMarker)
+}
 
 // Dir creates the folder dir with what build puts into the temporary folder it is
 // given: a hidden sibling of dir on the same disk, renamed into place only when build
@@ -21,7 +30,7 @@ func Dir(dir string, build func(tmp string) error) error {
 	if _, err := rand.Read(b[:]); err != nil {
 		return err
 	}
-	tmp := filepath.Join(parent, fmt.Sprintf(".%s.part-%x", filepath.Base(dir), b))
+	tmp := filepath.Join(parent, fmt.Sprintf(".%s%s%x", filepath.Base(dir), partMarker, b))
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		return err
 	}

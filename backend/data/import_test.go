@@ -251,7 +251,7 @@ func TestRefusals(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			src := c.make(t.TempDir())
-			ie := importFails(t, src, c.code, Options{Name: "upload.zip"})
+			ie := importFails(t, src, c.code, Options{Name: "upload"})
 			if ie.Message == "" {
 				t.Fatal("empty message")
 			}

@@ -114,6 +114,13 @@ func DefaultArms() []ArmRequest {
 // when it starts: the architecture, the network it builds for the dataset, and freeze:K
 // against the model's layers.
 func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
+	if r.Name != "" {
+		name, err := CheckName(r.Name)
+		if err != nil {
+			return nil, problem("bad_name", "Name: %v.", err)
+		}
+		r.Name = name
+	}
 	if r.DatasetID == "" {
 		return nil, problem("missing_dataset", "dataset_id is required: pick a dataset from GET /api/datasets.")
 	}
@@ -150,6 +157,7 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 		return nil, problem("missing_arch", "An experiment of scratch arms only needs an arch (mlp, cnn or cnn-deep) or a base_model_id.")
 	}
 	in := ds.Input
+	modelName := ""
 	if r.BaseModelID != "" {
 		m, ok, err := cat.Model(ctx, r.BaseModelID)
 		if err != nil {
@@ -161,6 +169,7 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 		if r.Arch == "" {
 			r.Arch = m.Arch
 		}
+		modelName = m.Name
 		if r.Arch != m.Arch {
 			return nil, problem("bad_arch", "%s", ArchMismatch(r.Arch, m.Arch))
 		}
@@ -193,7 +202,7 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 	sharedJSON, _ := json.Marshal(shared)
 	p := &Plan{Name: r.Name, DatasetID: ds.ID, BaseModelID: r.BaseModelID, Arch: r.Arch, Hyper: shared}
 	if p.Name == "" {
-		p.Name = DefaultName(ds.Name, r.BaseModelID, r.Arch)
+		p.Name = CleanName(DefaultName(ds.Name, modelName, r.Arch, strategies), "experiment")
 	}
 	for i, arm := range r.Arms {
 		h, err := ParseHyper(sharedJSON, arm.Hyper)
@@ -237,12 +246,4 @@ func (p *Plan) Replicates() []Replicate {
 // ArchMismatch is the message for an arch that is not the base model's.
 func ArchMismatch(arch, baseArch string) string {
 	return fmt.Sprintf("architecture %s differs from the base model's %s: leave arch out or send %q", arch, baseArch, baseArch)
-}
-
-// DefaultName names an experiment its request left unnamed.
-func DefaultName(dataset, baseModel, arch string) string {
-	if baseModel == "" {
-		return dataset + " · " + arch + " from scratch"
-	}
-	return dataset + " · from " + baseModel
 }

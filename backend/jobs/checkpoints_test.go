@@ -17,6 +17,7 @@ func TestFinishedRunsLeaveNoCheckpoint(t *testing.T) {
 	l := newLab(t, t.TempDir())
 	h := experiment.DefaultHyper()
 	h.Epochs = 4
+	h.EvalEvery = 8 // once an epoch: validation is most of a step's cost here
 	e := l.launch(t, h, "finetune", "scratch", "finetune")
 	ctx := context.Background()
 	// The second arm fails at its very end: a folder stands where its model goes.
@@ -74,6 +75,7 @@ func TestKeepCheckpointsKeepsThem(t *testing.T) {
 	l.runner.KeepCheckpoints = true
 	h := experiment.DefaultHyper()
 	h.Epochs = 2
+	h.EvalEvery = 8
 	e := l.launch(t, h, "finetune")
 	runs := l.waitRuns(t, e, 2*time.Minute, finished)
 	if runs[0].Status != experiment.Succeeded {

@@ -15,6 +15,8 @@ func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 	h := experiment.DefaultHyper()
 	h.Epochs = 2
 	e := l.launch(t, h, "finetune", "scratch")
+	// A watcher keeps the experiment's live events in the hub until it leaves.
+	watcher, _, _ := l.hub.Subscribe(e.ID, 0)
 	runs := l.waitRuns(t, e, 3*time.Minute, finished)
 	ctx := context.Background()
 	for _, r := range runs {
@@ -68,12 +70,19 @@ func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 			lastStart = i
 		}
 	}
-	if lastStart > firstDone {
+	if firstDone < 0 || lastStart < 0 || lastStart > firstDone {
 		t.Fatalf("scratch started (event %d) only after fine-tune's last step (event %d)", lastStart, firstDone)
 	}
 	for i := 1; i < len(evs); i++ {
 		if evs[i].Seq != evs[i-1].Seq+1 {
 			t.Fatal("events out of order")
+		}
+	}
+	// Once the experiment is over and its last watcher gone, its events are freed.
+	watcher.Close()
+	for deadline := time.Now().Add(10 * time.Second); l.hub.Topics() != 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the finished experiment's %d live events are still held", len(l.hub.Recent(e.ID)))
 		}
 	}
 }

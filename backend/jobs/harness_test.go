@@ -46,8 +46,8 @@ func openLab(t *testing.T, dir string) *lab {
 	if err := os.MkdirAll(sharedBuiltin, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Lstat(filepath.Join(dir, "builtin")); os.IsNotExist(err) {
-		if err := os.Symlink(sharedBuiltin, filepath.Join(dir, "builtin")); err != nil {
+	if _, err := os.Lstat(datadir.New(dir).Builtin()); os.IsNotExist(err) {
+		if err := os.Symlink(sharedBuiltin, datadir.New(dir).Builtin()); err != nil {
 			t.Fatal(err)
 		}
 	}

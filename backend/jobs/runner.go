@@ -12,6 +12,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"transferlab/backend/data"
 	"transferlab/backend/datadir"
 	"transferlab/backend/experiment"
 	"transferlab/backend/live"
@@ -36,7 +37,7 @@ func (TrainArmArgs) InsertOpts() river.InsertOpts {
 type Runner struct {
 	DB       *store.DB
 	Hub      *live.Hub
-	Zoo      fs.FS          // the embedded model zoo, for paths with store.ZooPrefix
+	Zoo      fs.FS          // the model zoo (shipped and --zoo-dir), for paths with store.ZooPrefix
 	DataDir  datadir.Layout // where runs keep checkpoints and user models
 	Datasets DatasetOpener
 	Queue    *Queue
@@ -102,15 +103,20 @@ func (r *Runner) CancelRun(ctx context.Context, runID string) error {
 	if run, err := r.DB.Run(ctx, runID); err == nil {
 		r.summarize(ctx, run.ExperimentID)
 		newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID).status(run)
-		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
+		r.gate.recheck(run.ExperimentID, r.stillTraining(ctx, run.ExperimentID))
 	}
 	return nil
 }
 
-// pendingArms reports whether any arm of the experiment has yet to finish. An error
-// counts as none: a slot held for good would stop every later experiment.
-func (r *Runner) pendingArms(ctx context.Context, expID string) bool {
+// stillTraining reports whether any arm of the experiment has yet to finish. An error
+// counts as none: a slot held for good would stop every later experiment. When none
+// has, the experiment's live topic is finished, so the hub frees its events once no
+// one watches.
+func (r *Runner) stillTraining(ctx context.Context, expID string) bool {
 	pending, err := r.DB.PendingArms(ctx, expID)
+	if err == nil && !pending {
+		r.Hub.Finish(expID)
+	}
 	return err == nil && pending
 }
 
@@ -133,7 +139,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	}
 	if run.Status.Finished() {
 		r.dropCheckpoint(ctx, run.ID)
-		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
+		r.gate.recheck(run.ExperimentID, r.stillTraining(ctx, run.ExperimentID))
 		return nil
 	}
 	exp, err := r.DB.Experiment(ctx, run.ExperimentID)
@@ -144,7 +150,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	if err != nil {
 		return river.JobSnooze(time.Second)
 	}
-	defer func() { r.gate.release(exp.ID, r.pendingArms(context.WithoutCancel(ctx), exp.ID)) }()
+	defer func() { r.gate.release(exp.ID, r.stillTraining(context.WithoutCancel(ctx), exp.ID)) }()
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -158,12 +164,50 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	}()
 	go r.watchCancel(runCtx, cancel, run.ID)
 
-	rec := newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID)
-	err = r.trainArm(runCtx, slot, exp, run, rec)
-	if ferr := rec.flush(ctx); ferr != nil && err == nil {
-		err = ferr
+	var rec *recorder
+	for {
+		rec = newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID)
+		err = r.trainArm(runCtx, slot, exp, run, rec)
+		if ferr := rec.flush(ctx); ferr != nil && err == nil {
+			err = ferr
+		}
+		// A full disk is not the run's fault: it waits here, without needing the
+		// queue to record anything, and goes on from its checkpoint once there is room.
+		if !store.IsDiskFull(err) || !r.waitForSpace(runCtx, run.ID, rec) {
+			break
+		}
 	}
 	return r.finish(ctx, run.ID, rec, err)
+}
+
+// spaceToResume is the free disk a run paused by a full disk waits for: room for its
+// checkpoint, its points and the database's journal.
+const spaceToResume = 32 << 20
+
+// waitForSpace marks the run queued (if the database still takes the write), checks the
+// free disk every diskFullRetry, and says whether to train again: false when the run
+// was cancelled or the server is stopping.
+func (r *Runner) waitForSpace(ctx context.Context, runID string, rec *recorder) bool {
+	slog.Warn("the disk is full: training pauses and resumes when space is freed", "run", runID)
+	bg := context.WithoutCancel(ctx)
+	if ok, err := r.DB.SetRunStatusUnlessFinished(bg, runID, experiment.Queued, store.RunPatch{}); err == nil && ok {
+		if run, err := r.DB.Run(bg, runID); err == nil {
+			rec.status(run)
+		}
+	}
+	t := time.NewTicker(diskFullRetry)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+		if free, err := data.DiskFree(r.DataDir.Root); err != nil || free >= spaceToResume {
+			slog.Info("disk space is back: training resumes from its checkpoint", "run", runID)
+			return true
+		}
+	}
 }
 
 // finish records how the run ended and tells River whether to try again.
@@ -191,7 +235,9 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 	default:
 		slog.Warn("run failed", "run", runID, "err", err)
 		now := time.Now().UTC()
-		r.DB.SetRunStatusUnlessFinished(bg, runID, experiment.Failed, store.RunPatch{FinishedAt: &now, Error: store.Set(err.Error())})
+		if err := r.settle(ctx, runID, experiment.Failed, store.RunPatch{FinishedAt: &now, Error: store.Set(err.Error())}); err != nil {
+			return err
+		}
 	}
 	r.dropCheckpoint(bg, runID)
 	// The summary first: a watcher that refetches the experiment on the status event
@@ -200,6 +246,39 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 	run, _ = r.DB.Run(bg, runID)
 	rec.status(run)
 	return nil
+}
+
+// Variables so tests can shorten them: how often a run paused by a full disk looks
+// for free space, and the first pause between tries of a final status write.
+var (
+	diskFullRetry = 10 * time.Second
+	settleBackoff = 500 * time.Millisecond
+)
+
+// settleTries bounds the tries of a final status write (about four minutes in all).
+const settleTries = 10
+
+// settle writes a run's final status, trying again while the database refuses (a full
+// disk, a lock held too long); an outcome is never dropped silently. If every try fails
+// the error goes back to River, which keeps it with the job and runs the job again.
+func (r *Runner) settle(ctx context.Context, runID string, status experiment.RunStatus, p store.RunPatch) error {
+	bg := context.WithoutCancel(ctx)
+	wait := settleBackoff
+	var err error
+	for try := 1; try <= settleTries; try++ {
+		if _, err = r.DB.SetRunStatusUnlessFinished(bg, runID, status, p); err == nil {
+			return nil
+		}
+		slog.Warn("could not record the run's final status; trying again", "run", runID, "status", status, "try", try, "err", err)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return fmt.Errorf("record run %s as %s: %w", runID, status, err)
+		}
+		wait = min(2*wait, 30*time.Second)
+	}
+	slog.Error("the run's final status could not be recorded", "run", runID, "status", status, "err", err)
+	return fmt.Errorf("record run %s as %s: %w", runID, status, err)
 }
 
 // watchCancel notices a cancel made by another process, checking the row each second.

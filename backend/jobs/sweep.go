@@ -10,14 +10,12 @@ import (
 	"transferlab/backend/data"
 
 	"github.com/riverqueue/river"
+
+	"transferlab/backend/atomicfile"
 )
 
 // TempUploadPrefix is data.TempUploadPrefix, named here for the sweep.
 const TempUploadPrefix = data.TempUploadPrefix
-
-// partMarker is in the name of a dataset folder an import is still writing
-// (datasets/.<id>.part-<random>); one left behind is a killed import.
-const partMarker = ".part-"
 
 // Sweep timing: leftovers are looked for every SweepEvery, and removed once nothing in
 // them changed for SweepIdle. An upload in progress writes at least every few seconds,
@@ -72,7 +70,7 @@ func SweepLeftovers(uploadsDir, datasetsDir string, olderThan time.Duration, now
 		left func(string) bool
 	}{
 		{uploadsDir, func(n string) bool { return strings.HasPrefix(n, TempUploadPrefix) }},
-		{datasetsDir, func(n string) bool { return strings.HasPrefix(n, ".") && strings.Contains(n, partMarker) }},
+		{datasetsDir, atomicfile.IsPart}, // a dataset folder a killed import was writing
 	} {
 		if d.dir == "" {
 			continue

@@ -50,7 +50,7 @@ type ExperimentView struct {
 	Status      experiment.ExperimentStatus `json:"status"`
 	Hyper       json.RawMessage             `json:"hyper" tstype:"Hyper"`
 	CreatedAt   time.Time                   `json:"created_at"`
-	Runs        []RunView                   `json:"runs"`
+	Runs        []LabelledRun               `json:"runs"`
 	// Verdict is the stored summary's, so showing an experiment reads no curves: a row
 	// per non-scratch arm, ranked. NoVerdict says why there is none.
 	Verdict   []experiment.ArmVerdict `json:"verdict"`
@@ -59,6 +59,8 @@ type ExperimentView struct {
 	ReplicateVaries string `json:"replicate_varies"`
 	// SummaryFinal is false while a run may still change the verdict ("so far").
 	SummaryFinal bool `json:"summary_final"`
+
+	ExperimentNames
 }
 
 func (a *ExperimentAPI) view(ctx context.Context, id string) (ExperimentView, error) {
@@ -66,19 +68,23 @@ func (a *ExperimentAPI) view(ctx context.Context, id string) (ExperimentView, er
 	if err != nil {
 		return ExperimentView{}, err
 	}
-	return viewOf(e), nil
+	names, err := loadNames(ctx, a.DB, *e)
+	if err != nil {
+		return ExperimentView{}, err
+	}
+	return viewOf(e, names), nil
 }
 
-func viewOf(e *store.Experiment) ExperimentView {
+func viewOf(e *store.Experiment, names catalogNames) ExperimentView {
 	statuses := make([]experiment.RunStatus, len(e.Runs))
 	for i := range e.Runs {
 		statuses[i] = e.Runs[i].Status
 	}
 	v := ExperimentView{ID: e.ID, Name: e.Name, DatasetID: e.DatasetID, BaseModelID: e.BaseModelID,
-		Arch: e.Arch, Hyper: rawJSON(e.Hyper), CreatedAt: e.CreatedAt, Runs: []RunView{},
-		Status: experiment.StatusOf(statuses), Verdict: []experiment.ArmVerdict{}}
+		Arch: e.Arch, Hyper: rawJSON(e.Hyper), CreatedAt: e.CreatedAt, Runs: []LabelledRun{},
+		Status: experiment.StatusOf(statuses), Verdict: []experiment.ArmVerdict{}, ExperimentNames: names.of(e)}
 	for i := range e.Runs {
-		v.Runs = append(v.Runs, runViewOf(&e.Runs[i]))
+		v.Runs = append(v.Runs, names.run(&e.Runs[i]))
 	}
 	v.ReplicateVaries = replicateVaries(e.DatasetID)
 	var s experiment.Summary

@@ -84,9 +84,14 @@ func (a *ExperimentAPI) list(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	names, err := loadNames(c.Request.Context(), a.DB, es...)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	out := make([]ExperimentView, 0, len(es))
 	for i := range es {
-		out = append(out, viewOf(&es[i]))
+		out = append(out, viewOf(&es[i], names))
 	}
 	c.JSON(http.StatusOK, gin.H{"experiments": out})
 }

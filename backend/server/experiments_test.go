@@ -108,7 +108,7 @@ func TestUnknownIDsAreNotFound(t *testing.T) {
 // trainmap test trains every such case); what they refuse is refused with the rules'
 // own message, so the API adds no limits of its own and drops none.
 func TestAPIRefusesExactlyWhatTheRulesRefuse(t *testing.T) {
-	// The walk posts hundreds of cases at once: lift the per-client write budget.
+	// Hundreds of cases from one client: the per-client write limit is not under test.
 	ts := newTestServer(t, withRules, func(d *Deps) { d.Limits.WritesPerSecond, d.Limits.WriteBurst = 1e6, 1e6 })
 	seedCatalog(t, ts.db)
 	layers, err := trainmap.Layers("cnn", experiment.Input{Channels: 1, Height: 28, Width: 28}, 5)

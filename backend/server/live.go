@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"strconv"
 	"time"
@@ -105,8 +106,14 @@ func (a *LiveAPI) serve(c *gin.Context) {
 	// One channel keeps batches and resyncs in the order the subscriber produced them.
 	batches := make(chan live.Batch)
 	go func() {
+		defer cancel() // the connection ends with its events
 		for {
 			b, err := sub.Next(ctx, 256)
+			if errors.Is(err, live.ErrClosed) {
+				// The server is stopping: say so, so the client reconnects later.
+				conn.WriteControl(websocket.CloseMessage,
+					websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(writeWait))
+			}
 			if err != nil {
 				return
 			}

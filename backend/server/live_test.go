@@ -211,3 +211,30 @@ func TestLiveRefusesOtherOriginsAndUnknownExperiments(t *testing.T) {
 		t.Fatalf("unknown experiment: %d %s", status, body)
 	}
 }
+
+// Closing the hub, as the server does before it shuts down, ends every live connection
+// with a going-away close rather than leaving it open past the shutdown.
+func TestLiveConnectionsEndWhenTheHubCloses(t *testing.T) {
+	f := newLiveFixture(t, 1000, 64)
+	f.publish(f.runs[0], 0)
+	conns := []*websocket.Conn{f.dial(t, ""), f.dial(t, "")}
+	for _, c := range conns {
+		if m := read(t, c); m.Type != "snapshot" {
+			t.Fatalf("first message %+v", m)
+		}
+	}
+	f.hub.Close()
+	for _, c := range conns {
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, _, err := c.ReadMessage()
+		if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+			t.Fatalf("after the hub closed: %v, want a going-away close", err)
+		}
+	}
+	// The handlers return and drop their subscriptions.
+	for deadline := time.Now().Add(5 * time.Second); f.hub.Subscribers(f.exp.ID) != 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d subscriptions left open", f.hub.Subscribers(f.exp.ID))
+		}
+	}
+}

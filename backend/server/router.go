@@ -67,9 +67,12 @@ func New(d Deps) *gin.Engine {
 	experiments.GET("/spec", exp.spec)
 	experiments.GET("/:id", exp.get)
 	experiments.POST("/:id/cancel", exp.cancel)
+	del := &DeleteAPI{DB: d.DB, DataDir: d.DataDir}
+	experiments.DELETE("/:id", del.experiment)
 	experiments.GET("/:id/live", stream.serve)
 	runGroup := api.Group("/runs", withResource("run"))
 	runGroup.GET("/:id", runs.get)
+	runGroup.PATCH("/:id", runs.label)
 	runGroup.GET("/:id/metrics", runs.metrics)
 	runGroup.GET("/:id/evaluation", runs.evaluation)
 	runGroup.POST("/:id/cancel", exp.cancelRun)
@@ -80,6 +83,7 @@ func New(d Deps) *gin.Engine {
 	modelGroup.GET("/:id", models.get)
 	modelGroup.POST("/:id/predict", models.predict)
 	modelGroup.GET("/:id/weights", models.download)
+	modelGroup.DELETE("/:id", del.model)
 
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, newError(http.StatusMethodNotAllowed, "method_not_allowed",

@@ -39,6 +39,8 @@ func newTestServer(t testing.TB, mutate ...func(*Deps)) *testServer {
 			"assets/app-abc.js": {Data: []byte("console.log(1)")},
 		},
 		MaxUploadBytes: 1 << 20,
+		// Table tests send many writes in a row; the tests of the limit set their own.
+		Limits: Limits{WritesPerSecond: 1e6, WriteBurst: 1e6},
 	}
 	for _, m := range mutate {
 		m(&d)

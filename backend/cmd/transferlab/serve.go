@@ -86,7 +86,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return fmt.Errorf("shipped model zoo: %w", err)
 	}
 	if cfg.ZooDir != "" {
-		if _, err := db.SyncZoo(ctx, os.DirFS(cfg.ZooDir), ""); err != nil {
+		if _, err := db.SyncZoo(ctx, os.DirFS(cfg.ZooDir), store.ZooPrefix); err != nil {
 			return fmt.Errorf("model zoo %s: %w", cfg.ZooDir, err)
 		}
 	}
@@ -101,7 +101,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
 	}
 	hub := live.NewHub(liveHistory, liveBuffer)
-	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
+	runner := jobs.NewRunner(db, hub, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
 	queue, err := jobs.Open(ctx, cfg.Dirs().DB(), jobs.Config{
 		TrainingWorkers: cfg.Workers,
 		UploadsDir:      cfg.Dirs().Uploads(),
@@ -118,6 +118,11 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return err
 	} else if n > 0 {
 		logger.Info("resuming jobs interrupted by the last shutdown", "jobs", n)
+	}
+	if requeued, failed, err := queue.Reconcile(ctx, db); err != nil {
+		logger.Warn("could not check unfinished runs against the job queue", "err", err)
+	} else if requeued+failed > 0 {
+		logger.Info("unfinished runs without a job", "resumed", requeued, "marked_failed", failed)
 	}
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
@@ -161,6 +166,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// Websockets are hijacked connections Shutdown does not wait for: closing the hub
+	// ends each one with a going-away close first.
+	hub.Close()
 	if serr := srv.Shutdown(shutdownCtx); serr != nil {
 		logger.Warn("http shutdown", "err", serr)
 	}

@@ -54,7 +54,7 @@ var types = []any{
 	experiment.Hyper{}, experiment.Setting{}, experiment.When{}, experiment.StrategyInfo{},
 	experiment.Layer{}, experiment.Prediction{}, experiment.Input{}, experiment.Request{}, experiment.ArmRequest{},
 	series.Point{}, experiment.ArmVerdict{}, experiment.Ratio{}, experiment.Gap{},
-	server.RunView{}, server.ExperimentView{}, server.SpecView{},
+	server.RunView{}, server.LabelledRun{}, server.ExperimentView{}, server.SpecView{},
 }
 
 func main() {
@@ -102,9 +102,20 @@ func jsonString(s string) (string, error) {
 
 func writeInterface(b *bytes.Buffer, t reflect.Type) {
 	fmt.Fprintf(b, "\nexport interface %s {\n", t.Name())
+	writeFields(b, t)
+	b.WriteString("}\n")
+}
+
+// writeFields writes t's JSON fields; an embedded struct's fields are inlined, as
+// encoding/json does.
+func writeFields(b *bytes.Buffer, t reflect.Type) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			writeFields(b, f.Type)
+			continue
+		}
 		if name == "-" || !f.IsExported() {
 			continue
 		}
@@ -121,7 +132,6 @@ func writeInterface(b *bytes.Buffer, t reflect.Type) {
 		}
 		fmt.Fprintf(b, "  %s%s: %s;\n", name, optional, ts)
 	}
-	b.WriteString("}\n")
 }
 
 var (

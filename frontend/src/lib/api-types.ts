@@ -158,6 +158,29 @@ export interface RunView {
   finished_at: string | null;
 }
 
+export interface LabelledRun {
+  id: string;
+  experiment_id: string;
+  arm: number;
+  replicate: number;
+  seed: number;
+  strategy: string;
+  status: RunStatus;
+  error?: string;
+  steps: number;
+  total_steps: number;
+  epochs_done: number;
+  best_val_acc: number | null;
+  final_val_acc: number | null;
+  test_acc: number | null;
+  model_id?: string;
+  hyper: Hyper;
+  started_at: string | null;
+  finished_at: string | null;
+  name: string;
+  tags: string[];
+}
+
 export interface ExperimentView {
   id: string;
   name: string;
@@ -167,11 +190,13 @@ export interface ExperimentView {
   status: ExperimentStatus;
   hyper: Hyper;
   created_at: string;
-  runs: RunView[];
+  runs: LabelledRun[];
   verdict: ArmVerdict[];
   no_verdict?: string;
   replicate_varies: string;
   summary_final: boolean;
+  dataset_name: string;
+  base_model_name?: string;
 }
 
 export interface SpecView {

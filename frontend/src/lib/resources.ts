@@ -41,6 +41,8 @@ export const cancelExperiment = (id: string) => apiSend<Experiment>(`/experiment
 // Runs
 export const getRun = (id: string, signal?: AbortSignal) => apiFetch<Run>(`/runs/${enc(id)}`, { signal });
 export const cancelRun = (id: string) => apiSend<Run>(`/runs/${enc(id)}/cancel`, {});
+/** Rename and retag a run; a field left out stays as it is. */
+export const labelRun = (id: string, label: { name?: string; tags?: string[] }) => apiSend<Run>(`/runs/${enc(id)}`, label, 'PATCH');
 export const getEvaluation = (id: string, signal?: AbortSignal) =>
   apiFetch<Evaluation>(`/runs/${enc(id)}/evaluation`, { signal });
 export const metricNames = (id: string, signal?: AbortSignal) =>

@@ -1,5 +1,5 @@
 import type { LayerInfo } from './architectures';
-import type { ExperimentView, Point, Prediction as ClassProb, RunView } from './api-types';
+import type { ExperimentView, LabelledRun, Point, Prediction as ClassProb } from './api-types';
 // Shapes of the API's JSON answers, as the server sends them (snake_case kept). The
 // experiment's shapes are generated from the Go types (api-types.ts); the rest are
 // written here.
@@ -93,7 +93,8 @@ export interface Model {
   layers?: LayerInfo[];
 }
 
-export type Run = RunView;
+/** A run, with the short name and tags a person gave it. */
+export type Run = LabelledRun;
 export type Experiment = ExperimentView;
 
 /** Curves of one run, by metric name, each sorted by step. */

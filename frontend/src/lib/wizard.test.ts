@@ -25,10 +25,10 @@ describe('stepProblem', () => {
     expect(stepProblem(1, c, [ds()], [model()], spec.settings)).toBeNull();
   });
 
-  it('keeps freeze:K below the number of layers (the head always trains)', () => {
-    const c = { ...defaultChoices(spec, 'd1'), baseModelId: 'cnn-mnist04', strategy: 'freeze' as const, freezeK: 4 };
+  it('keeps every freeze depth below the number of layers (the head always trains)', () => {
+    const c = { ...defaultChoices(spec, 'd1'), baseModelId: 'cnn-mnist04', strategies: ['freeze' as const], freezeKs: [1, 4] };
     expect(stepProblem(2, c, [ds()], [model()], spec.settings)).toMatch(/between 1 and 3/);
-    c.freezeK = 3;
+    c.freezeKs = [1, 3];
     expect(stepProblem(2, c, [ds()], [model()], spec.settings)).toBeNull();
   });
 
@@ -71,9 +71,11 @@ describe('experimentRequest', () => {
     expect(req.name).toBeUndefined();
   });
 
-  it('writes freeze:K and leaves scratch out when unticked', () => {
-    const c = { ...defaultChoices(spec, 'd1'), baseModelId: 'm', strategy: 'freeze' as const, freezeK: 2, scratch: false, name: ' mine ' };
-    expect(experimentRequest(c)).toMatchObject({ name: 'mine', arms: [{ strategy: 'freeze:2' }] });
+  it('writes one arm per ticked strategy and freeze depth, scratch last, and leaves scratch out when unticked', () => {
+    const c = { ...defaultChoices(spec, 'd1'), baseModelId: 'm', strategies: ['linear-probe' as const, 'freeze' as const, 'finetune' as const], freezeKs: [3, 1] };
+    expect(experimentRequest(c).arms?.map((a) => a.strategy)).toEqual(['finetune', 'freeze:1', 'freeze:3', 'linear-probe', 'scratch']);
+    const alone = { ...c, strategies: ['freeze' as const], freezeKs: [2], scratch: false, name: ' mine ' };
+    expect(experimentRequest(alone)).toMatchObject({ name: 'mine', arms: [{ strategy: 'freeze:2' }] });
   });
 });
 

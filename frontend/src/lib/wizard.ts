@@ -1,20 +1,18 @@
 // The new-experiment wizard's choices, the check of each step, and the request they make.
 import { layersOf } from './architectures';
+import { armsProblem, armStrategies, type ArmChoices } from './arms';
 import type { ExperimentRequest } from './resources';
 import type { Dataset, Hyper, Model, Setting, SpecView } from './types';
 
-export type Strategy = 'finetune' | 'freeze' | 'linear-probe';
+export type { Strategy } from './arms';
 
 /** Every training setting; its limits and defaults come from the server's rules. */
 export type HyperChoices = Hyper;
 
-export interface WizardChoices {
+export interface WizardChoices extends ArmChoices {
   name: string;
   datasetId: string;
   baseModelId: string;
-  strategy: Strategy;
-  freezeK: number;
-  scratch: boolean;
   hyper: HyperChoices;
 }
 
@@ -25,8 +23,8 @@ export const defaultChoices = (spec: Pick<SpecView, 'defaults'>, datasetId = '')
   name: '',
   datasetId,
   baseModelId: '',
-  strategy: 'finetune',
-  freezeK: 1,
+  strategies: ['finetune'],
+  freezeKs: [1],
   scratch: true,
   hyper: defaultHyper(spec),
 });
@@ -86,14 +84,8 @@ export function stepProblem(i: number, c: WizardChoices, datasets: Dataset[], mo
       if (!c.baseModelId) return 'Pick a base model to fine-tune from.';
       if (!models.some((m) => m.id === c.baseModelId)) return 'That model is no longer listed: pick another.';
       return null;
-    case 2: {
-      if (c.strategy === 'freeze') {
-        const max = layersOf(models.find((m) => m.id === c.baseModelId)).length - 1;
-        if (!Number.isInteger(c.freezeK) || c.freezeK < 1 || c.freezeK > max)
-          return `Freeze between 1 and ${max} bottom layers: the head always trains.`;
-      }
-      return null;
-    }
+    case 2:
+      return armsProblem(c, layersOf(models.find((m) => m.id === c.baseModelId)).length);
     case 3: {
       const p = hyperProblems(c.hyper, settings);
       return p.length ? p[0]! : null;
@@ -103,13 +95,9 @@ export function stepProblem(i: number, c: WizardChoices, datasets: Dataset[], mo
   }
 }
 
-/** The strategy string the API takes. */
-export const strategyValue = (c: WizardChoices) => (c.strategy === 'freeze' ? `freeze:${c.freezeK}` : c.strategy);
-
-/** The POST /api/experiments body. */
+/** The POST /api/experiments body: every ticked strategy against one shared scratch baseline. */
 export function experimentRequest(c: WizardChoices): ExperimentRequest {
-  const arms = [{ strategy: strategyValue(c) }];
-  if (c.scratch) arms.push({ strategy: 'scratch' });
+  const arms = armStrategies(c).map((strategy) => ({ strategy }));
   return {
     name: c.name.trim() || undefined,
     dataset_id: c.datasetId,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Point } from '../types';
-import { applyMetric, bandOf, ema, upsertPoint, xValues } from './curves';
+import { applyMetric, ema, speedupOf, upsertPoint, xValues } from './curves';
 
 const pt = (step: number, value: number, wall_time = step / 10): Point => ({ step, epoch: step / 10, value, wall_time });
 
@@ -65,35 +65,26 @@ describe('xValues', () => {
   });
 });
 
-describe('bandOf', () => {
-  it('draws the mean with the min-max range of fewer than 5 replicates', () => {
-    const b = bandOf([
-      { x: [10, 20, 30], y: [0.2, 0.4, 0.6] },
-      { x: [10, 20, 30], y: [0.4, 0.6, 0.8] },
-      { x: [10, 20], y: [0.3, 0.5] }, // still training
-    ]);
-    expect(b.kind).toBe('min-max');
-    expect(b.x).toEqual([10, 20, 30]);
-    expect(b.mean[0]).toBeCloseTo(0.3);
-    expect(b.lo[1]).toBeCloseTo(0.4);
-    expect(b.hi[1]).toBeCloseTo(0.6);
-    expect(b.mean[2]).toBeCloseTo(0.7); // only the two that got there
+describe('speedupOf', () => {
+  const pt2 = (step: number, value: number) => ({ step, epoch: 0, value, wall_time: step / 10 });
+  const rise = (tau: number, plateau: number) => Array.from({ length: 40 }, (_, i) => pt2(10 * (i + 1), plateau - (plateau - 0.1) * Math.exp(-(10 * (i + 1)) / tau)));
+
+  it('measures at 95% of scratch final smoothed accuracy, not its best point', () => {
+    const scratch = rise(80, 0.8);
+    const lucky = scratch.map((p, i) => (i === 30 ? { ...p, value: 0.99 } : p));
+    const fine = rise(20, 0.9);
+    const plain = speedupOf('f', fine, 's', scratch)!;
+    const withLuck = speedupOf('f', fine, 's', lucky)!;
+    expect(plain.target).toBeCloseTo(0.95 * 0.8, 1);
+    expect(plain.reached).toBe(true);
+    expect(plain.stepsRatio!).toBeGreaterThan(2);
+    expect(Math.abs(withLuck.stepsRatio! / plain.stepsRatio! - 1)).toBeLessThan(0.05);
   });
-  it('narrows to a 95% interval of the mean with 5 or more', () => {
-    const reps = [0.1, 0.2, 0.3, 0.4, 0.5].map((v) => ({ x: [1], y: [v] }));
-    const b = bandOf(reps);
-    expect(b.kind).toBe('95% interval');
-    expect(b.mean[0]).toBeCloseTo(0.3);
-    // sd 0.158, n 5, t 2.776: half-width 0.196
-    expect(b.hi[0]! - b.mean[0]!).toBeCloseTo(0.196, 2);
-  });
-  it('interpolates curves measured at different x (seconds)', () => {
-    const b = bandOf([
-      { x: [0, 2], y: [0, 1] },
-      { x: [1, 3], y: [0.5, 0.5] },
-    ]);
-    expect(b.x).toEqual([0, 1, 2, 3]);
-    expect(b.lo[1]).toBeCloseTo(0.5);
-    expect(b.hi[1]).toBeCloseTo(0.5);
+
+  it('says not reached when the run never gets there, and nothing without a baseline', () => {
+    const s = speedupOf('f', [pt2(10, 0.1)], 's', rise(80, 0.8))!;
+    expect(s.reached).toBe(false);
+    expect(s.stepsRatio).toBeNull();
+    expect(speedupOf('f', rise(20, 0.9), 's', [])).toBeNull();
   });
 });

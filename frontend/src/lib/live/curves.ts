@@ -1,6 +1,5 @@
 // Pure arithmetic on curves: idempotent point insertion, EMA smoothing, x-axis values,
-// and the mean and band of an arm's replicates. The verdict (speedup, gaps) is the
-// server's: the page never works out its own.
+// and the speedup of one run over a scratch run on smoothed curves (the compare page's).
 import type { Point, RunCurves } from '../types';
 
 /**
@@ -101,56 +100,70 @@ export function xValues(pts: readonly Point[], axis: XAxis, curves?: RunCurves, 
   }
 }
 
-/** An arm's replicates drawn as one: the mean with a band around it. */
-export interface Band {
-  x: number[];
-  mean: number[];
-  lo: number[];
-  hi: number[];
-  /** What the band is: the range of the replicates, or a 95% interval of the mean. */
-  kind: 'min-max' | '95% interval';
+/** The server's smoothing of validation curves before any comparison (series.SmoothBeta). */
+export const SMOOTH_BETA = 0.6;
+/** The share of scratch's final smoothed accuracy the speedup is measured at. */
+export const TARGET_FRACTION = 0.95;
+
+/** One run against a scratch run, by the verdict's rule but for one pair (no interval). */
+export interface LiveSpeedup {
+  runId: string;
+  baselineId: string;
+  /** The accuracy both had to reach: a fraction of scratch's final smoothed accuracy, or a set target. */
+  target: number;
+  reached: boolean;
+  baselineSteps: number | null;
+  steps: number | null;
+  stepsRatio: number | null;
+  secondsRatio: number | null;
+  /** Final smoothed validation accuracy of the run minus the baseline's, as a fraction. */
+  accGap: number | null;
 }
 
-// Student's t 0.975 quantiles for 4..9 degrees of freedom (5 to 10 replicates).
-const T975: Record<number, number> = { 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262 };
-
-/** The value of a curve at x, interpolated between its points; undefined outside it. */
-function valueAt(x: readonly number[], y: readonly number[], at: number): number | undefined {
-  if (x.length === 0 || at < x[0]! || at > x[x.length - 1]!) return undefined;
-  let i = 0;
-  while (x[i]! < at) i++;
-  if (x[i] === at || i === 0) return y[i];
-  const f = (at - x[i - 1]!) / (x[i]! - x[i - 1]!);
-  return y[i - 1]! + f * (y[i]! - y[i - 1]!);
+/** Where a smoothed curve first reaches target, interpolated between the points around it. */
+function reachOf(pts: readonly Point[], target: number): { step: number; wall: number } | null {
+  for (let i = 0; i < pts.length; i++) {
+    const p = pts[i]!;
+    if (p.value < target) continue;
+    if (i === 0) return { step: p.step, wall: p.wall_time };
+    const q = pts[i - 1]!;
+    const f = (target - q.value) / (p.value - q.value);
+    return { step: q.step + f * (p.step - q.step), wall: q.wall_time + f * (p.wall_time - q.wall_time) };
+  }
+  return null;
 }
+
+const smoothed = (pts: readonly Point[]): Point[] => {
+  const ys = ema(
+    pts.map((p) => p.value),
+    SMOOTH_BETA,
+  );
+  return pts.map((p, i) => ({ ...p, value: ys[i]! }));
+};
 
 /**
- * The mean of an arm's replicates at every x any of them has, with the min-max band, or
- * a 95% Student-t interval of the mean once 5 or more replicates cover a point. A curve
- * still training covers only its own range, so the band grows live with the runs.
- * Each replicate's x must be ascending.
+ * One run's speedup over a scratch run, as the server's verdict works it out for each
+ * replicate: both curves smoothed, the target a fraction of scratch's final smoothed
+ * accuracy (or a set one), crossings interpolated. One pair gives no interval.
  */
-export function bandOf(reps: readonly { x: readonly number[]; y: readonly number[] }[]): Band {
-  const xs = [...new Set(reps.flatMap((r) => r.x))].filter(Number.isFinite).sort((a, b) => a - b);
-  const kind = reps.length >= 5 ? '95% interval' : 'min-max';
-  const out: Band = { x: [], mean: [], lo: [], hi: [], kind };
-  for (const at of xs) {
-    const vs = reps.map((r) => valueAt(r.x, r.y, at)).filter((v): v is number => v !== undefined && Number.isFinite(v));
-    if (vs.length === 0) continue;
-    const n = vs.length;
-    const mean = vs.reduce((a, b) => a + b, 0) / n;
-    let lo = Math.min(...vs);
-    let hi = Math.max(...vs);
-    if (kind === '95% interval' && n >= 5) {
-      const sd = Math.sqrt(vs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
-      const half = (T975[n - 1] ?? 1.96) * (sd / Math.sqrt(n));
-      lo = mean - half;
-      hi = mean + half;
-    }
-    out.x.push(at);
-    out.mean.push(mean);
-    out.lo.push(lo);
-    out.hi.push(hi);
-  }
-  return out;
+export function speedupOf(runId: string, run: readonly Point[], baselineId: string, base: readonly Point[], target = 0): LiveSpeedup | null {
+  if (base.length === 0) return null;
+  const b = smoothed(base);
+  const a = smoothed(run);
+  const t = target > 0 ? target : TARGET_FRACTION * b[b.length - 1]!.value;
+  const br = reachOf(b, t);
+  const ar = reachOf(a, t);
+  const reached = !!br && !!ar;
+  const ratio = (num: number, den: number) => (num > 0 && den > 0 ? num / Math.max(den, 0.5) : null);
+  return {
+    runId,
+    baselineId,
+    target: t,
+    reached,
+    baselineSteps: br ? br.step : null,
+    steps: ar ? ar.step : null,
+    stepsRatio: reached ? ratio(br.step, ar.step) : null,
+    secondsRatio: reached ? ratio(br.wall, ar.wall) : null,
+    accGap: a.length > 0 ? a[a.length - 1]!.value - b[b.length - 1]!.value : null,
+  };
 }

@@ -19,6 +19,8 @@ const run = (id: string, strategy: string): Run => ({
   hyper: {} as Run['hyper'],
   started_at: null,
   finished_at: null,
+  name: '',
+  tags: [],
 });
 
 const experiment = (): Experiment => ({
@@ -26,6 +28,7 @@ const experiment = (): Experiment => ({
   name: 'demo',
   dataset_id: 'd',
   base_model_id: 'm',
+  dataset_name: 'digits',
   arch: 'cnn',
   status: 'running',
   hyper: {} as Experiment['hyper'],
@@ -66,8 +69,8 @@ class FakeSocket implements LiveSocket {
   send(msg: unknown) {
     this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(msg) }));
   }
-  drop() {
-    this.onclose?.(new CloseEvent('close'));
+  drop(code = 1006, reason = '') {
+    this.onclose?.(new CloseEvent('close', { code, reason }));
   }
 }
 
@@ -214,6 +217,17 @@ describe('LiveExperiment', () => {
     last().send({ seq: 3, run_id: '', kind: 'verdict', data: { verdict: [], no_verdict: 'There is no verdict: the scratch baseline (replicate 1) was cancelled.', final: true } });
     expect(live.experiment!.verdict).toEqual([]);
     expect(live.experiment!.no_verdict).toMatch(/cancelled/);
+  });
+
+  it('says why the server turned it away, and waits the longest backoff before asking again', () => {
+    const { live, last, timers } = setup();
+    last().drop(1013, 'This experiment has 64 live views open, its limit; close some tabs and reload.');
+    expect(live.refusal).toContain('64 live views open');
+    expect(live.connection).toBe('reconnecting');
+    expect(timers.at(-1)!.ms).toBe(10_000);
+    timers.at(-1)!.fn();
+    last().send(snapshot(1));
+    expect(live.refusal).toBe('');
   });
 
   it('stops without reconnecting', () => {
