@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -80,6 +81,22 @@ func TestMNISTViews(t *testing.T) {
 		if tr != c.tr || val != c.val || te != c.te {
 			t.Errorf("%s: %d/%d/%d, want %d/%d/%d", c.id, tr, val, te, c.tr, c.val, c.te)
 		}
+	}
+	// Each replicate draws its own 50 per class; validation and test stay whole.
+	trainOf := func(sample int64) ([]int, int) {
+		v, err := OpenBuiltinSample(root, "mnist-5-9-50", sample)
+		if err != nil {
+			t.Fatal(err)
+		}
+		val, _ := v.Split("val")
+		return v.members[SplitTrain], val.Len()
+	}
+	one, val1 := trainOf(1)
+	again, _ := trainOf(1)
+	two, val2 := trainOf(2)
+	if !slices.Equal(one, again) || slices.Equal(one, two) || len(two) != 250 || val1 != 4861 || val2 != 4861 {
+		t.Fatalf("samples: seed 1 twice equal %v, seed 2 differs %v (%d images), val %d/%d",
+			slices.Equal(one, again), !slices.Equal(one, two), len(two), val1, val2)
 	}
 	ds, _ := OpenBuiltin(root, "mnist-5-9")
 	s, _ := ds.Split("train")

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -102,5 +103,38 @@ func TestCreateExperimentRollsBackWhenQueuingFails(t *testing.T) {
 	}
 	if _, err := db.Run(ctx, e.Runs[0].ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("run left: %v", err)
+	}
+}
+
+// Replicates are ordinary runs: one per arm and seed, the seed shared across arms.
+func TestNewExperimentMakesARunPerArmAndReplicate(t *testing.T) {
+	h := experiment.DefaultHyper()
+	h.Replicates, h.Seed = 3, 7
+	p := &experiment.Plan{Name: "e", DatasetID: "d", Arch: "cnn", Hyper: h, Arms: []experiment.Arm{
+		{Index: 0, Strategy: experiment.Strategy{Kind: experiment.Finetune}, Hyper: h},
+		{Index: 1, Strategy: experiment.Strategy{Kind: experiment.Scratch}, Hyper: h}}}
+	e := NewExperiment(p, time.Now().UTC())
+	if len(e.Runs) != 6 {
+		t.Fatalf("%d runs, want 2 arms x 3 replicates", len(e.Runs))
+	}
+	for i, r := range e.Runs {
+		var rh experiment.Hyper
+		if err := json.Unmarshal([]byte(r.Hyper), &rh); err != nil {
+			t.Fatal(err)
+		}
+		if r.ArmIndex != i%2 || r.Replicate != i/2 || r.Seed != 7+int64(i/2) || rh.Seed != r.Seed {
+			t.Fatalf("run %d: arm %d replicate %d seed %d (settings' seed %d)", i, r.ArmIndex, r.Replicate, r.Seed, rh.Seed)
+		}
+	}
+	db := openTemp(t)
+	if err := db.CreateExperiment(context.Background(), e, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Experiment(context.Background(), e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Runs[5].Replicate != 2 || got.Runs[5].Seed != 9 || got.Runs[5].ArmIndex != 1 {
+		t.Fatalf("stored runs lost their replicate: %+v", got.Runs[5])
 	}
 }
