@@ -11,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/store"
 )
 
@@ -39,6 +40,7 @@ func newTestServer(t testing.TB, mutate ...func(*Deps)) *testServer {
 			"assets/app-abc.js": {Data: []byte("console.log(1)")},
 		},
 		MaxUploadBytes: 1 << 20,
+		DataDir:        datadir.New(t.TempDir()),
 	}
 	for _, m := range mutate {
 		m(&d)
