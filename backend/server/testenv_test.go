@@ -33,6 +33,7 @@ func newTestServer(t testing.TB, mutate ...func(*Deps)) *testServer {
 	}
 	d := Deps{
 		Version: "test",
+		DataDir: datadir.New(t.TempDir()), // the health check writes there
 		DB:      db,
 		Queue:   okPinger{},
 		Frontend: fstest.MapFS{
@@ -40,7 +41,6 @@ func newTestServer(t testing.TB, mutate ...func(*Deps)) *testServer {
 			"assets/app-abc.js": {Data: []byte("console.log(1)")},
 		},
 		MaxUploadBytes: 1 << 20,
-		DataDir:        datadir.New(t.TempDir()),
 	}
 	for _, m := range mutate {
 		m(&d)
