@@ -81,3 +81,11 @@ func PoolGradRowGo(gs []float32, arg []int32, q0, q1, bs []float32) {
 		}
 	}
 }
+
+// MulAddGo adds a[i]*b[i] to dst[i] for i < len(dst); a and b are at least as long.
+func MulAddGo(dst, a, b []float32) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	for i := range dst {
+		dst[i] += a[i] * b[i]
+	}
+}

@@ -43,3 +43,8 @@ func PoolGradRow(gs []float32, arg []int32, q0, q1, bs []float32) {
 	}
 	PoolGradRowGo(gs, arg, q0, q1, bs)
 }
+
+// MulAdd adds a[i]*b[i] to dst[i]: see MulAddGo.
+func MulAdd(dst, a, b []float32) {
+	MulAddGo(dst, a, b)
+}

@@ -14,3 +14,6 @@ func PoolRow(r0, r1, bias, dst []float32, arg []int32, reluMask int32) {
 func PoolGradRow(gs []float32, arg []int32, q0, q1, bs []float32) {
 	PoolGradRowGo(gs, arg, q0, q1, bs)
 }
+
+// MulAdd adds a[i]*b[i] to dst[i]: see MulAddGo.
+func MulAdd(dst, a, b []float32) { MulAddGo(dst, a, b) }
