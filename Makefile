@@ -23,11 +23,13 @@ frontend: node_modules/.package-lock.json
 binary:
 	$(GO) build $(GOTAGS) -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./backend/cmd/transferlab
 
-# What the tests need beyond Go and Node: Debian's Chromium for the browser tests and
-# OpenBLAS for the training engine. Installed when missing and we may; otherwise say how.
+# What the tests need beyond Go and Node: Debian's Chromium for the browser tests,
+# OpenBLAS for the training engine and the Adwaita icons (real pictures the ImageNet
+# model is checked on). Installed when missing and we may; otherwise say how.
 deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -d /usr/share/icons/Adwaita/512x512 ] || missing="$$missing adwaita-icon-theme"; \
 	[ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || missing="$$missing libopenblas-dev"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -107,7 +107,7 @@ func NewGraph(m *Model, opt GraphOptions) (*Graph, error) {
 	}
 	gr.grads = make([][]float32, len(gr.params))
 	gr.out = cur
-	if to == len(m.Layers) {
+	if to == len(m.Layers) && m.Layers[to-1].Name == HeadName { // a backbone has no head
 		tShape := tensor.Shape{opt.Batch, len(m.Classes)}
 		gr.t = tensor.New(tensor.WithShape(tShape...), tensor.Of(tensor.Float32))
 		t := G.NewMatrix(gr.g, tensor.Float32, G.WithShape(tShape...), G.WithName("target"), G.WithValue(gr.t))
