@@ -147,9 +147,7 @@ func (op *depthwiseOp) forward(x, w, bias, out []float32) {
 					}
 				}
 				if op.relu6 {
-					for i, v := range orow {
-						orow[i] = relu6(v)
-					}
+					simd.Clamp(orow, 0, 6)
 				}
 			}
 		}

@@ -7,7 +7,7 @@ import (
 
 // pointwiseChunk bounds the rows (pixels) one GEMM of a 1x1 convolution covers, so
 // that its output is still in cache when the bias, residual and ReLU6 pass reads it.
-const pointwiseChunk = 1 << 14
+const pointwiseChunk = 1 << 16
 
 // pointwise adds a 1x1 convolution reading x (B,H,W,In) with weight (Out, In): one GEMM
 // over every pixel, fused with the bias, the block's residual (skip, the block's input,

@@ -2,6 +2,7 @@ package nn
 
 import (
 	G "gorgonia.org/gorgonia"
+	"transferlab/backend/nn/internal/simd"
 )
 
 // relu6 clamps v to [0, 6].
@@ -24,21 +25,13 @@ func biasAct(out, bias, skip []float32, act bool) {
 	n := len(bias)
 	for r := 0; r+n <= len(out); r += n {
 		row := out[r : r+n]
+		simd.AddTo(row, bias)
 		if skip != nil {
-			s := skip[r : r+n]
-			for j, b := range bias {
-				row[j] += b + s[j]
-			}
-		} else {
-			for j, b := range bias {
-				row[j] += b
-			}
+			simd.AddTo(row, skip[r:r+n])
 		}
-		if act {
-			for j, v := range row {
-				row[j] = relu6(v)
-			}
-		}
+	}
+	if act {
+		simd.Clamp(out, 0, 6)
 	}
 }
 

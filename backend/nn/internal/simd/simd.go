@@ -83,9 +83,18 @@ func PoolGradRowGo(gs []float32, arg []int32, q0, q1, bs []float32) {
 }
 
 // MulAddGo adds a[i]*b[i] to dst[i] for i < len(dst); a and b are at least as long.
+// The assembly version fuses the multiply and the add (one rounding, not two), so the
+// two may differ in the last bit; each is deterministic on its own.
 func MulAddGo(dst, a, b []float32) {
 	a, b = a[:len(dst)], b[:len(dst)]
 	for i := range dst {
 		dst[i] += a[i] * b[i]
+	}
+}
+
+// ClampGo limits every x[i] to [lo, hi].
+func ClampGo(x []float32, lo, hi float32) {
+	for i, v := range x {
+		x[i] = min(max(v, lo), hi)
 	}
 }
