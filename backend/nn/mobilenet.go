@@ -87,3 +87,42 @@ func mobileNetLayers(in Input, classes, stem int, blocks []invertedResidual) ([]
 	}
 	return layers, nil
 }
+
+// CanStartAt says whether a graph can start at layer i: no residual above it adds the
+// input of a layer below it.
+func CanStartAt(layers []Layer, i int) bool {
+	below := map[string]bool{}
+	for _, l := range layers[:i] {
+		below[l.Name] = true
+	}
+	for _, l := range layers[i:] {
+		if l.Residual != "" && below[l.Residual] {
+			return false
+		}
+	}
+	return i > 0 && i < len(layers)
+}
+
+// InputSize is the number of floats one image (or feature row) has at layer i's input.
+func InputSize(layers []Layer, i int) int {
+	if l := layers[i]; l.Kind != Dense {
+		return l.InShape.Size()
+	}
+	return layers[i].In
+}
+
+// ActivationSize is the number of floats one image's activations take in a forward
+// pass: what a graph's batch multiplies.
+func (m *Model) ActivationSize() int {
+	n := 0
+	for _, l := range m.Layers {
+		if l.AvgPool { // the map before pooling, then the means
+			p := l
+			p.AvgPool = false
+			n += p.OutShape().Size() + l.Out
+			continue
+		}
+		n += l.OutShape().Size()
+	}
+	return n
+}
