@@ -41,6 +41,18 @@ func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input) (*Trai
 	input := nn.Input{Channels: c, Height: h, Width: w}
 	if in != nil {
 		input = *in
+		if row.Source != "builtin" {
+			dir := filepath.Join(s.DataDir, filepath.Clean("/"+row.Path))
+			sized, err := openAtSize(ctx, s.DataDir, dir, row.ID, [3]int{c, h, w}, input)
+			if err != nil {
+				ds.Close()
+				return nil, err
+			}
+			if sized != nil {
+				ds.Close()
+				ds = sized
+			}
+		}
 	}
 	td := &TrainingData{Classes: ds.Classes(), Input: input, Close: func() { ds.Close() }}
 	splits := []*train.Dataset{&td.Train, &td.Val, &td.Test}

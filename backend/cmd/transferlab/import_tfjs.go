@@ -20,6 +20,7 @@ func runImportTFJS(args []string, stdout, stderr io.Writer) int {
 	pkg := fs.String("package", "node_modules/nsfwjs", "folder of the npm package (installed by npm ci)")
 	model := fs.String("model", "mobilenet_v2", "model folder under the package's dist/models")
 	out := fs.String("out", "models/mobilenetv2-imagenet-b10", "output path without extension")
+	size := fs.Int("size", 160, "input pixels a side the model is trained at (96-224; the weights work at any)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -48,7 +49,7 @@ func runImportTFJS(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	in := nn.Input{Channels: 3, Height: 224, Width: 224}
+	in := nn.Input{Channels: 3, Height: *size, Width: *size}
 	m, rep, err := tfjs.MobileNetV2(a, nn.MobileNetV2B10, in)
 	if err != nil {
 		return fail(err)
@@ -65,7 +66,7 @@ func runImportTFJS(args []string, stdout, stderr io.Writer) int {
 			Quantization: fmt.Sprintf("%s; %d of %d batch-norm channels have a moving variance stored as zero",
 				a.Quantization, rep.ZeroVariances, rep.Channels),
 			BatchNorm:     fmt.Sprintf("%d batch norms folded into the convolutions before them (epsilon from the topology)", rep.Layers),
-			Preprocessing: "RGB scaled to [0,1], then mapped to [-1,1] inside the first layer (Keras' MobileNetV2 preprocessing); stride-2 layers pad one row and column after, as the saved model does",
+			Preprocessing: "images resized to the model's input (160 pixels by default; the weights work at 96-224), RGB scaled to [0,1], then mapped to [-1,1] inside the first layer (Keras' MobileNetV2 preprocessing); stride-2 layers pad one row and column after, as the saved model does",
 		}}
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
 		return fail(err)
