@@ -1,6 +1,7 @@
 package tfjs
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"image"
@@ -198,4 +199,33 @@ func bytesFloat(b []byte) []float32 {
 		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}
 	return out
+}
+
+// TestShippedWeightsAreTheConversion checks that the zoo's weight file is exactly what
+// `transferlab import-tfjs` makes from the package, so it can be reproduced.
+func TestShippedWeightsAreTheConversion(t *testing.T) {
+	modelJS, shardJS := packageFiles(t)
+	a, err := Read(modelJS, shardJS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, rep, err := MobileNetV2(a, nn.MobileNetV2B10, nn.Input{Channels: 3, Height: 160, Width: 160})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Source = "imagenet"
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := os.ReadFile(filepath.Join(repoRoot, "models", "mobilenetv2-imagenet-b10.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), shipped) {
+		t.Error("models/mobilenetv2-imagenet-b10.safetensors differs from a fresh conversion: run `transferlab import-tfjs`")
+	}
+	if rep.Layers != 33 || rep.ZeroVariances == 0 {
+		t.Errorf("folded %d batch norms with %d zero variances; want 33 and the package's known zeros", rep.Layers, rep.ZeroVariances)
+	}
 }
