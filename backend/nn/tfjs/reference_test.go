@@ -21,7 +21,7 @@ var repoRoot = filepath.Join("..", "..", "..")
 
 // packageFiles reads nsfwjs's bundled MobileNetV2 from node_modules, or skips the test
 // when npm has not installed it (make test runs npm ci first, so CI always has it).
-func packageFiles(t *testing.T) (model, shard []byte) {
+func packageFiles(t testing.TB) (model, shard []byte) {
 	t.Helper()
 	dir := filepath.Join(repoRoot, "node_modules", "nsfwjs", "dist", "models", "mobilenet_v2")
 	model, err1 := os.ReadFile(filepath.Join(dir, "model.min.js"))
