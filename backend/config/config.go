@@ -7,11 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
+
+	"transferlab/backend/datadir"
 )
 
 // Config is what `serve` and `worker` run with.
@@ -20,8 +22,23 @@ type Config struct {
 	DataDir        string
 	ZooDir         string
 	MaxUploadBytes int64
-	Workers        int
-	LogLevel       string
+	MaxCacheBytes  int64
+	// Watchers and WatchersPerExperiment cap the open live views; Uploads caps the
+	// uploads streaming at once; WritesPerSecond is each client's rate of changes.
+	Watchers              int
+	WatchersPerExperiment int
+	Uploads               int
+	WritesPerSecond       int
+	Workers               int
+	LogLevel              string
+	// AllowedHosts are the public names the server is reached by, comma-separated;
+	// IP addresses and localhost always work.
+	AllowedHosts string
+	// AccessToken is required on every request when set, and must be set when the
+	// server listens beyond loopback.
+	AccessToken string
+	// KeepCheckpoints keeps finished runs' checkpoints instead of removing them.
+	KeepCheckpoints bool
 
 	envErr error // a TRANSFERLAB_* variable that did not parse
 }
@@ -34,8 +51,14 @@ func Defaults() Config {
 		DataDir:        ".",
 		ZooDir:         "",
 		MaxUploadBytes: 512 << 20,
-		Workers:        defaultWorkers(),
-		LogLevel:       "info",
+		MaxCacheBytes:  2 << 30,
+
+		Watchers:              256,
+		WatchersPerExperiment: 64,
+		Uploads:               4,
+		WritesPerSecond:       10,
+		Workers:               defaultWorkers(),
+		LogLevel:              "info",
 	}
 }
 
@@ -58,8 +81,24 @@ func (c *Config) Register(fs *flag.FlagSet) {
 		"folder of pretrained models to offer besides the embedded zoo (TRANSFERLAB_ZOO_DIR)")
 	fs.Int64Var(&c.MaxUploadBytes, "max-upload-bytes", c.envInt64("MAX_UPLOAD_BYTES", c.MaxUploadBytes),
 		"largest dataset upload accepted, in bytes (TRANSFERLAB_MAX_UPLOAD_BYTES)")
+	fs.Int64Var(&c.MaxCacheBytes, "max-cache-bytes", c.envInt64("MAX_CACHE_BYTES", c.MaxCacheBytes),
+		"largest decoded image cache one dataset may make (images x channels x height x width), in bytes (TRANSFERLAB_MAX_CACHE_BYTES)")
+	fs.IntVar(&c.Watchers, "max-watchers", int(c.envInt64("MAX_WATCHERS", int64(c.Watchers))),
+		"live views open at once on the whole server (TRANSFERLAB_MAX_WATCHERS)")
+	fs.IntVar(&c.WatchersPerExperiment, "max-watchers-per-experiment", int(c.envInt64("MAX_WATCHERS_PER_EXPERIMENT", int64(c.WatchersPerExperiment))),
+		"live views open at once on one experiment (TRANSFERLAB_MAX_WATCHERS_PER_EXPERIMENT)")
+	fs.IntVar(&c.Uploads, "max-uploads", int(c.envInt64("MAX_UPLOADS", int64(c.Uploads))),
+		"dataset uploads received at once (TRANSFERLAB_MAX_UPLOADS)")
+	fs.IntVar(&c.WritesPerSecond, "writes-per-second", int(c.envInt64("WRITES_PER_SECOND", int64(c.WritesPerSecond))),
+		"requests that change something, per client and second, after a burst of five seconds' worth (TRANSFERLAB_WRITES_PER_SECOND)")
 	fs.IntVar(&c.Workers, "workers", int(c.envInt64("WORKERS", int64(c.Workers))),
 		"experiments trained at once (TRANSFERLAB_WORKERS)")
+	fs.BoolVar(&c.KeepCheckpoints, "keep-checkpoints", c.envBool("KEEP_CHECKPOINTS", c.KeepCheckpoints),
+		"keep the checkpoints of finished runs in runs/ instead of removing them (TRANSFERLAB_KEEP_CHECKPOINTS)")
+	fs.StringVar(&c.AllowedHosts, "allowed-hosts", env("ALLOWED_HOSTS", c.AllowedHosts),
+		"comma-separated host names browsers reach the server by, besides IP addresses and localhost (TRANSFERLAB_ALLOWED_HOSTS)")
+	fs.StringVar(&c.AccessToken, "access-token", env("ACCESS_TOKEN", c.AccessToken),
+		"token every request must carry; required when --addr is not a loopback address (TRANSFERLAB_ACCESS_TOKEN)")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel),
 		"debug, info, warn or error (TRANSFERLAB_LOG_LEVEL)")
 }
@@ -86,13 +125,23 @@ func (c *Config) envInt64(key string, def int64) int64 {
 	return n
 }
 
-// Paths inside the data directory.
-func (c Config) DBPath() string      { return filepath.Join(c.DataDir, "transferlab.db") }
-func (c Config) LockPath() string    { return filepath.Join(c.DataDir, "transferlab.lock") }
-func (c Config) UploadsDir() string  { return filepath.Join(c.DataDir, "uploads") }
-func (c Config) UserModels() string  { return filepath.Join(c.DataDir, "models", "user") }
-func (c Config) RunsDir() string     { return filepath.Join(c.DataDir, "runs") }
-func (c Config) DatasetsDir() string { return filepath.Join(c.DataDir, "datasets") }
+// envBool reads a yes/no variable (1, true, 0, false, ...); one that does not parse is
+// remembered for Validate to report, and the default stands meanwhile.
+func (c *Config) envBool(key string, def bool) bool {
+	v := env(key, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		c.envErr = fmt.Errorf("TRANSFERLAB_%s=%q is not true or false", key, v)
+		return def
+	}
+	return b
+}
+
+// Dirs is the layout of the data directory: every path in it comes from there.
+func (c Config) Dirs() datadir.Layout { return datadir.New(c.DataDir) }
 
 // Level parses LogLevel.
 func (c Config) Level() (slog.Level, error) {
@@ -115,16 +164,68 @@ func (c Config) Validate() error {
 	if c.MaxUploadBytes <= 0 {
 		return errors.New("max upload bytes must be a positive number of bytes")
 	}
+	if c.MaxCacheBytes <= 0 {
+		return errors.New("max cache bytes must be a positive number of bytes")
+	}
+	if c.Watchers < 1 || c.WatchersPerExperiment < 1 || c.Uploads < 1 || c.WritesPerSecond < 1 {
+		return errors.New("max watchers, max watchers per experiment, max uploads and writes per second must each be at least 1")
+	}
 	if c.Workers < 1 {
 		return errors.New("workers must be a whole number of at least 1")
 	}
 	if strings.TrimSpace(c.Addr) == "" {
 		return errors.New("listen address is empty: give --addr host:port")
 	}
-	for _, dir := range []string{c.DataDir, c.UploadsDir(), c.UserModels(), c.RunsDir(), c.DatasetsDir()} {
-		if err := writableDir(dir); err != nil {
-			return err
+	if err := c.checkAccess(); err != nil {
+		return err
+	}
+	return c.Dirs().Prepare()
+}
+
+// minTokenLen keeps a token from being guessed over the network.
+const minTokenLen = 16
+
+// Hosts lists AllowedHosts, with the listen address's host name when it is a name.
+func (c Config) Hosts() []string {
+	var out []string
+	for _, h := range strings.Split(c.AllowedHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
 		}
+	}
+	if host, _, err := net.SplitHostPort(c.Addr); err == nil && host != "" && net.ParseIP(host) == nil {
+		out = append(out, host)
+	}
+	return out
+}
+
+// Loopback tells whether the listen address only takes connections from this machine.
+func (c Config) Loopback() bool {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkAccess refuses to open the lab to a network without a token: anyone who can
+// reach the port could otherwise train, delete and read everything.
+func (c Config) checkAccess() error {
+	for _, h := range strings.Split(c.AllowedHosts, ",") {
+		h = strings.TrimSpace(h)
+		if strings.ContainsAny(h, ":/ ") {
+			return fmt.Errorf("allowed host %q: give bare host names like lab.example.org, without scheme or port", h)
+		}
+	}
+	if c.AccessToken != "" && len(c.AccessToken) < minTokenLen {
+		return fmt.Errorf("access token is %d characters; use at least %d random ones (for example `openssl rand -hex 16`)", len(c.AccessToken), minTokenLen)
+	}
+	if !c.Loopback() && c.AccessToken == "" {
+		return fmt.Errorf("listen address %s is reachable from other machines: set --access-token (TRANSFERLAB_ACCESS_TOKEN) to at least %d random characters, or listen on 127.0.0.1", c.Addr, minTokenLen)
 	}
 	return nil
 }

@@ -47,6 +47,12 @@ func (b *builder) add(pix []byte, label int, key string, tag uint8, sum *[32]byt
 			b.seen[*sum] = dupRef{file: key, label: uint16(label)}
 		}
 	}
+	// Formats that do not say their image count up front (CSV) are held to the cache
+	// limit as they stream.
+	if int64(b.cw.count()+1)*int64(len(pix)) > b.opts.Limits.MaxCacheBytes {
+		return importErr(CodeCacheTooLarge, "%s makes a cache over the limit of %s at image %d: import fewer or smaller images, or start the server with a larger --max-cache-bytes",
+			b.display, mib(b.opts.Limits.MaxCacheBytes), b.cw.count()+1)
+	}
 	b.keys = append(b.keys, key)
 	b.tags = append(b.tags, tag)
 	b.report.Imported++
@@ -55,6 +61,9 @@ func (b *builder) add(pix []byte, label int, key string, tag uint8, sum *[32]byt
 
 // finish validates the classes, splits, writes the cache and returns the metadata.
 func (b *builder) finish(format string) (*Meta, error) {
+	if len(b.classes) > b.opts.Limits.MaxClasses {
+		return nil, tooManyClasses(b.display, len(b.classes), b.opts.Limits.MaxClasses)
+	}
 	infos, _ := classInfos(b.classes, b.cw.labels, make([]uint8, b.cw.count()))
 	if err := checkClasses(infos, b.display); err != nil {
 		return nil, err

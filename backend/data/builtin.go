@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -114,8 +115,8 @@ func ensureBuiltin(dir, base string) error {
 	case IconsID:
 		err = buildIcons(dir)
 	default:
-		var src string
-		if src, err = MNISTDir(); err == nil {
+		var src fs.FS
+		if src, _, err = MNISTFiles(); err == nil {
 			_, err = BuildMNIST(src, dir)
 		}
 	}

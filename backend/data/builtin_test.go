@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -50,8 +51,8 @@ func TestLettersDeterministicPerSeed(t *testing.T) {
 }
 
 func TestMNISTViews(t *testing.T) {
-	if _, err := MNISTDir(); err != nil {
-		t.Skip(err)
+	if _, _, err := MNISTFiles(); err != nil {
+		t.Fatal(err)
 	}
 	root := t.TempDir()
 	count := func(id string) (tr, val, te int) {
@@ -92,5 +93,21 @@ func TestMNISTViews(t *testing.T) {
 		if l < 0 || l > 4 {
 			t.Fatalf("label %d not relabelled", l)
 		}
+	}
+}
+
+// TestMNISTFoundThroughTheGoModule covers a build without the embedded copy (a plain
+// `go test` of a fresh clone): the files come from the GoMNIST module go.mod pins.
+func TestMNISTFoundThroughTheGoModule(t *testing.T) {
+	dir, err := mnistModuleDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hasMNIST(os.DirFS(dir)); err != nil {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	t.Setenv("PATH", t.TempDir())
+	if _, err := mnistModuleDir(); err == nil || !strings.Contains(err.Error(), "no Go toolchain") {
+		t.Fatalf("without go on PATH: %v", err)
 	}
 }

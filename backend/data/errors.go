@@ -35,8 +35,10 @@ func (e *ImportError) Error() string { return e.Code + ": " + e.Message }
 // cannot be used.
 func (e *ImportError) HTTPStatus() int {
 	switch e.Code {
-	case CodeUploadTooLarge, CodeZipBomb, CodeTooManyEntries, CodeImageTooLarge:
+	case CodeUploadTooLarge, CodeZipBomb, CodeTooManyEntries, CodeImageTooLarge, CodeCacheTooLarge:
 		return 413
+	case CodeDiskFull:
+		return 507
 	case CodeUnsupportedFormat, CodeCorruptArchive, CodeZipSlip, CodeBadOptions:
 		return 400
 	default:

@@ -40,8 +40,10 @@ type idxFile struct {
 
 func (f idxFile) isLabels() bool { return len(f.dims) == 1 }
 
-// readIDXHeader reads the magic and sizes, unwrapping gzip when present.
-func readIDXHeader(r io.Reader) (io.Reader, byte, []int, error) {
+// ReadIDX reads an IDX file's magic and sizes, unwrapping gzip when present, and
+// returns the reader of its values, their type (0x08 for unsigned bytes) and the sizes.
+// It is the one IDX reader: uploads, the MNIST cache and pretraining all use it.
+func ReadIDX(r io.Reader) (io.Reader, byte, []int, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if head, err := br.Peek(2); err == nil && head[0] == 0x1f && head[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -73,7 +75,7 @@ func findIDX(a archive, files []fileEntry, useful []int) ([]idxFile, error) {
 	}
 	var out []idxFile
 	err := a.each(want, func(i int, r io.Reader) error {
-		if _, typ, dims, err := readIDXHeader(r); err == nil {
+		if _, typ, dims, err := ReadIDX(r); err == nil {
 			out = append(out, idxFile{file: i, name: files[i].Name, typ: typ, dims: dims})
 		}
 		return nil
@@ -153,7 +155,7 @@ func importIDX(ctx context.Context, a archive, files []fileEntry, found []idxFil
 		want[lb.file] = true
 	}
 	err = a.each(want, func(i int, r io.Reader) error {
-		br, _, dims, err := readIDXHeader(r)
+		br, _, dims, err := ReadIDX(r)
 		if err != nil {
 			return err
 		}
@@ -192,6 +194,15 @@ func importIDX(ctx context.Context, a archive, files []fileEntry, found []idxFil
 			channels = 3
 		}
 	}
+	count := 0
+	for _, p := range pairs {
+		count += p.labels.dims[0]
+	}
+	sized := o
+	sized.size(channels)
+	if err := checkBudget(o.Name, tmp, count, len(classes), channels, sized.Height, sized.Width, o.Limits); err != nil {
+		return nil, err
+	}
 	bld, err := newBuilder(tmp, o.Name, o, channels, classes)
 	if err != nil {
 		return nil, err
@@ -213,7 +224,7 @@ func importIDX(ctx context.Context, a archive, files []fileEntry, found []idxFil
 	done := 0
 	err = a.each(want, func(i int, r io.Reader) error {
 		p := pairOf[i]
-		br, _, dims, err := readIDXHeader(r)
+		br, _, dims, err := ReadIDX(r)
 		if err != nil {
 			return err
 		}

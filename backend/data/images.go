@@ -89,6 +89,11 @@ func importArchive(ctx context.Context, a archive, tmp, format string, size int6
 			return nil, err
 		}
 	}
+	sized := o
+	sized.size(channels)
+	if err := checkBudget(o.Name, tmp, len(cands), len(classes), channels, sized.Height, sized.Width, o.Limits); err != nil {
+		return nil, err
+	}
 	b, err := newBuilder(tmp, o.Name, o, channels, classes)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,6 @@ package data
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"transferlab/backend/atomicfile"
 )
 
 // Import turns the upload at src into a dataset folder dir, which must not exist. It is
@@ -41,20 +42,16 @@ func Import(ctx context.Context, src, dir string, opts Options) (*Meta, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := tempSibling(dir)
-	if err != nil {
-		return nil, err
-	}
-	m, err := importInto(ctx, src, tmp, format, st.Size(), o)
-	if err == nil {
+	var m *Meta
+	err = atomicfile.Dir(dir, func(tmp string) error {
+		var err error
+		if m, err = importInto(ctx, src, tmp, format, st.Size(), o); err != nil {
+			return err
+		}
 		m.Name = strings.TrimSuffix(strings.TrimSuffix(o.Name, filepath.Ext(o.Name)), ".tar")
-		err = finishFolder(src, tmp, m)
-	}
-	if err == nil {
-		err = os.Rename(tmp, dir)
-	}
+		return finishFolder(src, tmp, m)
+	})
 	if err != nil {
-		os.RemoveAll(tmp)
 		return nil, err
 	}
 	return m, nil
@@ -107,21 +104,6 @@ func fileSHA256(path string) (string, error) {
 		return "", err
 	}
 	return hexSum(h.Sum(nil)), nil
-}
-
-// tempSibling makes a hidden folder next to dir, on the same disk, so the final rename is
-// atomic and a crash leaves only a .part folder that no listing shows.
-func tempSibling(dir string) (string, error) {
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", err
-	}
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	tmp := filepath.Join(parent, fmt.Sprintf(".%s.part-%x", filepath.Base(dir), b))
-	return tmp, os.Mkdir(tmp, 0o755)
 }
 
 // IsImportError reports whether err is a refusal of the upload, and returns it.

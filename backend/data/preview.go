@@ -13,16 +13,34 @@ const (
 	maxPreviewPerClass = 32
 	previewScale       = 2
 	previewGap         = 2
+	// maxPreviewPixels bounds the canvas (4 bytes a pixel: 16 MiB), whatever the image
+	// size and class count: rows that do not fit are left out, and large images are
+	// not scaled up.
+	maxPreviewPixels = 4 << 20
+	// maxScaledSide is the largest image side still drawn at previewScale.
+	maxScaledSide = 64
 )
 
 // WritePreview writes a PNG grid: one row per class (or only the named class) with up
-// to n of its images, each scaled up 2× with nearest neighbour so pixels stay crisp.
-func (d *Dataset) WritePreview(w io.Writer, class string, n int) error {
+// to n of its images, small ones scaled up 2× with nearest neighbour so pixels stay
+// crisp. It returns how many class rows it drew: the first ones that fit the canvas.
+func (d *Dataset) WritePreview(w io.Writer, class string, n int) (int, error) {
 	n = min(max(n, 1), maxPreviewPerClass)
+	_, h, wd := d.cache.Shape()
+	scale := previewScale
+	if max(h, wd) > maxScaledSide {
+		scale = 1
+	}
+	cw, ch := wd*scale+previewGap, h*scale+previewGap
+	n = max(1, min(n, (maxPreviewPixels/(ch+previewGap)-previewGap)/cw))
+	maxRows := max(1, (maxPreviewPixels/(n*cw+previewGap)-previewGap)/ch)
 	rows := [][]int{}
 	for l, name := range d.classes {
 		if class != "" && name != class {
 			continue
+		}
+		if len(rows) == maxRows {
+			break
 		}
 		var picks []int
 		for s := range d.members {
@@ -35,20 +53,18 @@ func (d *Dataset) WritePreview(w io.Writer, class string, n int) error {
 		rows = append(rows, picks)
 	}
 	if len(rows) == 0 {
-		return fmt.Errorf("no class %q", class)
+		return 0, fmt.Errorf("no class %q", class)
 	}
-	_, h, wd := d.cache.Shape()
-	cw, ch := wd*previewScale+previewGap, h*previewScale+previewGap
 	img := image.NewRGBA(image.Rect(0, 0, n*cw+previewGap, len(rows)*ch+previewGap))
 	for i := range img.Pix {
 		img.Pix[i] = 0xff // white background between thumbnails
 	}
 	for r, picks := range rows {
 		for k, i := range picks {
-			d.blit(img, i, previewGap+k*cw, previewGap+r*ch, previewScale)
+			d.blit(img, i, previewGap+k*cw, previewGap+r*ch, scale)
 		}
 	}
-	return png.Encode(w, img)
+	return len(rows), png.Encode(w, img)
 }
 
 // WriteImagePNG writes image i of the view (in split order train, val, test) as a PNG

@@ -3,8 +3,10 @@ package data
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"os"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -18,6 +20,10 @@ const (
 	FormatIDX   = "idx" // an IDX pair inside a zip or tar; recorded after the archive is read
 )
 
+// UploadExtensions are the file name endings of every format an upload may have, for
+// the upload picker to offer; the format itself is read from the content.
+var UploadExtensions = []string{".zip", ".tar", ".tar.gz", ".tgz", ".csv", ".csv.gz"}
+
 func sniffFile(path, display string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -27,9 +33,44 @@ func sniffFile(path, display string) (string, error) {
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(f, head)
 	head = head[:n]
-	switch {
-	case n == 0:
+	if n == 0 {
 		return "", importErr(CodeUnsupportedFormat, "%s is empty; upload a zip or tar.gz of class folders, an IDX pair in a zip, or a CSV", display)
+	}
+	format, err := sniffContent(f, head, display)
+	if claim := claimedArchive(display); claim != "" && format != claim {
+		return "", notTheClaimedArchive(display, claim, format)
+	}
+	return format, err
+}
+
+// claimedArchive is the archive format a file name promises, if any.
+func claimedArchive(name string) string {
+	n := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(n, ".zip"):
+		return FormatZip
+	case strings.HasSuffix(n, ".tar.gz"), strings.HasSuffix(n, ".tgz"):
+		return FormatTarGz
+	case strings.HasSuffix(n, ".tar"):
+		return FormatTar
+	}
+	return ""
+}
+
+// notTheClaimedArchive refuses a file whose name promises an archive its content is
+// not: advice for whatever the bytes happen to look like (a CSV's missing label column,
+// say) would only mislead.
+func notTheClaimedArchive(display, claim, got string) error {
+	what := map[string]string{FormatZip: "a valid zip archive", FormatTarGz: "a valid gzip-compressed tar archive", FormatTar: "a valid tar archive"}[claim]
+	looks := ""
+	if got != "" {
+		looks = fmt.Sprintf(" (its content is %s)", got)
+	}
+	return importErr(CodeUnsupportedFormat, "%s is not %s%s; re-create the archive, or upload the file under the extension of what it holds (.zip, .tar.gz, .tgz, .tar, .csv or .csv.gz)", display, what, looks)
+}
+
+func sniffContent(f *os.File, head []byte, display string) (string, error) {
+	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return FormatZip, nil
 	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):

@@ -40,7 +40,7 @@ func (a *armCallbacks) OnStep(m train.StepMetrics) {
 		Values: map[string]float64{"train_loss": m.Loss, "train_acc": m.Acc, "lr": m.LR,
 			"samples_per_sec": m.SamplesPerSec, "examples_seen": float64(m.Step * a.tr.Hyper.BatchSize)}}))
 	if m.Step%20 == 0 {
-		a.keep(a.r.DB.UpdateRun(a.ctx, a.runID, map[string]any{"steps": m.Step}))
+		a.keep(a.r.DB.UpdateRun(a.ctx, a.runID, store.RunPatch{Steps: store.Set(m.Step)}))
 	}
 	// Hand over the turn: a waiting arm gets it (Go's mutex hands off to a waiter that
 	// has waited longer than a millisecond, which a training step always is).
@@ -55,7 +55,8 @@ func (a *armCallbacks) OnEval(m train.EvalMetrics) {
 	}
 	a.keep(a.rec.record(a.ctx, StepPoint{Step: int64(m.Step), Epoch: a.epochAt(m.Step), WallTime: m.Wall.Seconds(), Values: vals}))
 	a.best = max(a.best, m.Acc)
-	a.keep(a.r.DB.UpdateRun(a.ctx, a.runID, map[string]any{"best_val_acc": a.best, "final_val_acc": m.Acc, "steps": m.Step}))
+	a.keep(a.r.DB.UpdateRun(a.ctx, a.runID, store.RunPatch{BestValAcc: store.Set(a.best), FinalValAcc: store.Set(m.Acc), Steps: store.Set(m.Step)}))
+	a.r.summarizeSoon(a.ctx, a.rec.topic)
 }
 
 // OnEpochEnd writes the checkpoint (atomically: a kill mid-write leaves the previous
@@ -67,15 +68,15 @@ func (a *armCallbacks) OnEpochEnd(c *train.Checkpoint) error {
 	if err := a.rec.flush(a.ctx); err != nil {
 		return err
 	}
-	path := a.r.checkpointPath(a.runID)
+	path := a.r.DataDir.Checkpoint(a.runID)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(path, c.Write); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
-	rel, _ := filepath.Rel(a.r.DataDir, path)
-	if err := a.r.DB.UpdateRun(a.ctx, a.runID, map[string]any{"epochs_done": c.Epoch, "steps": c.Step, "checkpoint_path": rel}); err != nil {
+	rel, _ := a.r.DataDir.Rel(path)
+	if err := a.r.DB.UpdateRun(a.ctx, a.runID, store.RunPatch{EpochsDone: store.Set(c.Epoch), Steps: store.Set(c.Step), CheckpointPath: &rel}); err != nil {
 		return err
 	}
 	if run, err := a.r.DB.Run(a.ctx, a.runID); err == nil {

@@ -14,9 +14,6 @@ import (
 	"transferlab/backend/train"
 )
 
-// EvaluationKind names the artifact holding a finished run's test evaluation.
-const EvaluationKind = "evaluation"
-
 // Evaluation is what a finished run leaves for its detail page.
 type Evaluation struct {
 	Classes []string           `json:"classes"`
@@ -26,8 +23,9 @@ type Evaluation struct {
 }
 
 // finishArm evaluates the trained model on the test split, keeps the evaluation, and
-// saves the model so it can be tried, downloaded or fine-tuned from.
-func (r *Runner) finishArm(ctx context.Context, tr *train.Run, run *store.Run, res train.Result, data *TrainingData, exp *store.Experiment) error {
+// saves the model so it can be tried, downloaded or fine-tuned from, and records the
+// run as succeeded.
+func (r *Runner) finishArm(ctx context.Context, tr *train.Run, run *store.Run, res train.Result, data *TrainingData, exp *store.Experiment, rec *recorder) error {
 	ev := Evaluation{Classes: data.Classes, Drift: tr.Drift(), Result: res}
 	test := data.Test
 	if test == nil || test.Len() == 0 {
@@ -46,38 +44,34 @@ func (r *Runner) finishArm(ctx context.Context, tr *train.Run, run *store.Run, r
 	}
 	now := time.Now().UTC()
 	runID := run.ID
-	art := store.Artifact{ID: store.NewID("art"), RunID: &runID, Kind: EvaluationKind, Meta: string(evJSON), CreatedAt: now}
-	if err := r.DB.Gorm.WithContext(ctx).Create(&art).Error; err != nil {
-		return err
-	}
-
 	modelID := "model-" + strings.TrimPrefix(run.ID, "run_")
-	rel := filepath.Join("models", "user", modelID+".safetensors")
-	if err := os.MkdirAll(filepath.Join(r.DataDir, "models", "user"), 0o755); err != nil {
+	rel, path := r.DataDir.UserModel(modelID)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	if err := tr.Model.SaveFile(filepath.Join(r.DataDir, rel)); err != nil {
+	if err := tr.Model.SaveFile(path); err != nil {
 		return fmt.Errorf("save model: %w", err)
 	}
 	card := nn.Card{ID: modelID, Name: fmt.Sprintf("%s, %s (%s)", exp.Name, run.Strategy, run.ID),
 		Architecture: tr.Model.Arch, Input: tr.Model.Input, Classes: data.Classes,
 		Source: exp.DatasetID, Epochs: res.Epochs, Seed: tr.Hyper.Seed, Parameters: tr.Model.NumParams(),
 		Format: "safetensors F32"}
-	cols := map[string]any{"model_id": modelID, "steps": res.Steps, "epochs_done": res.Epochs}
+	patch := store.RunPatch{Steps: store.Set(res.Steps), EpochsDone: store.Set(res.Epochs)}
 	var testAcc *float64
 	if ev.Test != nil {
 		card.TestAccuracy, card.TestImages = ev.Test.Accuracy, ev.Test.N
 		testAcc = &ev.Test.Accuracy
-		cols["test_acc"] = ev.Test.Accuracy
+		patch.TestAcc = testAcc
 	}
 	cardJSON, _ := json.Marshal(card)
 	classes, _ := json.Marshal(data.Classes)
 	m := store.Model{ID: modelID, Name: card.Name, Arch: card.Architecture, Channels: card.Input.Channels,
 		Height: card.Input.Height, Width: card.Input.Width, Classes: string(classes), Source: "run",
-		SourceDataset: exp.DatasetID, TestAccuracy: testAcc, Card: string(cardJSON), Path: rel, RunID: &runID,
+		SourceDataset: exp.DatasetID, TestAccuracy: testAcc, Card: string(cardJSON), Path: filepath.ToSlash(rel), RunID: &runID,
 		CreatedAt: now, UpdatedAt: now}
-	if err := r.DB.Gorm.WithContext(ctx).Save(&m).Error; err != nil {
-		return err
-	}
-	return r.DB.UpdateRun(ctx, run.ID, cols)
+	// The last points, the evaluation, the model and the run's row in one transaction:
+	// a run is never succeeded without its model, nor its model listed for a run that
+	// did not finish.
+	_, err = r.DB.FinishArm(ctx, store.FinishedArm{RunID: run.ID, Metrics: rec.take(), Evaluation: string(evJSON), Model: m, Patch: patch})
+	return err
 }

@@ -6,18 +6,21 @@ import (
 	"testing"
 	"time"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
 func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 	l := newLab(t, t.TempDir())
-	h := DefaultHyper()
+	h := experiment.DefaultHyper()
 	h.Epochs = 2
 	e := l.launch(t, h, "finetune", "scratch")
+	// A watcher keeps the experiment's live events in the hub until it leaves.
+	watcher, _, _ := l.hub.Subscribe(e.ID, 0)
 	runs := l.waitRuns(t, e, 3*time.Minute, finished)
 	ctx := context.Background()
 	for _, r := range runs {
-		if r.Status != store.StatusSucceeded {
+		if r.Status != experiment.Succeeded {
 			t.Fatalf("run %s (%s) %s: %s", r.ID, r.Strategy, r.Status, r.Error)
 		}
 		if r.Steps != 16 || r.EpochsDone != 2 || r.TotalSteps != 16 || r.ModelID == "" || r.TestAcc == nil {
@@ -40,12 +43,12 @@ func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 		if m, err := l.db.Model(ctx, r.ModelID); err != nil || m.Source != "run" {
 			t.Fatalf("saved model %+v %v", m, err)
 		}
-		var art store.Artifact
-		if err := l.db.Gorm.First(&art, "run_id = ? AND kind = ?", r.ID, EvaluationKind).Error; err != nil {
+		meta, err := l.db.Evaluation(ctx, r.ID)
+		if err != nil {
 			t.Fatal(err)
 		}
 		var ev Evaluation
-		if err := json.Unmarshal([]byte(art.Meta), &ev); err != nil || ev.Test == nil || len(ev.Test.Confusion) != 5 {
+		if err := json.Unmarshal([]byte(meta), &ev); err != nil || ev.Test == nil || len(ev.Test.Confusion) != 5 {
 			t.Fatalf("evaluation artifact: %v %+v", err, ev.Test)
 		}
 	}
@@ -67,7 +70,7 @@ func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 			lastStart = i
 		}
 	}
-	if lastStart > firstDone {
+	if firstDone < 0 || lastStart < 0 || lastStart > firstDone {
 		t.Fatalf("scratch started (event %d) only after fine-tune's last step (event %d)", lastStart, firstDone)
 	}
 	for i := 1; i < len(evs); i++ {
@@ -75,20 +78,27 @@ func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 			t.Fatal("events out of order")
 		}
 	}
+	// Once the experiment is over and its last watcher gone, its events are freed.
+	watcher.Close()
+	for deadline := time.Now().Add(10 * time.Second); l.hub.Topics() != 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the finished experiment's %d live events are still held", len(l.hub.Recent(e.ID)))
+		}
+	}
 }
 
 // A trained arm's model is a base like any zoo model: the "pretrain on your data" path.
 func TestRunModelServesAsBaseForAnotherExperiment(t *testing.T) {
 	l := newLab(t, t.TempDir())
-	h := DefaultHyper()
+	h := experiment.DefaultHyper()
 	h.Epochs = 1
 	first := l.waitRuns(t, l.launch(t, h, "finetune"), 2*time.Minute, finished)
-	if first[0].Status != store.StatusSucceeded {
+	if first[0].Status != experiment.Succeeded {
 		t.Fatalf("first run: %s %s", first[0].Status, first[0].Error)
 	}
 	l.base = first[0].ModelID
 	second := l.waitRuns(t, l.launch(t, h, "freeze:2"), 2*time.Minute, finished)
-	if second[0].Status != store.StatusSucceeded {
+	if second[0].Status != experiment.Succeeded {
 		t.Fatalf("run from a trained model: %s %s", second[0].Status, second[0].Error)
 	}
 	// Starting from weights already tuned to these digits, it begins where the first ended.
@@ -104,7 +114,7 @@ func TestRunModelServesAsBaseForAnotherExperiment(t *testing.T) {
 // waits as queued, and all arms of the one admitted run before the slot moves on.
 func TestExperimentsBeyondTheLimitWaitQueued(t *testing.T) {
 	l := newLab(t, t.TempDir())
-	h := DefaultHyper()
+	h := experiment.DefaultHyper()
 	h.Epochs = 2
 	exps := []*store.Experiment{l.launch(t, h, "finetune", "scratch"), l.launch(t, h, "finetune", "scratch")}
 	ctx := context.Background()
@@ -120,10 +130,10 @@ func TestExperimentsBeyondTheLimitWaitQueued(t *testing.T) {
 			var running, finished, queued int
 			for _, r := range got.Runs {
 				switch {
-				case r.Status == store.StatusRunning:
+				case r.Status == experiment.Running:
 					running++
-				case store.Finished(r.Status):
-					if r.Status != store.StatusSucceeded {
+				case r.Status.Finished():
+					if r.Status != experiment.Succeeded {
 						t.Fatalf("run %s: %s", r.Status, r.Error)
 					}
 					finished++

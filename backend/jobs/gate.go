@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // gate lets at most `slots` experiments train at once. All arms of an admitted
@@ -13,7 +14,16 @@ type gate struct {
 	active  map[string]*expSlot
 	waiting map[string]int64 // experiments waiting for a slot, by their order key
 	changed chan struct{}    // closed and replaced whenever a slot frees
+	// older lists the experiments with a live training job queued before jobID. An
+	// experiment is only admitted once every such experiment is at the gate: the queue
+	// may fetch two experiments' jobs in one batch (a busy start, jobs waiting for a
+	// slot) and start the younger's first.
+	older func(ctx context.Context, jobID int64) ([]string, error)
 }
+
+// olderPoll is how often an experiment waiting for an older one to reach the gate
+// looks again; the older one's job is already fetched or about to be.
+const olderPoll = 100 * time.Millisecond
 
 // expSlot is one admitted experiment. turn is held for one training step.
 type expSlot struct {
@@ -28,8 +38,9 @@ func newGate(slots int) *gate {
 
 // acquire waits until the experiment may train and returns its slot. Experiments are
 // admitted in the order of their key (creation time), whichever of their jobs the
-// queue happened to start first.
-func (g *gate) acquire(ctx context.Context, expID string, key int64) (*expSlot, error) {
+// queue happened to start first; jobID is the arm's job, whose place in the queue says
+// which experiments came before it.
+func (g *gate) acquire(ctx context.Context, expID string, key, jobID int64) (*expSlot, error) {
 	for {
 		g.mu.Lock()
 		if s := g.active[expID]; s != nil {
@@ -38,17 +49,22 @@ func (g *gate) acquire(ctx context.Context, expID string, key int64) (*expSlot, 
 			return s, nil
 		}
 		g.waiting[expID] = key
-		if len(g.active) < g.slots && g.first(expID) {
-			delete(g.waiting, expID)
-			s := &expSlot{arms: 1}
-			g.active[expID] = s
-			g.mu.Unlock()
-			return s, nil
-		}
+		try := len(g.active) < g.slots && g.first(expID)
 		wait := g.changed
 		g.mu.Unlock()
+		var poll <-chan time.Time
+		if try {
+			if g.olderAbsent(ctx, expID, jobID) {
+				poll = time.After(olderPoll)
+			} else if s := g.admit(expID); s != nil {
+				return s, nil
+			} else {
+				continue
+			}
+		}
 		select {
 		case <-wait:
+		case <-poll:
 		case <-ctx.Done():
 			g.mu.Lock()
 			delete(g.waiting, expID)
@@ -57,6 +73,46 @@ func (g *gate) acquire(ctx context.Context, expID string, key int64) (*expSlot, 
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// admit makes expID active if it still may be: the lock was let go while the queue was
+// asked about older experiments.
+func (g *gate) admit(expID string) *expSlot {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if s := g.active[expID]; s != nil {
+		s.arms++
+		return s
+	}
+	if len(g.active) >= g.slots || !g.first(expID) {
+		return nil
+	}
+	delete(g.waiting, expID)
+	s := &expSlot{arms: 1}
+	g.active[expID] = s
+	return s
+}
+
+// olderAbsent reports whether an experiment queued before jobID has a live job but has
+// not reached the gate yet. An error counts as none: order is worth a short wait, not
+// a stuck queue.
+func (g *gate) olderAbsent(ctx context.Context, expID string, jobID int64) bool {
+	if g.older == nil {
+		return false
+	}
+	ids, err := g.older(ctx, jobID)
+	if err != nil {
+		return false
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, id := range ids {
+		_, waiting := g.waiting[id]
+		if id != expID && g.active[id] == nil && !waiting {
+			return true
+		}
+	}
+	return false
 }
 
 // first reports whether expID is the earliest waiting experiment; the caller holds mu.

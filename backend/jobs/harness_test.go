@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
 	"transferlab/models"
@@ -30,12 +32,22 @@ var sharedBuiltin = filepath.Join(os.TempDir(), "transferlab-test-builtin")
 
 func newLab(t *testing.T, dir string) *lab {
 	t.Helper()
+	l := openLab(t, dir)
+	if err := l.queue.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// openLab is newLab with the queue not started yet.
+func openLab(t *testing.T, dir string) *lab {
+	t.Helper()
 	ctx := context.Background()
 	if err := os.MkdirAll(sharedBuiltin, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Lstat(filepath.Join(dir, "builtin")); os.IsNotExist(err) {
-		if err := os.Symlink(sharedBuiltin, filepath.Join(dir, "builtin")); err != nil {
+	if _, err := os.Lstat(datadir.New(dir).Builtin()); os.IsNotExist(err) {
+		if err := os.Symlink(sharedBuiltin, datadir.New(dir).Builtin()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -51,16 +63,13 @@ func newLab(t *testing.T, dir string) *lab {
 		t.Fatal(err)
 	}
 	hub := live.NewHub(100000, 100000)
-	runner := NewRunner(db, hub, models.Zoo, dir, StoreDatasets{DB: db, DataDir: dir}, 1)
+	runner := NewRunner(db, hub, models.Zoo, datadir.New(dir), StoreDatasets{DB: db, DataDir: datadir.New(dir)}, 1)
 	q, err := Open(ctx, dbPath, Config{TrainingWorkers: 1, UploadsDir: dir, Register: runner.Register})
 	if err != nil {
 		t.Fatal(err)
 	}
 	runner.Queue = q
 	if _, err := q.RequeueOrphans(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	l := &lab{dir: dir, db: db, hub: hub, runner: runner, queue: q, base: "cnn-mnist04"}
@@ -76,18 +85,18 @@ func (l *lab) stop() {
 }
 
 // launch creates and queues an experiment of the given arms on the few-shot digits.
-func (l *lab) launch(t *testing.T, h Hyper, strategies ...string) *store.Experiment {
+func (l *lab) launch(t *testing.T, h experiment.Hyper, strategies ...string) *store.Experiment {
 	t.Helper()
 	return l.launchWith(t, h, nil, strategies...)
 }
 
 // launchWith lets override change an arm's settings before the experiment is queued.
-func (l *lab) launchWith(t *testing.T, h Hyper, override func(arm int, h *Hyper), strategies ...string) *store.Experiment {
+func (l *lab) launchWith(t *testing.T, h experiment.Hyper, override func(arm int, h *experiment.Hyper), strategies ...string) *store.Experiment {
 	t.Helper()
 	hj, _ := json.Marshal(h)
 	now := time.Now().UTC()
 	e := &store.Experiment{ID: store.NewID("exp"), Name: "t", DatasetID: "mnist-5-9-50", BaseModelID: l.base,
-		Arch: "cnn", Hyper: string(hj), Status: store.StatusQueued, CreatedAt: now, UpdatedAt: now}
+		Arch: "cnn", Hyper: string(hj), CreatedAt: now, UpdatedAt: now}
 	for i, s := range strategies {
 		arm := h
 		if override != nil {
@@ -95,10 +104,7 @@ func (l *lab) launchWith(t *testing.T, h Hyper, override func(arm int, h *Hyper)
 		}
 		aj, _ := json.Marshal(arm)
 		e.Runs = append(e.Runs, store.Run{ID: store.NewID("run"), ExperimentID: e.ID, ArmIndex: i, Strategy: s,
-			Hyper: string(aj), Status: store.StatusQueued, CreatedAt: now, UpdatedAt: now})
-	}
-	if err := l.db.CreateExperiment(context.Background(), e); err != nil {
-		t.Fatal(err)
+			Hyper: string(aj), Status: experiment.Queued, CreatedAt: now, UpdatedAt: now})
 	}
 	if err := l.runner.Launch(context.Background(), e); err != nil {
 		t.Fatal(err)
@@ -129,4 +135,4 @@ func (l *lab) waitRuns(t *testing.T, e *store.Experiment, timeout time.Duration,
 	}
 }
 
-func finished(r store.Run) bool { return store.Finished(r.Status) }
+func finished(r store.Run) bool { return r.Status.Finished() }

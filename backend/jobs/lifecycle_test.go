@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
 func TestCancelStopsTheRunWithinASecondAndKeepsItsCurve(t *testing.T) {
 	l := newLab(t, t.TempDir())
-	h := DefaultHyper()
+	h := experiment.DefaultHyper()
 	h.Epochs = 50
 	e := l.launch(t, h, "finetune", "scratch")
 	ctx := context.Background()
@@ -38,12 +39,12 @@ func TestCancelStopsTheRunWithinASecondAndKeepsItsCurve(t *testing.T) {
 		}
 	}
 	r, _ := l.db.Run(ctx, runs[0].ID)
-	if r.Status != store.StatusCancelled || r.FinishedAt == nil || stoppedAt < 3 {
+	if r.Status != experiment.Cancelled || r.FinishedAt == nil || stoppedAt < 3 {
 		t.Fatalf("cancelled run %+v with %d points", r, stoppedAt)
 	}
 	// The other arm goes on.
 	other, _ := l.db.Run(ctx, runs[1].ID)
-	if other.Status != store.StatusRunning {
+	if other.Status != experiment.Running {
 		t.Fatalf("the other arm is %s", other.Status)
 	}
 	if err := l.runner.CancelRun(ctx, runs[1].ID); err != nil {
@@ -57,7 +58,7 @@ func TestCancelStopsTheRunWithinASecondAndKeepsItsCurve(t *testing.T) {
 func TestRunResumesAfterRestartWithoutLosingOrRepeatingPoints(t *testing.T) {
 	dir := t.TempDir()
 	l := newLab(t, dir)
-	h := DefaultHyper()
+	h := experiment.DefaultHyper()
 	h.Epochs = 40
 	h.EvalEvery = 8 // once per epoch
 	e := l.launch(t, h, "finetune")
@@ -67,14 +68,14 @@ func TestRunResumesAfterRestartWithoutLosingOrRepeatingPoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err := db.Run(context.Background(), e.Runs[0].ID); err != nil || store.Finished(r.Status) {
+	if r, err := db.Run(context.Background(), e.Runs[0].ID); err != nil || r.Status.Finished() {
 		t.Fatalf("the run was not mid-training when stopped: %+v %v", r, err)
 	}
 	db.Close()
 
 	l2 := newLab(t, dir)
 	runs := l2.waitRuns(t, e, 3*time.Minute, finished)
-	if runs[0].Status != store.StatusSucceeded || runs[0].Steps != 320 {
+	if runs[0].Status != experiment.Succeeded || runs[0].Steps != 320 {
 		t.Fatalf("resumed run %+v", runs[0])
 	}
 	pts, _ := l2.db.Metrics(context.Background(), runs[0].ID, "train_loss", 0)
@@ -94,20 +95,20 @@ func TestRunResumesAfterRestartWithoutLosingOrRepeatingPoints(t *testing.T) {
 
 func TestDivergingRunFailsWithItsStepAndAdviceWhileTheOtherArmGoesOn(t *testing.T) {
 	l := newLab(t, t.TempDir())
-	h := DefaultHyper()
+	h := experiment.DefaultHyper()
 	h.Epochs = 10
 	// Weight decay of 1 at learning rate 10 multiplies every weight by -9 a step: the
 	// scratch arm's weights overflow float32 within a few dozen steps.
-	e := l.launchWith(t, h, func(arm int, h *Hyper) {
+	e := l.launchWith(t, h, func(arm int, h *experiment.Hyper) {
 		if arm == 1 {
 			h.LR, h.WeightDecay = 10, 1
 		}
 	}, "finetune", "scratch")
 	runs := l.waitRuns(t, e, 3*time.Minute, finished)
-	if runs[0].Status != store.StatusSucceeded {
+	if runs[0].Status != experiment.Succeeded {
 		t.Fatalf("healthy arm %s: %s", runs[0].Status, runs[0].Error)
 	}
-	if runs[1].Status != store.StatusFailed || !strings.Contains(runs[1].Error, "step ") || !strings.Contains(runs[1].Error, "lower learning rate") {
+	if runs[1].Status != experiment.Failed || !strings.Contains(runs[1].Error, "step ") || !strings.Contains(runs[1].Error, "lower learning rate") {
 		t.Fatalf("diverging arm %s: %q", runs[1].Status, runs[1].Error)
 	}
 	// Its curve up to the failure is kept.

@@ -3,19 +3,18 @@ package jobs
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"transferlab/backend/data"
+	"transferlab/backend/datadir"
 	"transferlab/backend/nn"
 	"transferlab/backend/store"
 	"transferlab/backend/train"
 )
 
-// StoreDatasets opens datasets recorded in the database: built-ins from the data
-// directory's builtin/ cache, uploads from the folder their import produced.
+// StoreDatasets opens datasets recorded in the database, as store.OpenDataset does.
 type StoreDatasets struct {
 	DB      *store.DB
-	DataDir string
+	DataDir datadir.Layout
 }
 
 // Open implements DatasetOpener.
@@ -24,16 +23,7 @@ func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input) (*Trai
 	if err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", id, err)
 	}
-	var ds *data.Dataset
-	if row.Source == "builtin" {
-		ds, err = data.OpenBuiltin(filepath.Join(s.DataDir, "builtin"), row.ID)
-		if err == nil {
-			// A built-in's counts are unknown until its cache is first built.
-			err = s.DB.FillDatasetContents(ctx, row, ds)
-		}
-	} else {
-		ds, err = data.Open(filepath.Join(s.DataDir, filepath.Clean("/"+row.Path)))
-	}
+	ds, err := s.DB.OpenDataset(ctx, s.DataDir, row)
 	if err != nil {
 		return nil, fmt.Errorf("open dataset %s: %w", row.Name, err)
 	}
@@ -42,8 +32,11 @@ func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input) (*Trai
 	if in != nil {
 		input = *in
 		if row.Source != "builtin" {
-			dir := filepath.Join(s.DataDir, filepath.Clean("/"+row.Path))
-			sized, err := openAtSize(ctx, s.DataDir, dir, row.ID, [3]int{c, h, w}, input)
+			dir, err := s.DataDir.Resolve(row.Path)
+			var sized *data.Dataset
+			if err == nil {
+				sized, err = openAtSize(ctx, s.DataDir.Uploads(), dir, row.ID, [3]int{c, h, w}, input)
+			}
 			if err != nil {
 				ds.Close()
 				return nil, err

@@ -7,15 +7,10 @@ import (
 	"sync"
 
 	"transferlab/backend/data"
+	"transferlab/backend/experiment"
 	"transferlab/backend/nn"
 	"transferlab/backend/train"
 )
-
-// Prediction is one class and its probability.
-type Prediction struct {
-	Class string  `json:"class"`
-	Prob  float64 `json:"prob"`
-}
 
 // predictors keeps a built graph per model: building one costs far more than a
 // prediction. Models are immutable, so an entry never goes stale.
@@ -34,7 +29,7 @@ type cachedPredictor struct {
 const maxPredictors = 16
 
 // Predict classifies one uploaded image with model id and returns the top k classes.
-func (r *Runner) Predict(ctx context.Context, id string, img io.Reader, k int) ([]Prediction, error) {
+func (r *Runner) Predict(ctx context.Context, id string, img io.Reader, k int) ([]experiment.Prediction, error) {
 	cp, err := r.predictor(ctx, id)
 	if err != nil {
 		return nil, err
@@ -48,9 +43,9 @@ func (r *Runner) Predict(ctx context.Context, id string, img io.Reader, k int) (
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Prediction, len(probs))
+	out := make([]experiment.Prediction, len(probs))
 	for i, pr := range probs {
-		out[i] = Prediction{Class: classes[i], Prob: pr}
+		out[i] = experiment.Prediction{Class: classes[i], Prob: pr}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Prob > out[j].Prob })
 	return out[:min(k, len(out))], nil

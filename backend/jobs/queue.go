@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
@@ -23,13 +24,11 @@ const (
 	QueueMaintenance = river.QueueDefault
 )
 
-// MaxArms is the most arms one experiment may have.
-const MaxArms = 8
-
 // Config says how much work this process takes on.
 type Config struct {
 	TrainingWorkers int
 	UploadsDir      string
+	DatasetsDir     string
 	Logger          *slog.Logger
 	// Register adds further job kinds (training arms) to the worker set.
 	Register func(*river.Workers)
@@ -61,7 +60,7 @@ func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
 		return nil, fmt.Errorf("migrate job queue: %w", err)
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &SweepUploadsWorker{Dir: cfg.UploadsDir})
+	river.AddWorker(workers, &SweepUploadsWorker{Dir: cfg.UploadsDir, DatasetsDir: cfg.DatasetsDir})
 	if cfg.Register != nil {
 		cfg.Register(workers)
 	}
@@ -74,9 +73,11 @@ func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
 			QueueMaintenance: {MaxWorkers: 2},
 			// Every arm of an admitted experiment needs a worker; the runner's gate is
 			// what limits how many experiments train at once.
-			QueueTraining: {MaxWorkers: max(cfg.TrainingWorkers, 1) * MaxArms},
+			QueueTraining: {MaxWorkers: max(cfg.TrainingWorkers, 1) * experiment.MaxArms},
 		},
 		Workers: workers,
+		// Leftovers of uploads and imports killed mid-way, while the server runs.
+		PeriodicJobs: []*river.PeriodicJob{PeriodicSweep()},
 		// Training runs as long as its budget says; cancellation is explicit.
 		JobTimeout:        -1,
 		FetchCooldown:     50 * time.Millisecond,
@@ -102,6 +103,30 @@ func (q *Queue) RequeueOrphans(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("requeue interrupted jobs: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// olderTraining lists the experiments with a training job inserted before jobID that
+// is waiting or running. A job waiting on a retry after an error is not counted: it
+// has lost its place in line.
+func (q *Queue) olderTraining(ctx context.Context, jobID int64) ([]string, error) {
+	rows, err := q.pool.QueryContext(ctx, `SELECT DISTINCT json_extract(args, '$.experiment_id') FROM river_job
+		WHERE kind = ? AND id < ? AND state IN ('available', 'pending', 'running', 'scheduled')`,
+		TrainArmArgs{}.Kind(), jobID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id sql.NullString
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if id.Valid {
+			ids = append(ids, id.String)
+		}
+	}
+	return ids, rows.Err()
 }
 
 // Start begins working jobs.

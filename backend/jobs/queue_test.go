@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"transferlab/backend/data"
 	"transferlab/backend/store"
 )
 
@@ -20,7 +21,7 @@ func TestJobInsertedBeforeRestartRunsAfter(t *testing.T) {
 	if err := os.MkdirAll(uploads, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	stale := filepath.Join(uploads, TempUploadPrefix+"abc")
+	stale := filepath.Join(uploads, data.TempUploadPrefix+"abc")
 	fresh := filepath.Join(uploads, "ds_kept.zip")
 	for _, p := range []string{stale, fresh} {
 		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {

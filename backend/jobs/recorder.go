@@ -80,12 +80,18 @@ func splitOf(name string) string {
 
 // flush writes what is queued in one transaction.
 func (r *recorder) flush(ctx context.Context) error {
+	return r.db.AddMetrics(context.WithoutCancel(ctx), r.take())
+}
+
+// take hands over the points not yet written, for a caller that writes them in a
+// transaction of its own.
+func (r *recorder) take() []store.Metric {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	batch := r.pending
 	r.pending = nil
 	r.last = time.Now()
-	r.mu.Unlock()
-	return r.db.AddMetrics(context.WithoutCancel(ctx), batch)
+	return batch
 }
 
 // status publishes a status change of the run with the run's current row.

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
 )
@@ -33,21 +36,31 @@ func (TrainArmArgs) InsertOpts() river.InsertOpts {
 type Runner struct {
 	DB       *store.DB
 	Hub      *live.Hub
-	Zoo      fs.FS  // the embedded model zoo, for paths with store.ZooPrefix
-	DataDir  string // where runs keep checkpoints and user models
+	Zoo      fs.FS          // the model zoo (shipped and --zoo-dir), for paths with store.ZooPrefix
+	DataDir  datadir.Layout // where runs keep checkpoints and user models
 	Datasets DatasetOpener
 	Queue    *Queue
+	// KeepCheckpoints leaves finished runs' checkpoints on disk instead of removing them.
+	KeepCheckpoints bool
 
-	gate    *gate
-	preds   predictors
-	mu      sync.Mutex
-	cancels map[string]context.CancelFunc
+	gate       *gate
+	preds      predictors
+	mu         sync.Mutex
+	cancels    map[string]context.CancelFunc
+	summarized map[string]time.Time // when each experiment's summary was last updated
 }
 
 // NewRunner makes a runner that trains `slots` experiments at a time.
-func NewRunner(db *store.DB, hub *live.Hub, zoo fs.FS, dataDir string, datasets DatasetOpener, slots int) *Runner {
-	return &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
+func NewRunner(db *store.DB, hub *live.Hub, zoo fs.FS, dataDir datadir.Layout, datasets DatasetOpener, slots int) *Runner {
+	r := &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
 		cancels: map[string]context.CancelFunc{}}
+	r.gate.older = func(ctx context.Context, jobID int64) ([]string, error) {
+		if r.Queue == nil {
+			return nil, nil
+		}
+		return r.Queue.olderTraining(ctx, jobID)
+	}
+	return r
 }
 
 // Register adds the training worker to a queue's workers.
@@ -58,23 +71,26 @@ func (r *Runner) Register(w *river.Workers) {
 	}
 }
 
-// Launch queues one job per arm.
+// Launch creates the experiment's rows and queues one job per arm in one transaction:
+// a launch that fails leaves neither rows without jobs nor jobs without rows.
 func (r *Runner) Launch(ctx context.Context, e *store.Experiment) error {
 	params := make([]river.InsertManyParams, 0, len(e.Runs))
 	for _, run := range e.Runs {
 		params = append(params, river.InsertManyParams{Args: TrainArmArgs{RunID: run.ID, ExperimentID: e.ID}})
 	}
-	if _, err := r.Queue.Client.InsertMany(ctx, params); err != nil {
-		return fmt.Errorf("queue training: %w", err)
-	}
-	return nil
+	return r.DB.CreateExperiment(ctx, e, func(tx *sql.Tx) error {
+		if _, err := r.Queue.Client.InsertManyTx(ctx, tx, params); err != nil {
+			return fmt.Errorf("queue training: %w", err)
+		}
+		return nil
+	})
 }
 
 // CancelRun marks a run cancelled and stops it at its next step, wherever it runs: the
 // worker of this process is told at once, a worker elsewhere sees the row change.
 func (r *Runner) CancelRun(ctx context.Context, runID string) error {
 	now := time.Now().UTC()
-	changed, err := r.DB.SetRunStatusUnlessFinished(ctx, runID, store.StatusCancelled, map[string]any{"finished_at": now})
+	changed, err := r.DB.SetRunStatusUnlessFinished(ctx, runID, experiment.Cancelled, store.RunPatch{FinishedAt: &now})
 	if err != nil || !changed {
 		return err
 	}
@@ -84,19 +100,23 @@ func (r *Runner) CancelRun(ctx context.Context, runID string) error {
 	}
 	r.mu.Unlock()
 	if run, err := r.DB.Run(ctx, runID); err == nil {
+		r.summarize(ctx, run.ExperimentID)
 		newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID).status(run)
-		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
+		r.gate.recheck(run.ExperimentID, r.stillTraining(ctx, run.ExperimentID))
 	}
 	return nil
 }
 
-// pendingArms reports whether any arm of the experiment has yet to finish. An error
-// counts as none: a slot held for good would stop every later experiment.
-func (r *Runner) pendingArms(ctx context.Context, expID string) bool {
-	var n int64
-	err := r.DB.Gorm.WithContext(ctx).Model(&store.Run{}).
-		Where("experiment_id = ? AND status IN ?", expID, []string{store.StatusQueued, store.StatusRunning}).Count(&n).Error
-	return err == nil && n > 0
+// stillTraining reports whether any arm of the experiment has yet to finish. An error
+// counts as none: a slot held for good would stop every later experiment. When none
+// has, the experiment's live topic is finished, so the hub frees its events once no
+// one watches.
+func (r *Runner) stillTraining(ctx context.Context, expID string) bool {
+	pending, err := r.DB.PendingArms(ctx, expID)
+	if err == nil && !pending {
+		r.Hub.Finish(expID)
+	}
+	return err == nil && pending
 }
 
 type trainArmWorker struct {
@@ -116,19 +136,20 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	if err != nil {
 		return err
 	}
-	if store.Finished(run.Status) {
-		r.gate.recheck(run.ExperimentID, r.pendingArms(ctx, run.ExperimentID))
+	if run.Status.Finished() {
+		r.dropCheckpoint(ctx, run.ID)
+		r.gate.recheck(run.ExperimentID, r.stillTraining(ctx, run.ExperimentID))
 		return nil
 	}
 	exp, err := r.DB.Experiment(ctx, run.ExperimentID)
 	if err != nil {
 		return err
 	}
-	slot, err := r.gate.acquire(ctx, exp.ID, exp.CreatedAt.UnixNano())
+	slot, err := r.gate.acquire(ctx, exp.ID, exp.CreatedAt.UnixNano(), job.ID)
 	if err != nil {
 		return river.JobSnooze(time.Second)
 	}
-	defer func() { r.gate.release(exp.ID, r.pendingArms(context.WithoutCancel(ctx), exp.ID)) }()
+	defer func() { r.gate.release(exp.ID, r.stillTraining(context.WithoutCancel(ctx), exp.ID)) }()
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -158,24 +179,29 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 		return lerr
 	}
 	switch {
-	case run.Status == store.StatusCancelled:
+	case run.Status == experiment.Cancelled:
+		r.dropCheckpoint(bg, runID)
+		r.summarize(bg, run.ExperimentID)
 		rec.status(run)
 		return nil
 	case err == nil:
-		now := time.Now().UTC()
-		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusSucceeded, map[string]any{"finished_at": now})
+		// finishArm recorded the success with the run's model and evaluation.
 	case ctx.Err() != nil:
 		// The process is stopping: the run resumes from its checkpoint on the next start.
 		slog.Info("training interrupted; it resumes on the next start", "run", runID)
-		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusQueued, nil)
+		r.DB.SetRunStatusUnlessFinished(bg, runID, experiment.Queued, store.RunPatch{})
 		run, _ = r.DB.Run(bg, runID)
 		rec.status(run)
 		return river.JobSnooze(time.Second)
 	default:
 		slog.Warn("run failed", "run", runID, "err", err)
 		now := time.Now().UTC()
-		r.DB.SetRunStatusUnlessFinished(bg, runID, store.StatusFailed, map[string]any{"finished_at": now, "error": err.Error()})
+		r.DB.SetRunStatusUnlessFinished(bg, runID, experiment.Failed, store.RunPatch{FinishedAt: &now, Error: store.Set(err.Error())})
 	}
+	r.dropCheckpoint(bg, runID)
+	// The summary first: a watcher that refetches the experiment on the status event
+	// then reads the final one.
+	r.summarize(bg, run.ExperimentID)
 	run, _ = r.DB.Run(bg, runID)
 	rec.status(run)
 	return nil
@@ -190,7 +216,7 @@ func (r *Runner) watchCancel(ctx context.Context, cancel context.CancelFunc, run
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if run, err := r.DB.Run(ctx, runID); err == nil && run.Status == store.StatusCancelled {
+			if run, err := r.DB.Run(ctx, runID); err == nil && run.Status == experiment.Cancelled {
 				cancel()
 				return
 			}

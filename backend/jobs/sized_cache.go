@@ -21,11 +21,11 @@ var sizedMu sync.Mutex
 // upload is imported again at that size, once, beside the first cache, with the same
 // split (the split depends only on the files and the seed). It returns nil when the
 // cache is already large enough or the upload is not kept; the caller then resamples.
-func openAtSize(ctx context.Context, dataDir, datasetDir, id string, cached [3]int, in nn.Input) (*data.Dataset, error) {
+func openAtSize(ctx context.Context, uploadsDir, datasetDir, id string, cached [3]int, in nn.Input) (*data.Dataset, error) {
 	if cached[1] >= in.Height && cached[2] >= in.Width {
 		return nil, nil
 	}
-	kept, _ := filepath.Glob(filepath.Join(dataDir, "uploads", id+".*"))
+	kept, _ := filepath.Glob(filepath.Join(uploadsDir, id+".*"))
 	if len(kept) != 1 {
 		return nil, nil
 	}

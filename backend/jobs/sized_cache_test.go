@@ -38,7 +38,7 @@ func TestUploadIsCachedAgainAtTheModelsSize(t *testing.T) {
 	c, h, w := small.Shape()
 	in := nn.Input{Channels: 3, Height: 96, Width: 96}
 	for range 2 { // the second call reuses the cache the first built
-		big, err := openAtSize(context.Background(), root, dir, "ds_1", [3]int{c, h, w}, in)
+		big, err := openAtSize(context.Background(), filepath.Join(root, "uploads"), dir, "ds_1", [3]int{c, h, w}, in)
 		if err != nil || big == nil {
 			t.Fatalf("%v %v", big, err)
 		}
@@ -54,7 +54,7 @@ func TestUploadIsCachedAgainAtTheModelsSize(t *testing.T) {
 		}
 		big.Close()
 	}
-	if same, err := openAtSize(context.Background(), root, dir, "ds_1", [3]int{c, h, w}, nn.Input{Channels: 3, Height: h, Width: w}); same != nil || err != nil {
+	if same, err := openAtSize(context.Background(), filepath.Join(root, "uploads"), dir, "ds_1", [3]int{c, h, w}, nn.Input{Channels: 3, Height: h, Width: w}); same != nil || err != nil {
 		t.Errorf("a cache of the model's size was rebuilt: %v %v", same, err)
 	}
 }

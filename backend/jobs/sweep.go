@@ -2,19 +2,30 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+	"transferlab/backend/data"
 
 	"github.com/riverqueue/river"
+
+	"transferlab/backend/atomicfile"
 )
 
-// TempUploadPrefix starts the name of an upload still being received; a file with it
-// that is older than SweepUploadsArgs.OlderThan was left by a request that died.
-const TempUploadPrefix = "incoming-"
+// TempUploadPrefix is data.TempUploadPrefix, named here for the sweep.
+const TempUploadPrefix = data.TempUploadPrefix
 
-// SweepUploadsArgs asks for stale partial uploads to be deleted.
+// Sweep timing: leftovers are looked for every SweepEvery, and removed once nothing in
+// them changed for SweepIdle. An upload in progress writes at least every few seconds,
+// and the server touches an upload being imported every minute, so neither is idle.
+const (
+	SweepEvery = 10 * time.Minute
+	SweepIdle  = 30 * time.Minute
+)
+
+// SweepUploadsArgs asks for stale partial uploads and imports to be deleted.
 type SweepUploadsArgs struct {
 	OlderThan time.Duration `json:"older_than"`
 }
@@ -22,30 +33,87 @@ type SweepUploadsArgs struct {
 // Kind names the job in the queue.
 func (SweepUploadsArgs) Kind() string { return "sweep_uploads" }
 
-// SweepUploadsWorker removes partial uploads a crashed request left behind.
+// SweepUploadsWorker removes partial uploads and imports a crashed request left behind.
 type SweepUploadsWorker struct {
 	river.WorkerDefaults[SweepUploadsArgs]
-	Dir string
+	Dir         string // uploads/
+	DatasetsDir string // datasets/
 }
 
-// Work deletes the stale files; files of uploads still in progress are younger and stay.
+// Work deletes the stale leftovers; those of uploads still in progress are younger and
+// stay.
 func (w *SweepUploadsWorker) Work(ctx context.Context, job *river.Job[SweepUploadsArgs]) error {
-	entries, err := os.ReadDir(w.Dir)
+	_, err := SweepLeftovers(w.Dir, w.DatasetsDir, job.Args.OlderThan, time.Now())
 	if err != nil {
 		return err
 	}
-	cutoff := time.Now().Add(-job.Args.OlderThan)
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), TempUploadPrefix) {
+	return ctx.Err()
+}
+
+// PeriodicSweep is the job that runs the sweep every SweepEvery while the server runs.
+func PeriodicSweep() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(SweepEvery), func() (river.JobArgs, *river.InsertOpts) {
+		return SweepUploadsArgs{OlderThan: SweepIdle}, nil
+	}, nil)
+}
+
+// SweepLeftovers removes uploads/incoming-* files and datasets/.*.part-* folders in
+// which nothing changed since now-olderThan, and returns how many it removed. With
+// olderThan 0 it removes them all: right for a server starting on a data directory
+// it holds the lock of, as no request can be writing them then.
+func SweepLeftovers(uploadsDir, datasetsDir string, olderThan time.Duration, now time.Time) (int, error) {
+	cutoff := now.Add(-olderThan)
+	removed := 0
+	var errs []error
+	for _, d := range []struct {
+		dir  string
+		left func(string) bool
+	}{
+		{uploadsDir, func(n string) bool { return strings.HasPrefix(n, TempUploadPrefix) }},
+		{datasetsDir, atomicfile.IsPart}, // a dataset folder a killed import was writing
+	} {
+		if d.dir == "" {
 			continue
 		}
-		info, err := e.Info()
-		if err != nil || info.ModTime().After(cutoff) {
+		entries, err := os.ReadDir(d.dir)
+		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
-		if err := os.RemoveAll(filepath.Join(w.Dir, e.Name())); err != nil {
-			return err
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, e := range entries {
+			path := filepath.Join(d.dir, e.Name())
+			if !d.left(e.Name()) || (olderThan > 0 && lastChange(path).After(cutoff)) {
+				continue
+			}
+			if err := os.RemoveAll(path); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			removed++
 		}
 	}
-	return ctx.Err()
+	return removed, errors.Join(errs...)
+}
+
+// lastChange is the newest modification time of path and, for a folder, of the files
+// directly in it (an import appends to its cache file without touching the folder).
+func lastChange(path string) time.Time {
+	info, err := os.Stat(path)
+	if err != nil {
+		return time.Time{}
+	}
+	newest := info.ModTime()
+	if !info.IsDir() {
+		return newest
+	}
+	entries, _ := os.ReadDir(path)
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.ModTime().After(newest) {
+			newest = fi.ModTime()
+		}
+	}
+	return newest
 }

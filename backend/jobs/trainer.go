@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"transferlab/backend/experiment"
+	"transferlab/backend/experiment/trainmap"
 	"transferlab/backend/nn"
 	"transferlab/backend/store"
 	"transferlab/backend/train"
@@ -28,31 +29,6 @@ type TrainingData struct {
 // (nil: the dataset's own); the data layer converts and resizes to it.
 type DatasetOpener interface {
 	Open(ctx context.Context, datasetID string, in *nn.Input) (*TrainingData, error)
-}
-
-// toTrainHyper maps the experiment's settings onto the engine's.
-func toTrainHyper(h Hyper, stepsPerEpoch int) train.Hyper {
-	th := train.DefaultHyper()
-	th.Epochs, th.BatchSize, th.Optimizer, th.LR = h.Epochs, h.BatchSize, h.Optimizer, h.LR
-	th.Momentum, th.WeightDecay, th.Schedule = h.Momentum, h.WeightDecay, h.Schedule
-	th.HeadLRMult, th.ClipNorm, th.Patience = h.HeadLRMult, h.ClipNorm, h.EarlyStop
-	th.Shift, th.HFlip, th.Seed = h.AugShift, h.AugFlip, uint64(h.Seed)
-	th.WarmupSteps = int(h.WarmupEpochs * float64(stepsPerEpoch))
-	th.EvalEvery = h.EvalEvery
-	if th.EvalEvery == 0 {
-		th.EvalEvery = autoEvalEvery(stepsPerEpoch * h.Epochs)
-	}
-	return th
-}
-
-// curvePoints is how many validation points a run's curve gets at least, when the
-// user does not say how often to validate.
-const curvePoints = 20
-
-// autoEvalEvery validates often enough for curvePoints points over the run; epoch ends
-// are validated anyway, so long epochs get no extra points from this alone.
-func autoEvalEvery(totalSteps int) int {
-	return max(totalSteps/curvePoints, 1)
 }
 
 // loadModel reads and validates a model's weights.
@@ -75,7 +51,10 @@ func (r *Runner) Weights(ctx context.Context, id string) ([]byte, error) {
 	if name, ok := strings.CutPrefix(row.Path, store.ZooPrefix); ok {
 		b, err = fs.ReadFile(r.Zoo, name)
 	} else {
-		b, err = os.ReadFile(filepath.Join(r.DataDir, filepath.Clean("/"+row.Path)))
+		var path string
+		if path, err = r.DataDir.Resolve(row.Path); err == nil {
+			b, err = os.ReadFile(path)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", id, err)
@@ -83,18 +62,15 @@ func (r *Runner) Weights(ctx context.Context, id string) ([]byte, error) {
 	return b, nil
 }
 
-func (r *Runner) checkpointPath(runID string) string {
-	return filepath.Join(r.DataDir, "runs", runID, "checkpoint.gob")
-}
-
 // trainArm trains one arm from its checkpoint (if any) to the end of its budget, then
 // evaluates it on the test split and saves it as a model.
 func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experiment, run *store.Run, rec *recorder) error {
-	var h Hyper
-	if err := json.Unmarshal([]byte(run.Hyper), &h); err != nil {
+	// Settings stored before a setting existed take its default.
+	h, err := experiment.ParseHyper(json.RawMessage(run.Hyper))
+	if err != nil {
 		return fmt.Errorf("run settings: %w", err)
 	}
-	strategy, err := train.ParseStrategy(run.Strategy)
+	strategy, err := experiment.ParseStrategy(run.Strategy)
 	if err != nil {
 		return err
 	}
@@ -104,6 +80,9 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		if base, err = r.loadModel(ctx, exp.BaseModelID); err != nil {
 			return err
 		}
+		if exp.Arch != base.Arch {
+			return errors.New(experiment.ArchMismatch(exp.Arch, base.Arch))
+		}
 		in = &base.Input
 	}
 	data, err := r.Datasets.Open(ctx, exp.DatasetID, in)
@@ -111,15 +90,24 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		return err
 	}
 	defer data.Close()
-	spe := (data.Train.Len() + h.BatchSize - 1) / h.BatchSize
-	th := toTrainHyper(h, spe)
-	val := sampleSplit(data.Val, h.ValLimit, th.Seed)
-	// Every arm draws its head from the same seed, so the strategy is the only difference.
-	model, _, err := train.NewModel(exp.Arch, base, strategy, data.Input, data.Classes, th.Seed)
+	// The checks the server made at creation, again: the model or data may have changed.
+	layers, err := trainmap.Layers(exp.Arch, experiment.Input(data.Input), len(data.Classes))
 	if err != nil {
 		return err
 	}
-	tr, err := train.NewRun(model, strategy, th, data.Train, val)
+	if err := strategy.CheckLayers(len(layers)); err != nil {
+		return err
+	}
+	spe := (data.Train.Len() + h.BatchSize - 1) / h.BatchSize
+	th := trainmap.Hyper(h, spe)
+	val := sampleSplit(data.Val, h.ValLimit, th.Seed)
+	// Every arm draws its head from the same seed, so the strategy is the only difference.
+	ts := trainmap.Strategy(strategy)
+	model, _, err := train.NewModel(exp.Arch, base, ts, data.Input, data.Classes, th.Seed)
+	if err != nil {
+		return err
+	}
+	tr, err := train.NewRun(model, ts, th, data.Train, val)
 	if err != nil {
 		return err
 	}
@@ -128,11 +116,11 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		return err
 	}
 	now := time.Now().UTC()
-	started := map[string]any{"total_steps": spe * th.Epochs, "steps": tr.Step(), "epochs_done": tr.Epoch()}
+	started := store.RunPatch{TotalSteps: store.Set(spe * th.Epochs), Steps: store.Set(tr.Step()), EpochsDone: store.Set(tr.Epoch())}
 	if run.StartedAt == nil {
-		started["started_at"] = now
+		started.StartedAt = &now
 	}
-	if ok, err := r.DB.SetRunStatusUnlessFinished(ctx, run.ID, store.StatusRunning, started); err != nil || !ok {
+	if ok, err := r.DB.SetRunStatusUnlessFinished(ctx, run.ID, experiment.Running, started); err != nil || !ok {
 		return err // cancelled before it began
 	}
 	if cur, err := r.DB.Run(ctx, run.ID); err == nil {
@@ -145,11 +133,11 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 	if err != nil {
 		return err
 	}
-	return r.finishArm(ctx, tr, run, res, data, exp)
+	return r.finishArm(ctx, tr, run, res, data, exp, rec)
 }
 
 func (r *Runner) resume(ctx context.Context, tr *train.Run, runID string) error {
-	f, err := os.Open(r.checkpointPath(runID))
+	f, err := os.Open(r.DataDir.Checkpoint(runID))
 	if errors.Is(err, fs.ErrNotExist) {
 		return r.DB.DeleteMetricsAfter(ctx, runID, 0)
 	}

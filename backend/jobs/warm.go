@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"errors"
-	"path/filepath"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -42,12 +41,11 @@ func (w *warmBuiltinsWorker) Work(ctx context.Context, _ *river.Job[WarmBuiltins
 		if row.NumImages > 0 {
 			continue
 		}
-		ds, err := data.OpenBuiltin(filepath.Join(w.ds.DataDir, "builtin"), b.ID)
+		ds, err := w.ds.DB.OpenDataset(ctx, w.ds.DataDir, row)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		errs = append(errs, w.ds.DB.FillDatasetContents(ctx, row, ds))
 		ds.Close()
 	}
 	return errors.Join(errs...)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"transferlab/backend/data"
-	"transferlab/backend/store"
 )
 
 func TestWarmBuiltinsRecordsEveryBuiltinsSize(t *testing.T) {
@@ -18,8 +17,8 @@ func TestWarmBuiltinsRecordsEveryBuiltinsSize(t *testing.T) {
 	deadline := time.Now().Add(2 * time.Minute)
 	for _, b := range data.Builtins() {
 		for {
-			var row store.Dataset
-			if err := l.db.Gorm.First(&row, "id = ?", b.ID).Error; err != nil {
+			row, err := l.db.Dataset(ctx, b.ID)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if row.NumImages > 0 {

@@ -5,8 +5,12 @@ package live
 
 import (
 	"encoding/json"
+	"errors"
 	"sync"
 )
+
+// ErrClosed is what a subscriber's Next returns once the hub is closed.
+var ErrClosed = errors.New("live: hub closed")
 
 // Event is one delta on a topic (an experiment). Seq is assigned by the hub.
 type Event struct {
@@ -25,12 +29,16 @@ type Hub struct {
 	topics  map[string]*topic
 	history int
 	buffer  int
+	closed  bool
 }
 
 type topic struct {
 	seq  uint64
 	ring []Event // the last `history` events, oldest first
 	subs map[*Subscriber]struct{}
+	// finished: nothing more will be published, so the topic is freed as soon as it
+	// has no subscribers (a later watcher starts from a snapshot of the database).
+	finished bool
 }
 
 // NewHub keeps the last history events of each topic for resuming, and gives each
@@ -113,8 +121,58 @@ func (h *Hub) Subscribe(topicName string, seq uint64) (s *Subscriber, backlog []
 		last = backlog[n-1].Seq
 	}
 	s = &Subscriber{hub: h, topic: topicName, ch: make(chan Event, h.buffer), last: last, wake: make(chan struct{}, 1)}
+	if h.closed {
+		s.closed = true
+		h.freeIfIdle(topicName, t)
+		return s, backlog, ok
+	}
 	t.subs[s] = struct{}{}
 	return s, backlog, ok
+}
+
+// Finish says nothing more will be published on the topic (its experiment ended): its
+// kept events are freed now if nobody watches, else when the last watcher leaves.
+// Publishing again starts the topic afresh; a watcher resuming from an older seq is
+// told to resync.
+func (h *Hub) Finish(topicName string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if t := h.topics[topicName]; t != nil {
+		t.finished = true
+		h.freeIfIdle(topicName, t)
+	}
+}
+
+// freeIfIdle drops a topic without subscribers that is finished or never had an event
+// (a watcher of an experiment that ended before this process started); the caller
+// holds h.mu.
+func (h *Hub) freeIfIdle(name string, t *topic) {
+	if (t.finished || t.seq == 0) && len(t.subs) == 0 {
+		delete(h.topics, name)
+	}
+}
+
+// Topics counts the topics held in memory.
+func (h *Hub) Topics() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.topics)
+}
+
+// Close ends every subscription, so each watcher's Next returns ErrClosed and its
+// connection can close before the server waits for its requests to end; later
+// subscriptions are closed from the start. Publishing still works, for the arms that
+// record their last steps while the process stops.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for _, t := range h.topics {
+		for s := range t.subs {
+			s.closed = true
+			s.signal()
+		}
+	}
 }
 
 // Subscribers counts the watchers of a topic.

@@ -10,7 +10,7 @@ type Subscriber struct {
 	wake   chan struct{}
 	last   uint64 // last seq queued; guarded by hub.mu
 	behind bool   // its queue overflowed; guarded by hub.mu
-	closed bool
+	closed bool   // by its own Close or the hub's; guarded by hub.mu
 }
 
 // offer queues ev without blocking; the caller holds hub.mu.
@@ -46,7 +46,8 @@ type Batch struct {
 }
 
 // Next waits for the next batch of events, in order and without gaps. When the
-// subscriber fell behind, the missing events come from the hub's history.
+// subscriber fell behind, the missing events come from the hub's history. Once the
+// hub is closed it returns what is queued, then ErrClosed.
 func (s *Subscriber) Next(ctx context.Context, max int) (Batch, error) {
 	var batch []Event
 	for {
@@ -56,6 +57,9 @@ func (s *Subscriber) Next(ctx context.Context, max int) (Batch, error) {
 		}
 		if b, ok := s.catchUp(); ok {
 			return b, nil
+		}
+		if s.isClosed() {
+			return Batch{}, ErrClosed
 		}
 		select {
 		case ev := <-s.ch:
@@ -109,6 +113,12 @@ func (s *Subscriber) catchUp() (Batch, bool) {
 	return Batch{Events: evs}, true
 }
 
+func (s *Subscriber) isClosed() bool {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return s.closed
+}
+
 // Last is the seq of the last event handed to this subscriber.
 func (s *Subscriber) Last() uint64 {
 	s.hub.mu.Lock()
@@ -124,5 +134,6 @@ func (s *Subscriber) Close() {
 	s.closed = true
 	if t := h.topics[s.topic]; t != nil {
 		delete(t.subs, s)
+		h.freeIfIdle(s.topic, t)
 	}
 }

@@ -16,7 +16,7 @@ import (
 var compareCurves = []string{"train_loss", "train_acc", "val_loss", "val_acc"}
 
 type compareRun struct {
-	runView
+	LabelledRun
 	Curves map[string][]series.Point `json:"curves"`
 	Best   map[string]float64        `json:"best"`
 	Final  map[string]float64        `json:"final"`
@@ -41,10 +41,16 @@ func (a *RunAPI) compare(c *gin.Context) {
 		fail(c, newError(http.StatusNotFound, "unknown_run", fmt.Sprintf("One of the runs %s does not exist: check the ids.", strings.Join(ids, ", "))))
 		return
 	}
+	labels, err := a.Exp.DB.RunLabels(ctx, ids)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	out := make([]compareRun, 0, len(runs))
 	hypers := make([]map[string]any, 0, len(runs))
 	for i := range runs {
-		cr := compareRun{runView: runViewOf(&runs[i]), Curves: map[string][]series.Point{},
+		l := labels[runs[i].ID]
+		cr := compareRun{LabelledRun: LabelledRun{RunView: runViewOf(&runs[i]), Name: l.Name, Tags: l.TagList()}, Curves: map[string][]series.Point{},
 			Best: map[string]float64{}, Final: map[string]float64{}}
 		for _, name := range compareCurves {
 			pts, err := points(ctx, a.Exp.DB, runs[i].ID, name, 0)

@@ -17,17 +17,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/data"
+	"transferlab/backend/datadir"
 	"transferlab/backend/store"
 )
 
-// Folders of the data directory, as config.Config names them: row paths are relative
-// to the data directory so the whole directory can move.
-const (
-	uploadsFolder  = "uploads"
-	datasetsFolder = "datasets"
-	builtinFolder  = "builtin"
-	maxNameLen     = 200
-)
+const maxNameLen = 200
 
 // uploadIDPattern is the shape of the ids this API gives uploads; only such ids are
 // ever used to name files.
@@ -37,8 +31,10 @@ var uploadIDPattern = regexp.MustCompile(`^ds_[0-9a-f]{16}$`)
 // images.
 type DatasetAPI struct {
 	DB             *store.DB
-	DataDir        string
+	DataDir        datadir.Layout
 	MaxUploadBytes int64
+	MaxCacheBytes  int64
+	uploads        slots
 	Progress       *ProgressBoard
 }
 
@@ -127,21 +123,7 @@ func (a *DatasetAPI) open(ctx context.Context, row *store.Dataset) (*data.Datase
 		return nil, newError(http.StatusConflict, "dataset_not_ready",
 			fmt.Sprintf("Dataset %q is %s, not ready: wait for its import to finish.", row.Name, row.Status))
 	}
-	if row.Source == store.SourceBuiltin {
-		ds, err := data.OpenBuiltin(filepath.Join(a.DataDir, builtinFolder), row.ID)
-		if err != nil {
-			return nil, err
-		}
-		if err := a.DB.FillDatasetContents(ctx, row, ds); err != nil {
-			ds.Close()
-			return nil, err
-		}
-		return ds, nil
-	}
-	if !filepath.IsLocal(row.Path) {
-		return nil, fmt.Errorf("dataset %s: path %q is not inside the data directory", row.ID, row.Path)
-	}
-	return data.Open(filepath.Join(a.DataDir, row.Path))
+	return a.DB.OpenDataset(ctx, a.DataDir, row)
 }
 
 type renameParams struct {
@@ -150,8 +132,12 @@ type renameParams struct {
 
 func (a *DatasetAPI) rename(c *gin.Context) {
 	var p renameParams
-	if err := json.NewDecoder(c.Request.Body).Decode(&p); err != nil || p.Name == nil {
-		fail(c, badRequest("bad_json", "Send JSON like {\"name\": \"new name\"}."))
+	if err := decodeJSON(c, &p, `JSON like {"name": "new name"}`); err != nil {
+		fail(c, err)
+		return
+	}
+	if p.Name == nil {
+		fail(c, badRequest("bad_json", `Send JSON like {"name": "new name"}.`))
 		return
 	}
 	name := strings.TrimSpace(*p.Name)
@@ -221,10 +207,10 @@ func (a *DatasetAPI) removeFiles(id string) []error {
 		return []error{fmt.Errorf("id %q is not an upload id; files not touched", id)}
 	}
 	var errs []error
-	if err := os.RemoveAll(filepath.Join(a.DataDir, datasetsFolder, id)); err != nil {
+	if err := os.RemoveAll(a.DataDir.Dataset(id)); err != nil {
 		errs = append(errs, err)
 	}
-	kept, _ := filepath.Glob(filepath.Join(a.DataDir, uploadsFolder, id+".*"))
+	kept, _ := filepath.Glob(a.DataDir.Upload(id, ".*"))
 	for _, f := range kept {
 		if err := os.Remove(f); err != nil {
 			errs = append(errs, err)

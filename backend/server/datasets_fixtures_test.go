@@ -3,6 +3,7 @@ package server
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"image"
 	"image/png"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/store"
 )
 
@@ -21,7 +23,7 @@ func datasetServer(t *testing.T, maxUpload int64) (*testServer, string) {
 	t.Helper()
 	dir := t.TempDir()
 	ts := newTestServer(t, func(d *Deps) {
-		d.DataDir = dir
+		d.DataDir = datadir.New(dir)
 		d.MaxUploadBytes = maxUpload
 	})
 	return ts, dir
@@ -148,13 +150,21 @@ func decodeDataset(t *testing.T, body string) datasetJSON {
 // datasets/.
 func assertNothingLeft(t *testing.T, db *store.DB, dir string) {
 	t.Helper()
-	var n int64
-	db.Gorm.Model(&store.Dataset{}).Where("source = ?", store.SourceUpload).Count(&n)
+	rows, err := db.Datasets(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rows {
+		if r.Source == store.SourceUpload {
+			n++
+		}
+	}
 	if n != 0 {
 		t.Errorf("%d dataset rows left behind", n)
 	}
-	for _, sub := range []string{uploadsFolder, datasetsFolder} {
-		entries, _ := os.ReadDir(filepath.Join(dir, sub))
+	for _, sub := range []string{datadir.New(dir).Uploads(), datadir.New(dir).Datasets()} {
+		entries, _ := os.ReadDir(sub)
 		for _, e := range entries {
 			t.Errorf("%s/%s left behind", sub, e.Name())
 		}

@@ -54,10 +54,13 @@ func (a *DatasetAPI) preview(c *gin.Context) {
 			return
 		}
 		var buf bytes.Buffer
-		if err := ds.WritePreview(&buf, class, n); err != nil {
+		drawn, err := ds.WritePreview(&buf, class, n)
+		if err != nil {
 			fail(c, err)
 			return
 		}
+		// A dataset of many classes or large images shows its first classes only.
+		c.Header("X-Preview-Classes", strconv.Itoa(drawn))
 		c.Header("Cache-Control", imageCacheControl)
 		c.Data(http.StatusOK, "image/png", buf.Bytes())
 	})

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
@@ -37,7 +39,7 @@ func TestDatasetLifecycle(t *testing.T) {
 	if err != nil || row.Path != "datasets/"+ds.ID {
 		t.Fatalf("row: %+v %v", row, err)
 	}
-	kept := filepath.Join(dir, uploadsFolder, ds.ID+".zip")
+	kept := datadir.New(dir).Upload(ds.ID, ".zip")
 	for _, f := range []string{kept, filepath.Join(dir, row.Path, "meta.json")} {
 		if _, err := os.Stat(f); err != nil {
 			t.Fatalf("missing after import: %v", err)
@@ -139,9 +141,9 @@ func TestDatasetLifecycle(t *testing.T) {
 
 	t.Run("delete", func(t *testing.T) {
 		now := time.Now().UTC()
-		e := store.Experiment{ID: "exp_live", Name: "shapes transfer", DatasetID: ds.ID, Status: "running", CreatedAt: now, UpdatedAt: now,
-			Runs: []store.Run{{ID: "run_live", Strategy: "finetune", Status: store.StatusRunning, CreatedAt: now, UpdatedAt: now}}}
-		if err := ts.db.CreateExperiment(t.Context(), &e); err != nil {
+		e := store.Experiment{ID: "exp_live", Name: "shapes transfer", DatasetID: ds.ID, CreatedAt: now, UpdatedAt: now,
+			Runs: []store.Run{{ID: "run_live", Strategy: "finetune", Status: experiment.Running, CreatedAt: now, UpdatedAt: now}}}
+		if err := ts.db.CreateExperiment(t.Context(), &e, nil); err != nil {
 			t.Fatal(err)
 		}
 		status, _, body := ts.do(t, "DELETE", "/api/datasets/"+ds.ID, "")
@@ -151,7 +153,7 @@ func TestDatasetLifecycle(t *testing.T) {
 		if status, _, body := ts.do(t, "DELETE", "/api/datasets/mnist", ""); status != 409 || errorCode(t, body) != "builtin_dataset" {
 			t.Fatalf("delete builtin: %d %s", status, body)
 		}
-		ts.db.Gorm.Model(&store.Run{}).Where("id = ?", "run_live").Update("status", store.StatusSucceeded)
+		ts.db.SetRunStatusUnlessFinished(t.Context(), "run_live", experiment.Succeeded, store.RunPatch{})
 		if status, _, body := ts.do(t, "DELETE", "/api/datasets/"+ds.ID, ""); status != 204 {
 			t.Fatalf("delete: %d %s", status, body)
 		}

@@ -11,11 +11,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/data"
-	"transferlab/backend/jobs"
 	"transferlab/backend/store"
 )
 
@@ -33,6 +33,16 @@ type uploadForm struct {
 	uploadID                string
 	channels, height, width int
 	tmp                     string // where the file was streamed to
+	touched                 time.Time
+}
+
+// touch marks the received file as in use now and then while it is imported, so the
+// sweep of leftovers (which goes by age) leaves it alone.
+func (f *uploadForm) touch() {
+	if now := time.Now(); now.Sub(f.touched) > time.Minute {
+		f.touched = now
+		os.Chtimes(f.tmp, now, now)
+	}
 }
 
 func (a *DatasetAPI) upload(c *gin.Context) {
@@ -41,6 +51,16 @@ func (a *DatasetAPI) upload(c *gin.Context) {
 		fail(c, badUploadID())
 		return
 	}
+	if !a.uploads.take() {
+		// Closing the connection spares the server from reading the refused body.
+		c.Header("Connection", "close")
+		c.Header("Retry-After", "10")
+		fail(c, newError(http.StatusServiceUnavailable, "too_many_uploads", fmt.Sprintf(
+			"The server is already receiving %d uploads, its limit; try again when one has finished.", cap(a.uploads))))
+		return
+	}
+	defer a.uploads.give()
+	c.Request.Body = newUploadRate(c)
 	defer func() {
 		if f.tmp != "" { // cleared once the file is kept as uploads/<id><ext>
 			os.Remove(f.tmp)
@@ -139,11 +159,11 @@ func (a *DatasetAPI) readPart(part *multipart.Part, f *uploadForm) error {
 // saveFile copies the file part to uploads/incoming-*, the prefix the sweep job
 // removes if this request dies before cleaning up.
 func (a *DatasetAPI) saveFile(part io.Reader, f *uploadForm) error {
-	dir := filepath.Join(a.DataDir, uploadsFolder)
+	dir := a.DataDir.Uploads()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	out, err := os.CreateTemp(dir, jobs.TempUploadPrefix+"*")
+	out, err := os.CreateTemp(dir, data.TempUploadPrefix+"*")
 	if err != nil {
 		return err
 	}
@@ -194,8 +214,11 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 		}
 	}
 	id := store.NewID("ds")
-	rel := filepath.ToSlash(filepath.Join(datasetsFolder, id))
-	dir := filepath.Join(a.DataDir, datasetsFolder, id)
+	dir := a.DataDir.Dataset(id)
+	rel, err := a.DataDir.Rel(dir)
+	if err != nil {
+		return nil, err
+	}
 	kept := ""
 	defer func() {
 		if err != nil {
@@ -211,9 +234,10 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 	}
 	m, err := data.Import(c.Request.Context(), f.tmp, dir, data.Options{
 		Name:     display,
-		Limits:   data.Limits{MaxUploadBytes: a.MaxUploadBytes},
+		Limits:   data.Limits{MaxUploadBytes: a.MaxUploadBytes, MaxCacheBytes: a.MaxCacheBytes},
 		Channels: f.channels, Height: f.height, Width: f.width,
 		Progress: func(p data.Progress) {
+			f.touch()
 			a.Progress.update(f.uploadID, func(u *UploadProgress) { u.ImagesDecoded, u.ImagesTotal = p.ImagesDecoded, p.ImagesTotal })
 		},
 	})
@@ -224,7 +248,7 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 	if err != nil {
 		return nil, err
 	}
-	kept = filepath.Join(a.DataDir, uploadsFolder, id+ext)
+	kept = a.DataDir.Upload(id, ext)
 	if err := os.Rename(f.tmp, kept); err != nil {
 		kept = ""
 		return nil, err
@@ -234,7 +258,7 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 	if name == "" {
 		name = m.Name
 	}
-	if row, err = store.NewUploadDataset(id, name, rel, m); err != nil {
+	if row, err = store.NewUploadDataset(id, name, filepath.ToSlash(rel), m); err != nil {
 		return nil, err
 	}
 	return row, a.DB.CreateDataset(c.Request.Context(), row)
@@ -281,6 +305,10 @@ func (a *DatasetAPI) bodyError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return a.tooLarge()
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return newError(http.StatusRequestTimeout, "upload_too_slow", fmt.Sprintf(
+			"The upload arrived slower than %d KB every %s; check the connection and upload again.", uploadMinBytes>>10, uploadWindow))
 	}
 	return badRequest("bad_multipart", "The upload broke off or is not valid multipart/form-data (%v); send it again.", err)
 }

@@ -86,3 +86,36 @@ func TestUploadOptionsAndFieldOrder(t *testing.T) {
 		t.Fatalf("image size %v", b)
 	}
 }
+
+// A file whose name promises an archive it is not gets told so, not advice for what
+// its bytes happen to look like (a CSV's missing label column, say).
+func TestUploadNamedAsAnArchiveItIsNot(t *testing.T) {
+	csv := []byte("a,b,c\n1,2,3\n4,5,6\n")
+	good := zipOf(t, map[string][]byte{"a/1.png": datasetPNG(t, 1), "a/2.png": datasetPNG(t, 2), "b/1.png": datasetPNG(t, 3), "b/2.png": datasetPNG(t, 4)})
+	cases := []struct {
+		fileName string
+		body     []byte
+		want     string
+	}{
+		{"digits.zip", csv, "digits.zip is not a valid zip archive (its content is csv)"},
+		{"digits.ZIP", datasetPNG(t, 1), "digits.ZIP is not a valid zip archive;"},
+		{"digits.tar.gz", csv, "digits.tar.gz is not a valid gzip-compressed tar archive"},
+		{"digits.tgz", good, "digits.tgz is not a valid gzip-compressed tar archive (its content is zip)"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.fileName, func(t *testing.T) {
+			ts, dir := datasetServer(t, 1<<20)
+			status, body := ts.uploadDataset(t, "/api/datasets", formField{name: "file", fileName: tc.fileName, body: tc.body})
+			if status != 400 || errorCode(t, body) != "unsupported_format" || !strings.Contains(body, tc.want) || strings.Contains(body, "label") {
+				t.Fatalf("%d %s; want 400 unsupported_format saying %q", status, body, tc.want)
+			}
+			assertNothingLeft(t, ts.db, dir)
+		})
+	}
+	// The same CSV under its own name is imported as CSV (and refused for what it lacks).
+	ts, _ := datasetServer(t, 1<<20)
+	status, body := ts.uploadDataset(t, "/api/datasets", formField{name: "file", fileName: "digits.csv", body: csv})
+	if status/100 != 4 || !strings.Contains(body, "label") {
+		t.Fatalf("the CSV under its own name: %d %s", status, body)
+	}
+}

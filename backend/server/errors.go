@@ -35,12 +35,22 @@ func fail(c *gin.Context, err error) {
 	switch {
 	case errors.As(err, &ae):
 		writeError(c, ae)
+	case store.IsDiskFull(err):
+		slog.ErrorContext(c.Request.Context(), "disk full", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		writeError(c, diskFull())
 	case errors.Is(err, store.ErrNotFound):
 		writeError(c, newError(http.StatusNotFound, "not_found", "No such "+resourceName(c)+": check the id in the address."))
 	default:
 		slog.ErrorContext(c.Request.Context(), "request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 		writeError(c, newError(http.StatusInternalServerError, "internal", "Something went wrong on the server; the details are in its log. Try again, and report it if it persists."))
 	}
+}
+
+// diskFull is the answer whenever the server's disk has no space left: 507, and what to
+// do about it, since trying again alone will not help.
+func diskFull() *apiError {
+	return newError(http.StatusInsufficientStorage, "disk_full",
+		"The server's disk is full. Free some space (delete datasets, experiments or models you no longer need, or other files on that disk), then try again; paused training resumes by itself.")
 }
 
 func resourceName(c *gin.Context) string {

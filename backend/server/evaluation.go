@@ -5,9 +5,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"gorm.io/gorm"
 
-	"transferlab/backend/jobs"
 	"transferlab/backend/store"
 )
 
@@ -20,17 +18,15 @@ func (a *RunAPI) evaluation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	var art store.Artifact
-	err = a.Exp.DB.Gorm.WithContext(ctx).Where("run_id = ? AND kind = ?", r.ID, jobs.EvaluationKind).
-		Order("created_at DESC").First(&art).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	ev, err := a.Exp.DB.Evaluation(ctx, r.ID)
+	if errors.Is(err, store.ErrNotFound) {
 		fail(c, newError(http.StatusNotFound, "not_evaluated",
-			"Run "+r.ID+" is "+r.Status+" and has no evaluation; runs are evaluated on the test split when they finish."))
+			"Run "+r.ID+" is "+string(r.Status)+" and has no evaluation; runs are evaluated on the test split when they finish."))
 		return
 	}
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", []byte(art.Meta))
+	c.Data(http.StatusOK, "application/json; charset=utf-8", []byte(ev))
 }

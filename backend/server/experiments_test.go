@@ -1,30 +1,59 @@
 package server
 
 import (
+	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
+	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
+	"transferlab/backend/experiment/space"
+	"transferlab/backend/experiment/trainmap"
+	"transferlab/backend/jobs"
+	"transferlab/backend/live"
 	"transferlab/backend/store"
+	"transferlab/models"
 )
 
 // seedCatalog adds a ready dataset and a zoo model, as an import and the zoo sync do.
 func seedCatalog(t *testing.T, db *store.DB) {
 	t.Helper()
 	now := time.Now().UTC()
-	rows := []any{
-		&store.Dataset{ID: "ds_ready", Name: "digits", Status: "ready", Channels: 1, Height: 28, Width: 28, NumClasses: 5, CreatedAt: now, UpdatedAt: now},
-		&store.Dataset{ID: "ds_importing", Name: "big", Status: "importing", CreatedAt: now, UpdatedAt: now},
-		&store.Model{ID: "cnn-mnist04", Name: "cnn", Arch: "cnn", Channels: 1, Height: 28, Width: 28, Path: "zoo:x", CreatedAt: now, UpdatedAt: now},
-	}
-	for _, r := range rows {
-		if err := db.Gorm.Create(r).Error; err != nil {
+	ctx := context.Background()
+	for _, ds := range []*store.Dataset{
+		{ID: "ds_ready", Name: "digits", Status: "ready", Channels: 1, Height: 28, Width: 28, NumClasses: 5, CreatedAt: now, UpdatedAt: now},
+		{ID: "ds_importing", Name: "big", Status: "importing", CreatedAt: now, UpdatedAt: now},
+	} {
+		if err := db.CreateDataset(ctx, ds); err != nil {
 			t.Fatal(err)
 		}
 	}
+	m := &store.Model{ID: "cnn-mnist04", Name: "cnn", Arch: "cnn", Channels: 1, Height: 28, Width: 28, Path: "zoo:x", CreatedAt: now, UpdatedAt: now}
+	if err := db.CreateModel(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rowsOnly launches by creating the experiment's rows and queuing nothing: the tests of
+// the API's checks need no training.
+type rowsOnly struct{ db *store.DB }
+
+func (l rowsOnly) Launch(ctx context.Context, e *store.Experiment) error {
+	return l.db.CreateExperiment(ctx, e, nil)
+}
+func (rowsOnly) CancelRun(context.Context, string) error { return nil }
+
+// withRules gives a test server the engine's architectures, so the rules can check the
+// network an experiment would build, and a launcher that only creates rows.
+func withRules(d *Deps) {
+	d.Architectures = jobs.NewRunner(d.DB, live.NewHub(1, 1), models.Zoo, datadir.Layout{}, nil, 1)
+	d.Jobs = rowsOnly{db: d.DB}
 }
 
 func TestCreateExperimentRefusesBadRequestsWithReasons(t *testing.T) {
-	ts := newTestServer(t)
+	ts := newTestServer(t, withRules)
 	seedCatalog(t, ts.db)
 	cases := []struct{ name, body, code string }{
 		{"not json", `{`, "bad_json"},
@@ -39,6 +68,9 @@ func TestCreateExperimentRefusesBadRequestsWithReasons(t *testing.T) {
 		{"negative lr", `{"dataset_id":"ds_ready","base_model_id":"cnn-mnist04","hyper":{"lr":-1}}`, "bad_hyper"},
 		{"arm override out of range", `{"dataset_id":"ds_ready","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune","hyper":{"epochs":0}}]}`, "bad_hyper"},
 		{"unknown optimiser", `{"dataset_id":"ds_ready","base_model_id":"cnn-mnist04","hyper":{"optimizer":"lion"}}`, "bad_hyper"},
+		{"unknown arch", `{"dataset_id":"ds_ready","arch":"resnet","arms":[{"strategy":"scratch"}]}`, "bad_arch"},
+		{"arch not the base model's", `{"dataset_id":"ds_ready","base_model_id":"cnn-mnist04","arch":"mlp"}`, "bad_arch"},
+		{"freezing the head too", `{"dataset_id":"ds_ready","base_model_id":"cnn-mnist04","arms":[{"strategy":"freeze:4"}]}`, "bad_strategy"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,10 +80,8 @@ func TestCreateExperimentRefusesBadRequestsWithReasons(t *testing.T) {
 			}
 		})
 	}
-	var n int64
-	ts.db.Gorm.Model(&store.Experiment{}).Count(&n)
-	if n != 0 {
-		t.Fatalf("%d experiments left behind by refused requests", n)
+	if es, err := ts.db.Experiments(context.Background(), 10); err != nil || len(es) != 0 {
+		t.Fatalf("%d experiments left behind by refused requests (%v)", len(es), err)
 	}
 }
 
@@ -70,5 +100,77 @@ func TestUnknownIDsAreNotFound(t *testing.T) {
 	status, _, body = ts.do(t, "GET", "/api/compare", "")
 	if status != 400 || errorCode(t, body) != "bad_runs" {
 		t.Fatalf("compare nothing: %d %s", status, body)
+	}
+}
+
+// TestAPIRefusesExactlyWhatTheRulesRefuse walks the settings space through POST
+// /api/experiments. What the rules accept is created with exactly those settings (the
+// trainmap test trains every such case); what they refuse is refused with the rules'
+// own message, so the API adds no limits of its own and drops none.
+func TestAPIRefusesExactlyWhatTheRulesRefuse(t *testing.T) {
+	// Hundreds of cases from one client: the per-client write limit is not under test.
+	ts := newTestServer(t, withRules, func(d *Deps) { d.Limits.WritesPerSecond, d.Limits.WriteBurst = 1e6, 1e6 })
+	seedCatalog(t, ts.db)
+	layers, err := trainmap.Layers("cnn", experiment.Input{Channels: 1, Height: 28, Width: 28}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range space.Cases(len(layers)) {
+		body, _ := json.Marshal(map[string]any{"dataset_id": "ds_ready", "base_model_id": "cnn-mnist04",
+			"arms": []map[string]string{{"strategy": c.Strategy}, {"strategy": "scratch"}}, "hyper": c.Hyper})
+		h, herr := experiment.ParseHyper(c.Hyper)
+		s, serr := experiment.ParseStrategy(c.Strategy)
+		if serr == nil {
+			serr = s.CheckLayers(len(layers))
+		}
+		status, _, resp := ts.do(t, "POST", "/api/experiments", string(body))
+		switch {
+		case serr != nil:
+			if status != 400 || errorCode(t, resp) != "bad_strategy" || !strings.Contains(resp, jsonText(serr.Error())) {
+				t.Errorf("%s: %d %s; want 400 with %q", c.Name, status, resp, serr)
+			}
+		case herr != nil:
+			if status != 400 || errorCode(t, resp) != "bad_hyper" || !strings.Contains(resp, jsonText(herr.Error())) {
+				t.Errorf("%s: %d %s; want 400 with %q", c.Name, status, resp, herr)
+			}
+		default:
+			var e struct {
+				Runs []struct {
+					Hyper experiment.Hyper `json:"hyper"`
+				} `json:"runs"`
+			}
+			if status != 201 || json.Unmarshal([]byte(resp), &e) != nil || len(e.Runs) != 2 || e.Runs[0].Hyper != h {
+				t.Errorf("%s: %d %s; want 201 with %+v", c.Name, status, resp, h)
+			}
+		}
+	}
+}
+
+// jsonText is s as it appears inside a JSON string.
+func jsonText(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
+}
+
+func TestSpecRouteServesTheRules(t *testing.T) {
+	ts := newTestServer(t)
+	status, _, body := ts.do(t, "GET", "/api/experiments/spec", "")
+	var spec SpecView
+	if status != 200 || json.Unmarshal([]byte(body), &spec) != nil {
+		t.Fatalf("%d %s", status, body)
+	}
+	if len(spec.Settings) != len(experiment.Settings) || spec.Defaults != experiment.DefaultHyper() ||
+		len(spec.Strategies) != len(experiment.Strategies) || spec.MaxArms != experiment.MaxArms {
+		t.Fatalf("spec %s", body)
+	}
+	lr, _ := experiment.SettingNamed("lr")
+	for _, s := range spec.Settings {
+		if s.Name == "lr" && (s.Min == nil || *s.Min != *lr.Min || !s.MinExclusive) {
+			t.Fatalf("lr limits lost on the way: %+v", s)
+		}
+	}
+	// The route sits beside /:id without shadowing it.
+	if status, _, _ := ts.do(t, "GET", "/api/experiments/exp_x", ""); status != 404 {
+		t.Fatalf("an experiment id after the spec route: %d", status)
 	}
 }

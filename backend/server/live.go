@@ -3,9 +3,8 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -33,31 +32,28 @@ type LiveAPI struct {
 	Hub *live.Hub
 	// HubID changes with every server start, so a client holding a seq from a previous
 	// process gets a snapshot rather than a resume that would skip points.
-	HubID string
+	HubID    string
+	upgrader *websocket.Upgrader
+	watchers *watchers
 }
 
-var upgrader = websocket.Upgrader{
-	ReadBufferSize:  1024,
-	WriteBufferSize: 16 << 10,
-	CheckOrigin:     sameOrigin,
-}
+// closeTryAgainLater is the websocket close code for a server at capacity (RFC 6455
+// registry: 1013); the app shows the reason and does not hammer the server.
+const closeTryAgainLater = 1013
 
-// sameOrigin accepts clients without an Origin (not a browser) and pages served by this
-// host; a page on another site may not read a user's experiments.
-func sameOrigin(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
+func newUpgrader(g Guard) *websocket.Upgrader {
+	return &websocket.Upgrader{
+		ReadBufferSize:  1024,
+		WriteBufferSize: 16 << 10,
+		CheckOrigin:     g.originAllowed(),
 	}
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
 }
 
 type snapshotMsg struct {
 	Type       string                    `json:"type"`
 	Hub        string                    `json:"hub"`
 	Seq        uint64                    `json:"seq"`
-	Experiment experimentView            `json:"experiment"`
+	Experiment ExperimentView            `json:"experiment"`
 	Metrics    map[string]map[string]any `json:"metrics"`
 	Recent     []live.Event              `json:"recent"`
 }
@@ -78,11 +74,17 @@ func (a *LiveAPI) serve(c *gin.Context) {
 		}
 		since, hasSince = n, true
 	}
-	conn, err := upgrader.Upgrade(c.Writer, c.Request, nil)
+	conn, err := a.upgrader.Upgrade(c.Writer, c.Request, nil)
 	if err != nil {
 		return // the upgrader has answered the client
 	}
 	defer conn.Close()
+	leave, refusal := a.watchers.join(id)
+	if leave == nil {
+		conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeTryAgainLater, refusal), time.Now().Add(writeWait))
+		return
+	}
+	defer leave()
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	go readUntilClosed(conn, cancel)
@@ -104,8 +106,14 @@ func (a *LiveAPI) serve(c *gin.Context) {
 	// One channel keeps batches and resyncs in the order the subscriber produced them.
 	batches := make(chan live.Batch)
 	go func() {
+		defer cancel() // the connection ends with its events
 		for {
 			b, err := sub.Next(ctx, 256)
+			if errors.Is(err, live.ErrClosed) {
+				// The server is stopping: say so, so the client reconnects later.
+				conn.WriteControl(websocket.CloseMessage,
+					websocket.FormatCloseMessage(websocket.CloseGoingAway, "server shutting down"), time.Now().Add(writeWait))
+			}
 			if err != nil {
 				return
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
 )
@@ -29,12 +30,12 @@ func newLiveFixture(t testing.TB, history, buffer int) *liveFixture {
 	hub := live.NewHub(history, buffer)
 	ts := newTestServer(t, func(d *Deps) { d.Hub = hub; d.HubID = "hub_test" })
 	now := time.Now().UTC()
-	exp := store.Experiment{ID: store.NewID("exp"), Name: "e", DatasetID: "ds", Status: "queued", CreatedAt: now, UpdatedAt: now}
+	exp := store.Experiment{ID: store.NewID("exp"), Name: "e", DatasetID: "ds", CreatedAt: now, UpdatedAt: now}
 	for i, s := range []string{"finetune", "scratch"} {
 		exp.Runs = append(exp.Runs, store.Run{ID: store.NewID("run"), ExperimentID: exp.ID, ArmIndex: i, Strategy: s,
-			Status: "running", Hyper: "{}", CreatedAt: now, UpdatedAt: now})
+			Status: experiment.Running, Hyper: "{}", CreatedAt: now, UpdatedAt: now})
 	}
-	if err := ts.db.CreateExperiment(context.Background(), &exp); err != nil {
+	if err := ts.db.CreateExperiment(context.Background(), &exp, nil); err != nil {
 		t.Fatal(err)
 	}
 	return &liveFixture{ts: ts, hub: hub, exp: exp, runs: []string{exp.Runs[0].ID, exp.Runs[1].ID}}
@@ -188,12 +189,52 @@ func TestLiveSlowClientDoesNotBlockPublishing(t *testing.T) {
 func TestLiveRefusesOtherOriginsAndUnknownExperiments(t *testing.T) {
 	f := newLiveFixture(t, 10, 4)
 	url := "ws" + strings.TrimPrefix(f.ts.URL, "http") + "/api/experiments/" + f.exp.ID + "/live"
-	h := http.Header{"Origin": {"http://evil.example"}}
-	if _, resp, err := websocket.DefaultDialer.Dial(url, h); err == nil || resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("cross-origin upgrade allowed: %v", err)
+	host := strings.TrimPrefix(f.ts.URL, "http://")
+	for _, origin := range []string{"http://evil.example", "https://" + host, "http://localhost:1", "null", "file://" + host} {
+		h := http.Header{"Origin": {origin}}
+		if _, resp, err := websocket.DefaultDialer.Dial(url, h); err == nil || resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("upgrade from Origin %s allowed: %v", origin, err)
+		}
 	}
+	// A rebinding page: its Origin and Host agree, but the name is not this server's.
+	h := http.Header{"Origin": {"http://evil.example:80"}, "Host": {"evil.example:80"}}
+	if _, resp, err := websocket.DefaultDialer.Dial(url, h); err == nil || resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Fatalf("rebinding upgrade allowed: %v", err)
+	}
+	conn, _, err := websocket.DefaultDialer.Dial(url, http.Header{"Origin": {"http://" + host}})
+	if err != nil {
+		t.Fatalf("same-origin upgrade refused: %v", err)
+	}
+	conn.Close()
 	status, _, body := f.ts.do(t, "GET", "/api/experiments/exp_nope/live", "")
 	if status != 404 || errorCode(t, body) != "not_found" {
 		t.Fatalf("unknown experiment: %d %s", status, body)
+	}
+}
+
+// Closing the hub, as the server does before it shuts down, ends every live connection
+// with a going-away close rather than leaving it open past the shutdown.
+func TestLiveConnectionsEndWhenTheHubCloses(t *testing.T) {
+	f := newLiveFixture(t, 1000, 64)
+	f.publish(f.runs[0], 0)
+	conns := []*websocket.Conn{f.dial(t, ""), f.dial(t, "")}
+	for _, c := range conns {
+		if m := read(t, c); m.Type != "snapshot" {
+			t.Fatalf("first message %+v", m)
+		}
+	}
+	f.hub.Close()
+	for _, c := range conns {
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, _, err := c.ReadMessage()
+		if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+			t.Fatalf("after the hub closed: %v, want a going-away close", err)
+		}
+	}
+	// The handlers return and drop their subscriptions.
+	for deadline := time.Now().Add(5 * time.Second); f.hub.Subscribers(f.exp.ID) != 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d subscriptions left open", f.hub.Subscribers(f.exp.ID))
+		}
 	}
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"transferlab/backend/jobs"
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
@@ -19,21 +19,21 @@ type ModelAPI struct {
 
 // Architectures describes the layers of an architecture; the jobs package implements it.
 type Architectures interface {
-	Layers(arch string, channels, height, width, classes int) ([]jobs.LayerInfo, error)
+	Layers(arch string, in experiment.Input, classes int) ([]experiment.Layer, error)
 }
 
 type modelView struct {
-	ID           string           `json:"id"`
-	Name         string           `json:"name"`
-	Arch         string           `json:"arch"`
-	Input        inputShape       `json:"input"`
-	Classes      json.RawMessage  `json:"classes"`
-	Source       string           `json:"source"`
-	SourceData   string           `json:"source_dataset"`
-	TestAccuracy *float64         `json:"test_accuracy"`
-	RunID        *string          `json:"run_id,omitempty"`
-	Card         json.RawMessage  `json:"card"`
-	Layers       []jobs.LayerInfo `json:"layers"`
+	ID           string             `json:"id"`
+	Name         string             `json:"name"`
+	Arch         string             `json:"arch"`
+	Input        inputShape         `json:"input"`
+	Classes      json.RawMessage    `json:"classes"`
+	Source       string             `json:"source"`
+	SourceData   string             `json:"source_dataset"`
+	TestAccuracy *float64           `json:"test_accuracy"`
+	RunID        *string            `json:"run_id,omitempty"`
+	Card         json.RawMessage    `json:"card"`
+	Layers       []experiment.Layer `json:"layers"`
 }
 
 type inputShape struct {
@@ -46,12 +46,11 @@ func (a *ModelAPI) viewOf(m *store.Model) modelView {
 	v := modelView{ID: m.ID, Name: m.Name, Arch: m.Arch,
 		Input:   inputShape{Channels: m.Channels, Height: m.Height, Width: m.Width},
 		Classes: rawJSON(m.Classes), Source: m.Source, SourceData: m.SourceDataset,
-		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: rawJSON(m.Card), Layers: []jobs.LayerInfo{}}
-	var classes []string
-	_ = json.Unmarshal([]byte(m.Classes), &classes)
+		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: rawJSON(m.Card), Layers: []experiment.Layer{}}
 	if a.Arch != nil {
 		// A model whose architecture this build does not know is still listed.
-		if ls, err := a.Arch.Layers(m.Arch, m.Channels, m.Height, m.Width, len(classes)); err == nil {
+		in := experiment.Input{Channels: m.Channels, Height: m.Height, Width: m.Width}
+		if ls, err := a.Arch.Layers(m.Arch, in, len(modelClasses(m))); err == nil {
 			v.Layers = ls
 		}
 	}

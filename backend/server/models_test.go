@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/jobs"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
@@ -15,7 +17,7 @@ func TestModelsListTheZooWithLayersThatAddUpToTheCard(t *testing.T) {
 		if _, err := d.DB.SyncZoo(t.Context(), models.Zoo, store.ZooPrefix); err != nil {
 			t.Fatal(err)
 		}
-		d.Architectures = jobs.NewRunner(d.DB, live.NewHub(1, 1), models.Zoo, t.TempDir(), nil, 1)
+		d.Architectures = jobs.NewRunner(d.DB, live.NewHub(1, 1), models.Zoo, datadir.New(t.TempDir()), nil, 1)
 	})
 	status, _, body := ts.do(t, "GET", "/api/models", "")
 	var list struct {
@@ -30,7 +32,7 @@ func TestModelsListTheZooWithLayersThatAddUpToTheCard(t *testing.T) {
 	var m struct {
 		Arch   string `json:"arch"`
 		Card   struct{ Parameters int }
-		Layers []jobs.LayerInfo `json:"layers"`
+		Layers []experiment.Layer `json:"layers"`
 	}
 	if err := json.Unmarshal([]byte(body), &m); err != nil {
 		t.Fatal(err)

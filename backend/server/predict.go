@@ -8,13 +8,13 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/data"
-	"transferlab/backend/jobs"
+	"transferlab/backend/experiment"
 )
 
 // Predictor classifies an uploaded image with a model and hands out its weights; the
 // jobs package implements it.
 type Predictor interface {
-	Predict(ctx context.Context, modelID string, img io.Reader, k int) ([]jobs.Prediction, error)
+	Predict(ctx context.Context, modelID string, img io.Reader, k int) ([]experiment.Prediction, error)
 	Weights(ctx context.Context, modelID string) ([]byte, error)
 }
 

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"transferlab/backend/data"
+	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/jobs"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
@@ -38,7 +40,7 @@ func TestPredictClassifiesRealDigitsWithTheShippedModel(t *testing.T) {
 		if _, err := d.DB.SyncZoo(t.Context(), models.Zoo, store.ZooPrefix); err != nil {
 			t.Fatal(err)
 		}
-		d.Predictor = jobs.NewRunner(d.DB, live.NewHub(1, 1), models.Zoo, t.TempDir(), nil, 1)
+		d.Predictor = jobs.NewRunner(d.DB, live.NewHub(1, 1), models.Zoo, datadir.New(t.TempDir()), nil, 1)
 	})
 
 	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
@@ -57,7 +59,7 @@ func TestPredictClassifiesRealDigitsWithTheShippedModel(t *testing.T) {
 		}
 		status, body := postFile(t, ts.URL+"/api/models/cnn-mnist04/predict", "file", "digit.png", img.Bytes())
 		var res struct {
-			Top []jobs.Prediction `json:"top"`
+			Top []experiment.Prediction `json:"top"`
 		}
 		if status != 200 || json.Unmarshal([]byte(body), &res) != nil || len(res.Top) != 5 {
 			t.Fatalf("predict: %d %s", status, body)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
 )
@@ -20,13 +21,19 @@ type Deps struct {
 	Queue          Pinger
 	Frontend       fs.FS
 	MaxUploadBytes int64
-	Jobs           Launcher
-	Predictor      Predictor
-	Architectures  Architectures
-	Hub            *live.Hub
-	HubID          string
-	// DataDir holds datasets/, uploads/ and the builtin/ dataset caches.
-	DataDir string
+	// MaxCacheBytes bounds the decoded cache an upload may make.
+	MaxCacheBytes int64
+	Jobs          Launcher
+	Predictor     Predictor
+	Architectures Architectures
+	Hub           *live.Hub
+	HubID         string
+	// Limits bound what clients may cost the server.
+	Limits Limits
+	// Guard says which host names and which token the server answers to.
+	Guard Guard
+	// DataDir is where datasets, uploads and the built-in caches live.
+	DataDir datadir.Layout
 }
 
 // New builds the router with every route of the API and the web app behind it.
@@ -34,13 +41,14 @@ func New(d Deps) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(requestLog(), recoverJSON())
+	lim := d.Limits.withDefaults()
+	r.Use(requestLog(), recoverJSON(), d.Guard.middleware(), readDeadline(), newWriteLimiter(lim).middleware())
 
 	api := r.Group("/api")
 	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue}
 	api.GET("/health", health.get)
 	// Resource routes register below, one line each.
-	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, Progress: NewProgressBoard()}
+	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, uploads: make(slots, lim.Uploads), Progress: NewProgressBoard()}
 	datasets := api.Group("/datasets", withResource("dataset"))
 	datasets.GET("", ds.list)
 	datasets.POST("", ds.upload)
@@ -50,17 +58,19 @@ func New(d Deps) *gin.Engine {
 	datasets.GET("/:id/preview", ds.preview)
 	datasets.GET("/:id/images/:index", ds.image)
 	api.GET("/uploads/:upload_id/progress", withResource("upload"), ds.progress)
-	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs}
+	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs, Arch: d.Architectures}
 	runs := &RunAPI{Exp: exp}
-	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID}
+	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID, upgrader: newUpgrader(d.Guard), watchers: newWatchers(lim)}
 	experiments := api.Group("/experiments", withResource("experiment"))
 	experiments.GET("", exp.list)
 	experiments.POST("", exp.create)
+	experiments.GET("/spec", exp.spec)
 	experiments.GET("/:id", exp.get)
 	experiments.POST("/:id/cancel", exp.cancel)
 	experiments.GET("/:id/live", stream.serve)
 	runGroup := api.Group("/runs", withResource("run"))
 	runGroup.GET("/:id", runs.get)
+	runGroup.PATCH("/:id", runs.label)
 	runGroup.GET("/:id/metrics", runs.metrics)
 	runGroup.GET("/:id/evaluation", runs.evaluation)
 	runGroup.POST("/:id/cancel", exp.cancelRun)

@@ -4,10 +4,13 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/series"
+	"transferlab/backend/store"
 )
 
 // RunAPI serves one run and its curves.
@@ -21,7 +24,13 @@ func (a *RunAPI) get(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, runViewOf(r))
+	labels, err := a.Exp.DB.RunLabels(c.Request.Context(), []string{r.ID})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	l := labels[r.ID]
+	c.JSON(http.StatusOK, LabelledRun{RunView: runViewOf(r), Name: l.Name, Tags: l.TagList()})
 }
 
 // intQuery reads an optional non-negative integer query parameter.
@@ -75,8 +84,101 @@ func (a *RunAPI) metrics(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	pts := toPoints(ms)
+	pts := store.Points(ms)
 	total := len(pts)
 	pts = series.Downsample(pts, int(max(maxPts, 4)))
 	c.JSON(http.StatusOK, gin.H{"run_id": r.ID, "name": name, "total": total, "points": pts})
+}
+
+// Limits on a run's label: a name short enough for a table cell and a legend.
+const (
+	maxRunNameLen = 40
+	maxRunTags    = 8
+	maxRunTagLen  = 24
+)
+
+type runLabelParams struct {
+	Name *string   `json:"name"`
+	Tags *[]string `json:"tags"`
+}
+
+// LabelledRun is a run with the short name and tags a person gave it.
+type LabelledRun struct {
+	RunView
+	Name string   `json:"name"`
+	Tags []string `json:"tags"`
+}
+
+// label renames and retags a run: {"name": "...", "tags": [...]}; a field left out stays.
+func (a *RunAPI) label(c *gin.Context) {
+	ctx := c.Request.Context()
+	var p runLabelParams
+	const what = `JSON like {"name": "lr 0.01", "tags": ["baseline"]}`
+	if err := decodeJSON(c, &p, what); err != nil {
+		fail(c, err)
+		return
+	}
+	if p.Name == nil && p.Tags == nil {
+		fail(c, badRequest("bad_json", "Nothing to change: send %s.", what))
+		return
+	}
+	r, err := a.Exp.DB.Run(ctx, c.Param("id"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	old, err := a.Exp.DB.RunLabels(ctx, []string{r.ID})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	name, tags := old[r.ID].Name, old[r.ID].TagList()
+	if p.Name != nil {
+		if name, err = cleanRunName(*p.Name); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	if p.Tags != nil {
+		if tags, err = cleanTags(*p.Tags); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	l, err := a.Exp.DB.SetRunLabel(ctx, r.ID, name, tags)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, LabelledRun{RunView: runViewOf(r), Name: l.Name, Tags: l.TagList()})
+}
+
+// cleanRunName trims a run's name; empty clears it (the strategy names the run again).
+func cleanRunName(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if n := utf8.RuneCountInString(s); n > maxRunNameLen {
+		return "", badRequest("bad_name", "The run name is %d characters long; keep it to %d.", n, maxRunNameLen)
+	}
+	return s, nil
+}
+
+// cleanTags trims tags, drops empty and repeated ones, and keeps the list short.
+func cleanTags(in []string) ([]string, error) {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, t := range in {
+		t = strings.TrimSpace(t)
+		if t == "" || seen[t] {
+			continue
+		}
+		if n := utf8.RuneCountInString(t); n > maxRunTagLen {
+			return nil, badRequest("bad_tags", "The tag %q is %d characters long; keep each tag to %d.", t, n, maxRunTagLen)
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	if len(out) > maxRunTags {
+		return nil, badRequest("bad_tags", "A run has at most %d tags, got %d: remove some.", maxRunTags, len(out))
+	}
+	return out, nil
 }

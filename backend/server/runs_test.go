@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
@@ -13,12 +14,12 @@ import (
 func seedRuns(t *testing.T, db *store.DB) (fine, scratch string) {
 	t.Helper()
 	now := time.Now().UTC()
-	e := store.Experiment{ID: "exp_1", Name: "e", DatasetID: "ds", Hyper: `{"lr":0.01}`, Status: "queued", CreatedAt: now, UpdatedAt: now,
+	e := store.Experiment{ID: "exp_1", Name: "e", DatasetID: "ds", Hyper: `{"lr":0.01}`, CreatedAt: now, UpdatedAt: now,
 		Runs: []store.Run{
-			{ID: "run_f", ArmIndex: 0, Strategy: "finetune", Hyper: `{"lr":0.01,"seed":1}`, Status: "succeeded", CreatedAt: now, UpdatedAt: now},
-			{ID: "run_s", ArmIndex: 1, Strategy: "scratch", Hyper: `{"lr":0.05,"seed":1}`, Status: "succeeded", CreatedAt: now, UpdatedAt: now},
+			{ID: "run_f", ArmIndex: 0, Strategy: "finetune", Hyper: `{"lr":0.01,"seed":1}`, Status: experiment.Succeeded, CreatedAt: now, UpdatedAt: now},
+			{ID: "run_s", ArmIndex: 1, Strategy: "scratch", Hyper: `{"lr":0.05,"seed":1}`, Status: experiment.Succeeded, CreatedAt: now, UpdatedAt: now},
 		}}
-	if err := db.CreateExperiment(context.Background(), &e); err != nil {
+	if err := db.CreateExperiment(context.Background(), &e, nil); err != nil {
 		t.Fatal(err)
 	}
 	var pts []store.Metric
@@ -35,6 +36,10 @@ func seedRuns(t *testing.T, db *store.DB) (fine, scratch string) {
 		}
 	}
 	if err := db.AddMetrics(context.Background(), pts); err != nil {
+		t.Fatal(err)
+	}
+	// What the runner does when a run finishes.
+	if err := db.RefreshSummary(context.Background(), "exp_1"); err != nil {
 		t.Fatal(err)
 	}
 	return "run_f", "run_s"

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"transferlab/backend/experiment"
 )
 
 // Dataset sources and the status of a dataset that can be trained on.
@@ -43,14 +45,14 @@ func (e *DatasetInUseError) Error() string {
 func (d *DB) Datasets(ctx context.Context) ([]Dataset, error) {
 	var ds []Dataset
 	// A boolean sorts false first in SQLite and PostgreSQL alike.
-	err := d.Gorm.WithContext(ctx).Order("source = '" + SourceBuiltin + "', created_at DESC, id").Find(&ds).Error
+	err := d.g.WithContext(ctx).Order("source = '" + SourceBuiltin + "', created_at DESC, id").Find(&ds).Error
 	return ds, err
 }
 
 // Dataset loads one dataset.
 func (d *DB) Dataset(ctx context.Context, id string) (*Dataset, error) {
 	var ds Dataset
-	err := d.Gorm.WithContext(ctx).First(&ds, "id = ?", id).Error
+	err := d.g.WithContext(ctx).First(&ds, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -59,12 +61,12 @@ func (d *DB) Dataset(ctx context.Context, id string) (*Dataset, error) {
 
 // CreateDataset inserts a dataset row.
 func (d *DB) CreateDataset(ctx context.Context, ds *Dataset) error {
-	return d.Gorm.WithContext(ctx).Create(ds).Error
+	return d.g.WithContext(ctx).Create(ds).Error
 }
 
 // RenameDataset changes the name of a dataset and returns the renamed row.
 func (d *DB) RenameDataset(ctx context.Context, id, name string) (*Dataset, error) {
-	res := d.Gorm.WithContext(ctx).Model(&Dataset{}).Where("id = ?", id).
+	res := d.g.WithContext(ctx).Model(&Dataset{}).Where("id = ?", id).
 		Updates(map[string]any{"name": strings.TrimSpace(name), "updated_at": time.Now().UTC()})
 	if res.Error != nil {
 		return nil, res.Error
@@ -78,7 +80,7 @@ func (d *DB) RenameDataset(ctx context.Context, id, name string) (*Dataset, erro
 // ActiveRunsOfDataset lists the queued and running runs of experiments on a dataset,
 // oldest first.
 func (d *DB) ActiveRunsOfDataset(ctx context.Context, id string) ([]ActiveRun, error) {
-	return activeRuns(d.Gorm.WithContext(ctx), id)
+	return activeRuns(d.g.WithContext(ctx), id)
 }
 
 func activeRuns(tx *gorm.DB, datasetID string) ([]ActiveRun, error) {
@@ -86,7 +88,7 @@ func activeRuns(tx *gorm.DB, datasetID string) ([]ActiveRun, error) {
 	err := tx.Table("runs").
 		Select("runs.id AS run_id, runs.status AS status, experiments.id AS experiment_id, experiments.name AS experiment_name").
 		Joins("JOIN experiments ON experiments.id = runs.experiment_id").
-		Where("experiments.dataset_id = ? AND runs.status IN ?", datasetID, []string{StatusQueued, StatusRunning}).
+		Where("experiments.dataset_id = ? AND runs.status IN ?", datasetID, experiment.Unfinished).
 		Order("runs.created_at, runs.id").
 		Scan(&out).Error
 	return out, err
@@ -97,7 +99,7 @@ func activeRuns(tx *gorm.DB, datasetID string) ([]ActiveRun, error) {
 // transaction so a run queued in between cannot slip past the check.
 func (d *DB) DeleteDataset(ctx context.Context, id string) (*Dataset, error) {
 	var ds Dataset
-	err := d.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := d.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.First(&ds, "id = ?", id).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return ErrNotFound

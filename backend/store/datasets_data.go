@@ -31,7 +31,7 @@ func (d *DB) SyncBuiltinDatasets(ctx context.Context) (int, error) {
 		row := Dataset{ID: b.ID, Name: b.Name, Status: DatasetReady, Source: SourceBuiltin,
 			Classes: "[]", Splits: `{"train":0,"val":0,"test":0}`, Stats: `{"mean":[],"std":[]}`, Report: "{}",
 			CreatedAt: now, UpdatedAt: now}
-		res := d.Gorm.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+		res := d.g.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 		if res.Error != nil {
 			return n, res.Error
 		}
@@ -53,7 +53,7 @@ func (d *DB) FillDatasetContents(ctx context.Context, row *Dataset, ds *data.Dat
 		return err
 	}
 	row.UpdatedAt = time.Now().UTC()
-	return d.Gorm.WithContext(ctx).Model(&Dataset{}).Where("id = ?", row.ID).Updates(map[string]any{
+	return d.g.WithContext(ctx).Model(&Dataset{}).Where("id = ?", row.ID).Updates(map[string]any{
 		"format": row.Format, "num_classes": row.NumClasses, "num_images": row.NumImages,
 		"channels": row.Channels, "height": row.Height, "width": row.Width,
 		"classes": row.Classes, "splits": row.Splits, "stats": row.Stats, "report": row.Report,

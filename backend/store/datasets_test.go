@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"transferlab/backend/data"
+
+	"transferlab/backend/experiment"
 )
 
 func uploadRow(t *testing.T, db *DB, id string, created time.Time) {
@@ -61,12 +63,12 @@ func TestDeleteDatasetRefusedWhileARunReadsIt(t *testing.T) {
 	db := openTemp(t)
 	uploadRow(t, db, "ds_a", time.Now().UTC())
 	now := time.Now().UTC()
-	e := Experiment{ID: "exp_1", Name: "transfer", DatasetID: "ds_a", Status: StatusRunning, CreatedAt: now, UpdatedAt: now,
+	e := Experiment{ID: "exp_1", Name: "transfer", DatasetID: "ds_a", CreatedAt: now, UpdatedAt: now,
 		Runs: []Run{
-			{ID: "run_done", Strategy: "scratch", Status: StatusSucceeded, CreatedAt: now, UpdatedAt: now},
-			{ID: "run_live", ArmIndex: 1, Strategy: "finetune", Status: StatusRunning, CreatedAt: now, UpdatedAt: now},
+			{ID: "run_done", Strategy: "scratch", Status: experiment.Succeeded, CreatedAt: now, UpdatedAt: now},
+			{ID: "run_live", ArmIndex: 1, Strategy: "finetune", Status: experiment.Running, CreatedAt: now, UpdatedAt: now},
 		}}
-	if err := db.CreateExperiment(ctx, &e); err != nil {
+	if err := db.CreateExperiment(ctx, &e, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, err := db.DeleteDataset(ctx, "ds_a")
@@ -74,7 +76,7 @@ func TestDeleteDatasetRefusedWhileARunReadsIt(t *testing.T) {
 	if !errors.As(err, &inUse) || len(inUse.Runs) != 1 || inUse.Runs[0].RunID != "run_live" || !strings.Contains(err.Error(), `"transfer"`) {
 		t.Fatalf("delete in use: %v", err)
 	}
-	if err := db.Gorm.Model(&Run{}).Where("id = ?", "run_live").Update("status", StatusCancelled).Error; err != nil {
+	if err := db.g.Model(&Run{}).Where("id = ?", "run_live").Update("status", experiment.Cancelled).Error; err != nil {
 		t.Fatal(err)
 	}
 	if row, err := db.DeleteDataset(ctx, "ds_a"); err != nil || row.Path != "datasets/ds_a" {

@@ -22,10 +22,11 @@ import (
 // ErrNotFound is returned by every lookup that finds no row.
 var ErrNotFound = errors.New("not found")
 
-// DB is the application's handle on the database.
+// DB is the application's handle on the database. Its connections stay inside the
+// package: every query the application makes is a method here.
 type DB struct {
-	Gorm *gorm.DB
-	SQL  *sql.DB
+	g     *gorm.DB
+	sqlDB *sql.DB
 }
 
 // DSN builds the SQLite connection string. busy_timeout comes first so every later
@@ -68,7 +69,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqlDB.Close()
 		return nil, err
 	}
-	return &DB{Gorm: g, SQL: sqlDB}, nil
+	return &DB{g: g, sqlDB: sqlDB}, nil
 }
 
 // Migrate applies the embedded migrations in order, each in its own transaction.
@@ -88,7 +89,7 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 }
 
 // Ping reports whether the database answers.
-func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }
+func (d *DB) Ping(ctx context.Context) error { return d.sqlDB.PingContext(ctx) }
 
 // Close closes the pool.
-func (d *DB) Close() error { return d.SQL.Close() }
+func (d *DB) Close() error { return d.sqlDB.Close() }

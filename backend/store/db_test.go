@@ -28,16 +28,16 @@ func TestOpenAppliesMigrationsOnceAndSetsWAL(t *testing.T) {
 			t.Fatalf("open %d: %v", i, err)
 		}
 		var mode string
-		if err := db.SQL.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		if err := db.sqlDB.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 			t.Fatalf("journal_mode = %q, %v; want wal", mode, err)
 		}
 		var fk int
-		if err := db.SQL.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		if err := db.sqlDB.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
 			t.Fatalf("foreign_keys = %d, %v; want 1", fk, err)
 		}
 		for _, table := range []string{"datasets", "models", "experiments", "runs", "metrics", "artifacts"} {
 			var n int
-			if err := db.SQL.QueryRow("SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?", table).Scan(&n); err != nil || n != 1 {
+			if err := db.sqlDB.QueryRow("SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?", table).Scan(&n); err != nil || n != 1 {
 				t.Fatalf("table %s missing", table)
 			}
 		}
@@ -48,26 +48,26 @@ func TestOpenAppliesMigrationsOnceAndSetsWAL(t *testing.T) {
 func TestMetricKeyRejectsDuplicatesAndCascades(t *testing.T) {
 	db := openTemp(t)
 	now := time.Now()
-	exp := Experiment{ID: NewID("exp"), Name: "e", DatasetID: "d", Status: "queued", CreatedAt: now, UpdatedAt: now}
+	exp := Experiment{ID: NewID("exp"), Name: "e", DatasetID: "d", CreatedAt: now, UpdatedAt: now}
 	run := Run{ID: NewID("run"), ExperimentID: exp.ID, Strategy: "scratch", Status: "queued", CreatedAt: now, UpdatedAt: now}
-	if err := db.Gorm.Create(&exp).Error; err != nil {
+	if err := db.g.Create(&exp).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Gorm.Create(&run).Error; err != nil {
+	if err := db.g.Create(&run).Error; err != nil {
 		t.Fatal(err)
 	}
 	m := Metric{RunID: run.ID, Name: "train_loss", Step: 1, Value: 2.3}
-	if err := db.Gorm.Create(&m).Error; err != nil {
+	if err := db.g.Create(&m).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Gorm.Create(&m).Error; !errors.Is(err, gorm.ErrDuplicatedKey) {
+	if err := db.g.Create(&m).Error; !errors.Is(err, gorm.ErrDuplicatedKey) {
 		t.Fatalf("second insert of the same point: %v, want duplicated key", err)
 	}
-	if err := db.Gorm.Delete(&exp).Error; err != nil {
+	if err := db.g.Delete(&exp).Error; err != nil {
 		t.Fatal(err)
 	}
 	var n int64
-	db.Gorm.Model(&Metric{}).Count(&n)
+	db.g.Model(&Metric{}).Count(&n)
 	if n != 0 {
 		t.Fatalf("%d metric points left after deleting their experiment", n)
 	}

@@ -64,7 +64,7 @@ func (d *DB) SyncZoo(ctx context.Context, fsys fs.FS, prefix string) (int, error
 		m := Model{ID: c.ID, Name: c.Name, Arch: c.Arch, Channels: c.Input.Channels, Height: c.Input.Height,
 			Width: c.Input.Width, Classes: string(classes), Source: "zoo", SourceDataset: c.SourceDataset,
 			TestAccuracy: c.TestAccuracy, Card: string(raw), Path: prefix + weights, CreatedAt: now, UpdatedAt: now}
-		err = d.Gorm.WithContext(ctx).Clauses(clause.OnConflict{
+		err = d.g.WithContext(ctx).Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"name", "arch", "channels", "height", "width", "classes", "source_dataset", "test_accuracy", "card", "path", "updated_at"}),
 		}).Create(&m).Error
@@ -79,16 +79,21 @@ func (d *DB) SyncZoo(ctx context.Context, fsys fs.FS, prefix string) (int, error
 // Models lists the zoo first, then models made by runs, newest first.
 func (d *DB) Models(ctx context.Context) ([]Model, error) {
 	var ms []Model
-	err := d.Gorm.WithContext(ctx).Order("source = 'zoo' DESC, created_at DESC, id").Find(&ms).Error
+	err := d.g.WithContext(ctx).Order("source = 'zoo' DESC, created_at DESC, id").Find(&ms).Error
 	return ms, err
 }
 
 // Model loads one model.
 func (d *DB) Model(ctx context.Context, id string) (*Model, error) {
 	var m Model
-	err := d.Gorm.WithContext(ctx).First(&m, "id = ?", id).Error
+	err := d.g.WithContext(ctx).First(&m, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
 	return &m, err
+}
+
+// CreateModel records a model whose weights are already in place.
+func (d *DB) CreateModel(ctx context.Context, m *Model) error {
+	return d.g.WithContext(ctx).Create(m).Error
 }

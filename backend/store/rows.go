@@ -1,6 +1,10 @@
 package store
 
-import "time"
+import (
+	"time"
+
+	"transferlab/backend/experiment"
+)
 
 // Dataset is a row of datasets. JSON-valued columns are kept as text and decoded by the
 // package that owns their shape.
@@ -52,10 +56,12 @@ type Experiment struct {
 	BaseModelID string
 	Arch        string
 	Hyper       string
-	Status      string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Runs        []Run `gorm:"foreignKey:ExperimentID"`
+	// Summary is the result as it stands (JSON of experiment.Summary), stored when a
+	// run finishes and while runs train, so a list reads no curves.
+	Summary   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Runs      []Run `gorm:"foreignKey:ExperimentID"`
 }
 
 // Run is a row of runs: one arm of an experiment.
@@ -65,7 +71,7 @@ type Run struct {
 	ArmIndex       int
 	Strategy       string
 	Hyper          string
-	Status         string
+	Status         experiment.RunStatus
 	Error          string
 	Steps          int
 	TotalSteps     int
@@ -97,7 +103,6 @@ type Artifact struct {
 	ID        string `gorm:"primaryKey"`
 	RunID     *string
 	Kind      string
-	Path      string
 	Meta      string
 	CreatedAt time.Time
 }

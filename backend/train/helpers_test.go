@@ -4,6 +4,7 @@ import (
 	"sync"
 	"testing"
 
+	"transferlab/backend/data"
 	"transferlab/backend/nn"
 )
 
@@ -17,12 +18,12 @@ var (
 func mnist(t testing.TB) (*SliceDataset, *SliceDataset) {
 	t.Helper()
 	mnistOnce.Do(func() {
-		dir, err := MNISTDir()
+		files, _, err := data.MNISTFiles()
 		if err != nil {
 			mnistErr = err
 			return
 		}
-		mnistTrain, mnistTest, mnistErr = LoadMNIST(dir)
+		mnistTrain, mnistTest, mnistErr = LoadMNIST(files)
 	})
 	if mnistErr != nil {
 		t.Fatal(mnistErr)

@@ -79,7 +79,8 @@ test('the wizard checks each step, takes an upload, and launches fine-tune vs sc
   await page.locator('.layer.frozen').first().waitFor();
   assert.equal(await page.locator('.layer.frozen').count(), 1, 'freeze 1 shows one frozen layer');
   await screenshot(page, 'wizard-3-strategy-freeze-1280x800');
-  await page.getByTestId('choice-finetune').click();
+  // Strategies are ticked, not picked: untick freeze to keep fine-tune alone.
+  await page.getByTestId('choice-freeze').click();
   assert.equal(await page.getByTestId('scratch-toggle').isChecked(), true, 'scratch baseline is on by default');
   await page.getByRole('button', { name: 'Next' }).click();
 

@@ -169,6 +169,26 @@ test('a failing API call shows its message in an error banner, and Try again rec
   assert.ok(extra.every((e) => e.includes('503')), `unexpected errors: ${extra.join('\n')}`);
 });
 
+test('the page of a missing experiment says so and opens no live connection', async () => {
+  const { page, errors } = browser;
+  const before = errors.length;
+  /** @type {string[]} */
+  const sockets = [];
+  const onSocket = (ws) => sockets.push(ws.url());
+  page.on('websocket', onSocket);
+  await page.goto(`${server.url}/experiments/exp_missing`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match((await alert.textContent()) ?? '', /No such experiment/);
+  // Give a socket the page might still open the time to show up.
+  await page.waitForTimeout(500);
+  page.off('websocket', onSocket);
+  assert.deepEqual(sockets, [], 'the page of a missing experiment opened a live connection');
+  // The browser logs the 404 it was made to see; that one is expected.
+  const extra = errors.splice(before);
+  assert.ok(extra.every((e) => e.includes('404')), `unexpected errors: ${extra.join('\n')}`);
+});
+
 test('no console or page errors', () => {
   assert.deepEqual(browser.errors, []);
 });

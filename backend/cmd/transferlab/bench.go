@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"transferlab/backend/data"
 	"transferlab/backend/nn"
 	"transferlab/backend/train"
 )
@@ -54,12 +55,12 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench: --steps and --batch must be positive")
 		return 2
 	}
-	dir, err := train.MNISTDir()
+	files, _, err := data.MNISTFiles()
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
 		return 1
 	}
-	all, _, err := train.LoadMNIST(dir)
+	all, _, err := train.LoadMNIST(files)
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
 		return 1

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"transferlab/backend/data"
 	"transferlab/backend/nn"
 	"transferlab/backend/train"
 )
@@ -48,12 +49,12 @@ func runPretrain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pretrain:", err)
 		return 2
 	}
-	dir, err := train.MNISTDir()
+	files, _, err := data.MNISTFiles()
 	if err != nil {
 		fmt.Fprintln(stderr, "pretrain:", err)
 		return 1
 	}
-	trainAll, testAll, err := train.LoadMNIST(dir)
+	trainAll, testAll, err := train.LoadMNIST(files)
 	if err != nil {
 		fmt.Fprintln(stderr, "pretrain:", err)
 		return 1

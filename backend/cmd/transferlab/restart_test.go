@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"transferlab/backend/datadir"
 )
 
 // The test binary doubles as the transferlab binary, so the restart test can start,
@@ -83,7 +85,7 @@ func TestKilledServerResumesTrainingFromCheckpoint(t *testing.T) {
 	if err := os.MkdirAll(shared, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(shared, filepath.Join(dir, "builtin")); err != nil {
+	if err := os.Symlink(shared, datadir.New(dir).Builtin()); err != nil {
 		t.Fatal(err)
 	}
 	p := startServer(t, dir)

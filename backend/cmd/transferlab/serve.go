@@ -71,13 +71,13 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return err
 	}
 	slog.SetDefault(logger)
-	release, err := lockDataDir(cfg.LockPath())
+	release, err := lockDataDir(cfg.Dirs().Lock())
 	if err != nil {
 		return err
 	}
 	defer release()
 
-	db, err := store.Open(ctx, cfg.DBPath())
+	db, err := store.Open(ctx, cfg.Dirs().DB())
 	if err != nil {
 		return err
 	}
@@ -86,18 +86,26 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return fmt.Errorf("shipped model zoo: %w", err)
 	}
 	if cfg.ZooDir != "" {
-		if _, err := db.SyncZoo(ctx, os.DirFS(cfg.ZooDir), ""); err != nil {
+		if _, err := db.SyncZoo(ctx, os.DirFS(cfg.ZooDir), store.ZooPrefix); err != nil {
 			return fmt.Errorf("model zoo %s: %w", cfg.ZooDir, err)
 		}
 	}
 	if _, err := db.SyncBuiltinDatasets(ctx); err != nil {
 		return fmt.Errorf("built-in datasets: %w", err)
 	}
+	// Holding the lock, no request of ours is writing an upload or an import: whatever
+	// partial ones there are, a killed process left.
+	if n, err := jobs.SweepLeftovers(cfg.Dirs().Uploads(), cfg.Dirs().Datasets(), 0, time.Now()); err != nil {
+		logger.Warn("could not remove every partial upload or import", "err", err)
+	} else if n > 0 {
+		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
+	}
 	hub := live.NewHub(liveHistory, liveBuffer)
-	runner := jobs.NewRunner(db, hub, models.Zoo, cfg.DataDir, jobs.StoreDatasets{DB: db, DataDir: cfg.DataDir}, cfg.Workers)
-	queue, err := jobs.Open(ctx, cfg.DBPath(), jobs.Config{
+	runner := jobs.NewRunner(db, hub, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
+	queue, err := jobs.Open(ctx, cfg.Dirs().DB(), jobs.Config{
 		TrainingWorkers: cfg.Workers,
-		UploadsDir:      cfg.UploadsDir(),
+		UploadsDir:      cfg.Dirs().Uploads(),
+		DatasetsDir:     cfg.Dirs().Datasets(),
 		Logger:          logger,
 		Register:        runner.Register,
 	})
@@ -105,6 +113,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return err
 	}
 	runner.Queue = queue
+	runner.KeepCheckpoints = cfg.KeepCheckpoints
 	if n, err := queue.RequeueOrphans(ctx); err != nil {
 		return err
 	} else if n > 0 {
@@ -112,9 +121,6 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
-	}
-	if _, err := queue.Client.Insert(ctx, jobs.SweepUploadsArgs{OlderThan: time.Hour}, nil); err != nil {
-		logger.Warn("could not schedule the sweep of stale uploads", "err", err)
 	}
 	if _, err := queue.Client.Insert(ctx, jobs.WarmBuiltinsArgs{}, nil); err != nil {
 		logger.Warn("could not schedule building the built-in datasets", "err", err)
@@ -126,19 +132,24 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Queue:          queue,
 		Frontend:       frontend.Dist(),
 		MaxUploadBytes: cfg.MaxUploadBytes,
+		MaxCacheBytes:  cfg.MaxCacheBytes,
 		Jobs:           runner,
 		Predictor:      runner,
 		Architectures:  runner,
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
-		DataDir:        cfg.DataDir,
+		DataDir:        cfg.Dirs(),
+		Limits: server.Limits{WritesPerSecond: float64(cfg.WritesPerSecond), WriteBurst: 5 * cfg.WritesPerSecond,
+			Uploads: cfg.Uploads, WatchersPerExperiment: cfg.WatchersPerExperiment, Watchers: cfg.Watchers},
+		Guard: server.Guard{AllowedHosts: cfg.Hosts(), Token: cfg.AccessToken},
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		stopQueue(queue, logger)
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	// Bodies are held to their own deadlines by the router; these bound the rest.
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "Transfer Lab %s listening on http://%s (data in %s)\n", version, ln.Addr(), cfg.DataDir)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -150,6 +161,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	// Websockets are hijacked connections Shutdown does not wait for: closing the hub
+	// ends each one with a going-away close first.
+	hub.Close()
 	if serr := srv.Shutdown(shutdownCtx); serr != nil {
 		logger.Warn("http shutdown", "err", serr)
 	}

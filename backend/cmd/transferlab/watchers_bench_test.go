@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"transferlab/backend/datadir"
 )
 
 // BenchmarkTrainingWatched trains the same experiment in a real server process with no
@@ -24,7 +26,7 @@ func BenchmarkTrainingWatched(b *testing.B) {
 		dir := b.TempDir()
 		shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
 		os.MkdirAll(shared, 0o755)
-		os.Symlink(shared, filepath.Join(dir, "builtin"))
+		os.Symlink(shared, datadir.New(dir).Builtin())
 		p := startServer(b, dir)
 		alone, _ := trainOnce(b, p, 0)
 		watched, delays := trainOnce(b, p, 50)

@@ -1,18 +1,10 @@
 // A model's parametric layers, bottom first, as GET /api/models reports them: the
 // picture of which layers a strategy freezes is drawn from these.
+import type { Layer } from './api-types';
 import type { Model } from './types';
 
-export interface LayerInfo {
-  name: string;
-  kind: 'conv' | 'dense' | string;
-  in?: number;
-  out?: number;
-  kernel?: number;
-  pool?: boolean;
-  params?: number;
-  /** channels, height, width after the layer's activation and pooling */
-  out_shape?: [number, number, number];
-}
+/** One layer; out_shape is channels, height, width after activation and pooling. */
+export type LayerInfo = Partial<Layer> & Pick<Layer, 'name' | 'kind'>;
 
 /** The layers of a model, or a generic encoder + head while the model is unknown. */
 export function layersOf(model: Model | undefined): LayerInfo[] {

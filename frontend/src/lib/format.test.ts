@@ -19,10 +19,36 @@ describe('labels and times', () => {
       'Freeze bottom 2',
     ]);
   });
-  it('formats durations and the time left from the last step', () => {
+  it('formats durations', () => {
     expect([5, 75, 4000].map(duration)).toEqual(['5 s', '1 min 15 s', '1 h 6 min']);
-    const run = { status: 'running', total_steps: 100 } as Run;
-    expect(etaSeconds(run, { train_loss: [{ step: 25, epoch: 1, value: 1, wall_time: 10 }] })).toBe(30);
-    expect(etaSeconds({ ...run, status: 'succeeded' }, {})).toBeNull();
+  });
+});
+
+describe('time left', () => {
+  // Two arms take turns one step at a time and pause for evaluations: 60 s after the
+  // experiment started, each has trained 25 of 100 steps, though each one's own
+  // training clock (wall_time) says only 10 s. The rest takes 3x as long again: 180 s.
+  const started = Date.parse('2026-11-27T10:00:00Z');
+  const now = started + 60_000;
+  const arm = (id: string, steps = 25, over: Partial<Run> = {}) =>
+    ({ id, status: 'running', steps, total_steps: 100, started_at: new Date(started).toISOString(), ...over }) as Run;
+  const point = (step: number) => ({ train_loss: [{ step, epoch: 1, value: 1, wall_time: 10 }] });
+
+  it("goes by the experiment's own elapsed time per step, not one arm's training clock", () => {
+    const runs = [arm('a', 20), arm('b', 20)];
+    expect(etaSeconds(runs[0]!, runs, { a: point(25), b: point(25) }, now)).toBe(180);
+  });
+
+  it('counts only the turns of arms that are still going', () => {
+    const runs = [arm('a'), arm('b', 95, { total_steps: 100 })];
+    // b ends after 5 more turns; a then goes alone: 75 + 5 steps at 60/120 s each.
+    expect(etaSeconds(runs[0]!, runs, {}, now)).toBe(40);
+    expect(etaSeconds(runs[1]!, runs, {}, now)).toBe(5);
+  });
+
+  it('is unknown for a run that is not training or has no steps yet', () => {
+    const runs = [arm('a', 0), arm('b', 0)];
+    expect(etaSeconds(runs[0]!, runs, {}, now)).toBeNull();
+    expect(etaSeconds({ ...runs[0]!, status: 'succeeded' }, runs, {}, now)).toBeNull();
   });
 });

@@ -31,13 +31,31 @@ export function dateTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? '—' : d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** Seconds left for a running run, from its last training point's wall time. */
-export function etaSeconds(run: Run, curves: RunCurves | undefined): number | null {
+/**
+ * Seconds left for a running arm, from the experiment's own elapsed time per step. The
+ * arms take turns, one step each, and evaluations take time too, so an arm's own
+ * training time per step undercounts several times over. Arm a finishes after
+ * sum over arms b of min(left_b, left_a) more steps of the experiment.
+ */
+export function etaSeconds(
+  run: Run,
+  runs: readonly Run[],
+  curves: Readonly<Record<string, RunCurves | undefined>>,
+  now = Date.now(),
+): number | null {
   if (run.status !== 'running' || !run.total_steps) return null;
-  const last = curves?.train_loss?.at(-1);
-  if (!last || last.step <= 0 || last.wall_time <= 0) return null;
-  const left = run.total_steps - last.step;
-  return left <= 0 ? 0 : (last.wall_time / last.step) * left;
+  const starts = runs.flatMap((r) => (r.started_at ? [Date.parse(r.started_at)] : [])).filter(Number.isFinite);
+  if (!starts.length) return null;
+  const elapsed = (now - Math.min(...starts)) / 1000;
+  const done = (r: Run) => Math.max(r.steps, curves[r.id]?.train_loss?.at(-1)?.step ?? 0);
+  const doneAll = runs.reduce((n, r) => n + done(r), 0);
+  if (doneAll <= 0 || elapsed <= 0) return null;
+  // An arm still queued has no total yet; the arms of an experiment share data and batch.
+  const left = (r: Run) =>
+    r.status === 'queued' || r.status === 'running' ? Math.max(0, (r.total_steps || run.total_steps) - done(r)) : 0;
+  const mine = left(run);
+  const steps = runs.reduce((n, r) => n + Math.min(left(r), mine), 0);
+  return (elapsed / doneAll) * steps;
 }
 
 /** Fraction of a run's steps done, 0..1. */

@@ -1,6 +1,7 @@
 // One function per API route the pages use.
 import { apiFetch, apiSend } from './api';
-import type { Comparison, Dataset, Evaluation, Experiment, Hyper, Model, Point, Prediction, Run } from './types';
+import type { Request as ExperimentRequest, SpecView } from './api-types';
+import type { Comparison, Dataset, Evaluation, Experiment, Model, Point, Prediction, Run } from './types';
 import { fileForm, uploadForm, type UploadProgress } from './upload';
 
 const enc = encodeURIComponent;
@@ -27,18 +28,9 @@ export const predict = (modelId: string, image: Blob, filename = 'image.png') =>
   uploadForm<Prediction>(`/models/${enc(modelId)}/predict`, fileForm(image, filename));
 
 // Experiments
-export interface ArmRequest {
-  strategy: string;
-  hyper?: Hyper;
-}
-export interface ExperimentRequest {
-  name?: string;
-  dataset_id: string;
-  base_model_id: string;
-  arch?: string;
-  arms: ArmRequest[];
-  hyper: Hyper;
-}
+export type { ArmRequest, Request as ExperimentRequest } from './api-types';
+/** The rules the wizard validates and defaults by: settings, limits, strategies. */
+export const getExperimentSpec = (signal?: AbortSignal) => apiFetch<SpecView>('/experiments/spec', { signal });
 export const listExperiments = (signal?: AbortSignal) =>
   apiFetch<{ experiments: Experiment[] }>('/experiments', { signal }).then((r) => r.experiments ?? []);
 export const getExperiment = (id: string, signal?: AbortSignal) =>
@@ -49,6 +41,8 @@ export const cancelExperiment = (id: string) => apiSend<Experiment>(`/experiment
 // Runs
 export const getRun = (id: string, signal?: AbortSignal) => apiFetch<Run>(`/runs/${enc(id)}`, { signal });
 export const cancelRun = (id: string) => apiSend<Run>(`/runs/${enc(id)}/cancel`, {});
+/** Rename and retag a run; a field left out stays as it is. */
+export const labelRun = (id: string, label: { name?: string; tags?: string[] }) => apiSend<Run>(`/runs/${enc(id)}`, label, 'PATCH');
 export const getEvaluation = (id: string, signal?: AbortSignal) =>
   apiFetch<Evaluation>(`/runs/${enc(id)}/evaluation`, { signal });
 export const metricNames = (id: string, signal?: AbortSignal) =>

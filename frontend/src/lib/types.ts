@@ -1,15 +1,19 @@
 import type { LayerInfo } from './architectures';
-// Shapes of the API's JSON answers, as the server sends them (snake_case kept).
+import type { ExperimentView, LabelledRun, Point, Prediction as ClassProb } from './api-types';
+// Shapes of the API's JSON answers, as the server sends them (snake_case kept). The
+// experiment's shapes are generated from the Go types (api-types.ts); the rest are
+// written here.
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-/** One value of a curve. `wall_time` is seconds since the run started. */
-export interface Point {
-  step: number;
-  epoch: number;
-  value: number;
-  wall_time: number;
-}
+export type {
+  ExperimentStatus,
+  Hyper,
+  Point,
+  RunStatus,
+  Setting,
+  SpecView,
+  Speedup,
+  StrategyInfo,
+} from './api-types';
 
 export interface ImageShape {
   channels: number;
@@ -87,53 +91,9 @@ export interface Model {
   layers?: LayerInfo[];
 }
 
-export type Hyper = Record<string, number | string | boolean>;
-
-export interface Run {
-  id: string;
-  experiment_id: string;
-  arm: number;
-  strategy: string;
-  status: RunStatus;
-  error?: string;
-  steps: number;
-  total_steps: number;
-  epochs_done: number;
-  best_val_acc: number | null;
-  final_val_acc: number | null;
-  test_acc: number | null;
-  model_id?: string;
-  hyper: Hyper;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-export interface Speedup {
-  run_id: string;
-  vs_run_id: string;
-  target: number;
-  reached: boolean;
-  baseline_steps?: number;
-  steps?: number;
-  steps_ratio: number | null;
-  seconds_ratio: number | null;
-  loss_auc_ratio?: number | null;
-  acc_gap: number | null;
-  negative_transfer?: boolean;
-}
-
-export interface Experiment {
-  id: string;
-  name: string;
-  dataset_id: string;
-  base_model_id: string;
-  arch: string;
-  status: RunStatus;
-  hyper: Hyper;
-  created_at: string;
-  runs: Run[];
-  speedup: Speedup[];
-}
+/** A run, with the short name and tags a person gave it. */
+export type Run = LabelledRun;
+export type Experiment = ExperimentView;
 
 /** Curves of one run, by metric name, each sorted by step. */
 export type RunCurves = Record<string, Point[]>;
@@ -184,5 +144,5 @@ export interface Evaluation {
 }
 
 export interface Prediction {
-  top: { class: string; prob: number }[];
+  top: ClassProb[];
 }

@@ -1,6 +1,21 @@
 // Multipart uploads through XMLHttpRequest, which (unlike fetch) reports upload progress.
 import { API_BASE, ApiError, parseErrorBody } from './api';
 
+/**
+ * Every file name ending the server imports, as backend/data's UploadExtensions lists
+ * them (a Go test keeps the two equal). The server reads the format from the content.
+ */
+export const UPLOAD_EXTENSIONS = ['.zip', '.tar', '.tar.gz', '.tgz', '.csv', '.csv.gz'] as const;
+
+/** The file picker's accept list: those endings and the types browsers give such files. */
+export const UPLOAD_ACCEPT = [
+  ...UPLOAD_EXTENSIONS,
+  'application/zip',
+  'application/x-tar',
+  'application/gzip',
+  'text/csv',
+].join(',');
+
 export interface UploadProgress {
   loaded: number;
   total: number;

@@ -1,87 +1,80 @@
 // The new-experiment wizard's choices, the check of each step, and the request they make.
 import { layersOf } from './architectures';
+import { armsProblem, armStrategies, type ArmChoices } from './arms';
 import type { ExperimentRequest } from './resources';
-import type { Dataset, Hyper, Model } from './types';
+import type { Dataset, Hyper, Model, Setting, SpecView } from './types';
 
-export type Strategy = 'finetune' | 'freeze' | 'linear-probe';
+export type { Strategy } from './arms';
 
-export interface HyperChoices {
-  epochs: number;
-  batch_size: number;
-  optimizer: 'sgd' | 'adam';
-  lr: number;
-  momentum: number;
-  weight_decay: number;
-  schedule: 'constant' | 'step' | 'cosine';
-  warmup_epochs: number;
-  seed: number;
-  head_lr_mult: number;
-  aug_shift: number;
-  aug_flip: boolean;
-  early_stop: number;
-  target_acc: number;
-}
+/** Every training setting; its limits and defaults come from the server's rules. */
+export type HyperChoices = Hyper;
 
-export interface WizardChoices {
+export interface WizardChoices extends ArmChoices {
   name: string;
   datasetId: string;
   baseModelId: string;
-  strategy: Strategy;
-  freezeK: number;
-  scratch: boolean;
   hyper: HyperChoices;
 }
 
-/** The standard transfer task's schedule: lr 0.01, 10 epochs, batch 32, SGD momentum 0.9. */
-export const defaultHyper = (): HyperChoices => ({
-  epochs: 10,
-  batch_size: 32,
-  optimizer: 'sgd',
-  lr: 0.01,
-  momentum: 0.9,
-  weight_decay: 0,
-  schedule: 'constant',
-  warmup_epochs: 0,
-  seed: 1,
-  head_lr_mult: 1,
-  aug_shift: 0,
-  aug_flip: false,
-  early_stop: 0,
-  target_acc: 0,
-});
+/** The server's defaults for every setting (GET /api/experiments/spec). */
+export const defaultHyper = (spec: Pick<SpecView, 'defaults'>): HyperChoices => ({ ...spec.defaults });
 
-export const defaultChoices = (datasetId = ''): WizardChoices => ({
+export const defaultChoices = (spec: Pick<SpecView, 'defaults'>, datasetId = ''): WizardChoices => ({
   name: '',
   datasetId,
   baseModelId: '',
-  strategy: 'finetune',
-  freezeK: 1,
+  strategies: ['finetune'],
+  freezeKs: [1],
   scratch: true,
-  hyper: defaultHyper(),
+  hyper: defaultHyper(spec),
 });
 
 export const steps = ['Dataset', 'Base model', 'Strategy', 'Hyperparameters', 'Review'] as const;
 
-/** Everything wrong with the hyperparameters, one sentence each. */
-export function hyperProblems(h: HyperChoices): string[] {
-  const out: string[] = [];
-  const whole = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
-  if (!whole(h.epochs, 1, 500)) out.push('Epochs must be a whole number from 1 to 500.');
-  if (!whole(h.batch_size, 1, 1024)) out.push('Batch size must be a whole number from 1 to 1024.');
-  if (!(h.lr > 0 && h.lr <= 10)) out.push('Learning rate must be above 0 and at most 10.');
-  if (!(h.momentum >= 0 && h.momentum < 1)) out.push('Momentum must be at least 0 and below 1.');
-  if (!(h.weight_decay >= 0 && h.weight_decay <= 1)) out.push('Weight decay must be between 0 and 1.');
-  if (!(h.warmup_epochs >= 0 && h.warmup_epochs <= h.epochs)) out.push('Warm-up must be between 0 and the number of epochs.');
-  if (!Number.isInteger(h.seed)) out.push('Seed must be a whole number.');
-  if (!(h.head_lr_mult >= 0 && h.head_lr_mult <= 1000)) out.push('Head learning-rate multiplier must be between 0 and 1000.');
-  if (!whole(h.aug_shift, 0, 8)) out.push('Random shift must be 0 to 8 pixels.');
-  if (!whole(h.early_stop, 0, 500)) out.push('Early stop must be 0 (off) or a number of epochs.');
-  if (!(h.target_acc >= 0 && h.target_acc <= 1)) out.push('Target accuracy must be between 0 and 1 (0: scratch’s best).');
-  return out;
+const num = (v: number) => String(v);
+
+/** What a setting accepts, in the server's words (experiment.Setting.want). */
+export function settingWants(s: Setting): string {
+  if (s.kind === 'bool') return 'true or false';
+  if (s.kind === 'choice') return 'one of ' + (s.options ?? []).map((o) => JSON.stringify(o)).join(', ');
+  const what = s.kind === 'int' ? 'a whole number' : 'a number';
+  const has = (v: number | null | undefined): v is number => v !== undefined && v !== null;
+  const lo = has(s.min) ? (s.min_exclusive ? 'above ' : 'at least ') + num(s.min) : '';
+  let hi = has(s.max) ? (s.max_exclusive ? 'below ' : 'at most ') + num(s.max) : '';
+  if (s.max_setting) hi = 'at most ' + s.max_setting;
+  if (s.kind === 'int' && has(s.min) && has(s.max) && !s.max_setting) return `${what} from ${num(s.min)} to ${num(s.max)}`;
+  if (lo && hi) return `${what} ${lo} and ${hi}`;
+  return [what, lo || hi].filter(Boolean).join(' ');
 }
 
+/** Whether one value passes its setting's limits, as the server checks them. */
+export function settingOK(s: Setting, v: unknown, h: HyperChoices): boolean {
+  if (s.kind === 'bool') return typeof v === 'boolean';
+  if (s.kind === 'choice') return typeof v === 'string' && (s.options ?? []).includes(v);
+  if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+  if (s.kind === 'int' && !Number.isInteger(v)) return false;
+  if (s.min !== undefined && s.min !== null && (v < s.min || (s.min_exclusive && v === s.min))) return false;
+  if (s.max !== undefined && s.max !== null && (v > s.max || (s.max_exclusive && v === s.max))) return false;
+  if (s.max_setting) {
+    const cap = h[s.max_setting as keyof HyperChoices];
+    if (typeof cap === 'number' && v > cap) return false;
+  }
+  return true;
+}
+
+/** Everything wrong with the hyperparameters, one sentence each, by the server's table. */
+export function hyperProblems(h: HyperChoices, settings: Setting[]): string[] {
+  return settings
+    .filter((s) => !settingOK(s, h[s.name as keyof HyperChoices], h))
+    .map((s) => `${s.label} must be ${settingWants(s)}.`);
+}
+
+/** Whether a setting matters under the others' values (step_epochs only for the step schedule). */
+export const settingApplies = (s: Setting, h: HyperChoices) =>
+  !s.when || String(h[s.when.setting as keyof HyperChoices]) === s.when.value;
+
 /** What keeps the user on step i, or null when they may go on. */
-export function stepProblem(i: number, c: WizardChoices, datasets: Dataset[], models: Model[]): string | null {
+export function stepProblem(i: number, c: WizardChoices, datasets: Dataset[], models: Model[], settings: Setting[]): string | null {
   switch (i) {
     case 0:
       if (!c.datasetId) return 'Pick a dataset, or upload one.';
@@ -91,16 +84,10 @@ export function stepProblem(i: number, c: WizardChoices, datasets: Dataset[], mo
       if (!c.baseModelId) return 'Pick a base model to fine-tune from.';
       if (!models.some((m) => m.id === c.baseModelId)) return 'That model is no longer listed: pick another.';
       return null;
-    case 2: {
-      if (c.strategy === 'freeze') {
-        const max = layersOf(models.find((m) => m.id === c.baseModelId)).length - 1;
-        if (!Number.isInteger(c.freezeK) || c.freezeK < 1 || c.freezeK > max)
-          return `Freeze between 1 and ${max} bottom layers: the head always trains.`;
-      }
-      return null;
-    }
+    case 2:
+      return armsProblem(c, layersOf(models.find((m) => m.id === c.baseModelId)).length);
     case 3: {
-      const p = hyperProblems(c.hyper);
+      const p = hyperProblems(c.hyper, settings);
       return p.length ? p[0]! : null;
     }
     default:
@@ -108,19 +95,15 @@ export function stepProblem(i: number, c: WizardChoices, datasets: Dataset[], mo
   }
 }
 
-/** The strategy string the API takes. */
-export const strategyValue = (c: WizardChoices) => (c.strategy === 'freeze' ? `freeze:${c.freezeK}` : c.strategy);
-
-/** The POST /api/experiments body. */
+/** The POST /api/experiments body: every ticked strategy against one shared scratch baseline. */
 export function experimentRequest(c: WizardChoices): ExperimentRequest {
-  const arms = [{ strategy: strategyValue(c) }];
-  if (c.scratch) arms.push({ strategy: 'scratch' });
+  const arms = armStrategies(c).map((strategy) => ({ strategy }));
   return {
     name: c.name.trim() || undefined,
     dataset_id: c.datasetId,
     base_model_id: c.baseModelId,
     arms,
-    hyper: { ...c.hyper } as Hyper,
+    hyper: { ...c.hyper },
   };
 }
 

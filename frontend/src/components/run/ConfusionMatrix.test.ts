@@ -23,4 +23,17 @@ describe('ConfusionMatrix', () => {
     flushSync();
     expect(onselect).toHaveBeenCalledWith([0, 1]);
   });
+
+  it('writes each number in black or white, whichever its fill needs for WCAG AA', () => {
+    component = mount(ConfusionMatrix, {
+      target: document.body,
+      props: { classes: ['cat', 'dog'], confusion: [[10, 0], [1, 0]], selected: null, onselect: () => {} },
+    });
+    const cells = [...document.querySelectorAll<HTMLButtonElement>('tbody button')];
+    // A full diagonal cell is dark blue with white text; an empty one is white with black.
+    expect(cells[0]!.style.color).toBe('rgb(255, 255, 255)');
+    expect(cells[0]!.style.background).toContain('rgb(29, 79, 168)');
+    expect(cells[1]!.style.color).toBe('rgb(0, 0, 0)');
+    expect(cells[2]!.style.color).toBe('rgb(255, 255, 255)');
+  });
 });

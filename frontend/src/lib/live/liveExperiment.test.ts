@@ -14,9 +14,11 @@ const run = (id: string, strategy: string): Run => ({
   best_val_acc: null,
   final_val_acc: null,
   test_acc: null,
-  hyper: {},
+  hyper: {} as Run['hyper'],
   started_at: null,
   finished_at: null,
+  name: '',
+  tags: [],
 });
 
 const experiment = (): Experiment => ({
@@ -24,12 +26,14 @@ const experiment = (): Experiment => ({
   name: 'demo',
   dataset_id: 'd',
   base_model_id: 'm',
+  dataset_name: 'digits',
   arch: 'cnn',
   status: 'running',
-  hyper: {},
+  hyper: {} as Experiment['hyper'],
   created_at: '',
   runs: [run('run_f', 'finetune'), run('run_s', 'scratch')],
   speedup: [],
+  summary_final: false,
 });
 
 const snapshot = (seq: number, hub = 'hub_a', over: Partial<SnapshotMessage> = {}): SnapshotMessage => ({

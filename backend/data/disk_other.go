@@ -1,0 +1,7 @@
+//go:build !unix
+
+package data
+
+import "errors"
+
+func diskFree(string) (uint64, error) { return 0, errors.New("free space unknown on this system") }

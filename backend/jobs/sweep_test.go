@@ -1,0 +1,64 @@
+package jobs
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestSweepRemovesIdleLeftoversOnly(t *testing.T) {
+	root := t.TempDir()
+	uploads, datasets := filepath.Join(root, "uploads"), filepath.Join(root, "datasets")
+	write := func(path string, age time.Duration) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now().Add(-age)
+		if err := os.Chtimes(path, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, recent := 2*SweepIdle, time.Minute
+	write(filepath.Join(uploads, TempUploadPrefix+"dead"), old)
+	write(filepath.Join(uploads, TempUploadPrefix+"live"), recent)
+	write(filepath.Join(uploads, "ds_kept.zip"), old)
+	write(filepath.Join(datasets, ".ds_a.part-1", "cache.bin"), old)
+	// An import still appending to its cache: the folder is old, the file is not.
+	write(filepath.Join(datasets, ".ds_b.part-2", "cache.bin"), recent)
+	at := time.Now().Add(-old)
+	for _, dir := range []string{".ds_a.part-1", ".ds_b.part-2"} {
+		if err := os.Chtimes(filepath.Join(datasets, dir), at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(datasets, "ds_c", "cache.bin"), old)
+
+	n, err := SweepLeftovers(uploads, datasets, SweepIdle, time.Now())
+	if err != nil || n != 2 {
+		t.Fatalf("periodic sweep removed %d (%v), want 2", n, err)
+	}
+	for path, want := range map[string]bool{
+		filepath.Join(uploads, TempUploadPrefix+"dead"): false,
+		filepath.Join(uploads, TempUploadPrefix+"live"): true,
+		filepath.Join(uploads, "ds_kept.zip"):           true,
+		filepath.Join(datasets, ".ds_a.part-1"):         false,
+		filepath.Join(datasets, ".ds_b.part-2"):         true,
+		filepath.Join(datasets, "ds_c"):                 true,
+	} {
+		if _, err := os.Stat(path); (err == nil) != want {
+			t.Errorf("%s: exists=%v, want %v", path, err == nil, want)
+		}
+	}
+	// At start everything partial goes, whatever its age; finished data stays.
+	if n, err := SweepLeftovers(uploads, datasets, 0, time.Now()); err != nil || n != 2 {
+		t.Fatalf("start sweep removed %d (%v), want 2", n, err)
+	}
+	if _, err := os.Stat(filepath.Join(datasets, "ds_c", "cache.bin")); err != nil {
+		t.Fatal("a finished dataset was swept")
+	}
+}

@@ -1,0 +1,96 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"testing"
+	"time"
+
+	"transferlab/backend/experiment"
+	"transferlab/backend/store"
+)
+
+// seedListed makes n finished experiments of two arms with points points each in all
+// (train loss every step, validation accuracy every 50 steps), the way a busy lab's
+// database looks, and stores each one's summary as the runner does when runs finish.
+func seedListed(b *testing.B, db *store.DB, n, points int) {
+	b.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	perRun := points / 2
+	var summary string
+	for i := 0; i < n; i++ {
+		e := &store.Experiment{ID: fmt.Sprintf("exp_%04d", i), Name: "e", DatasetID: "ds", Hyper: "{}", Summary: "{}",
+			CreatedAt: now.Add(time.Duration(i) * time.Second), UpdatedAt: now}
+		for a, s := range []string{"finetune", "scratch"} {
+			e.Runs = append(e.Runs, store.Run{ID: fmt.Sprintf("run_%04d_%d", i, a), ExperimentID: e.ID, ArmIndex: a,
+				Strategy: s, Hyper: "{}", Status: experiment.Succeeded, CreatedAt: now, UpdatedAt: now})
+		}
+		if err := db.CreateExperiment(ctx, e, nil); err != nil {
+			b.Fatal(err)
+		}
+		pts := make([]store.Metric, 0, points)
+		for a, run := range e.Runs {
+			speed := float64(a + 1)
+			for step := int64(1); len(pts) < (a+1)*perRun; step++ {
+				pts = append(pts, store.Metric{RunID: run.ID, Name: "train_loss", Step: step, Value: speed / float64(step)})
+				if step%50 == 0 && len(pts) < (a+1)*perRun {
+					pts = append(pts, store.Metric{RunID: run.ID, Name: "val_acc", Step: step,
+						Value: 1 - math.Exp(-float64(step)/(500*speed)), WallTime: float64(step) / 100})
+				}
+			}
+		}
+		if err := db.AddMetrics(ctx, pts); err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			if err := db.RefreshSummary(ctx, e.ID); err != nil {
+				b.Fatal(err)
+			}
+			got, _ := db.Experiment(ctx, e.ID)
+			summary = got.Summary
+		} else if err := db.SetSummary(ctx, e.ID, summary); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+const benchExperiments = 1000
+
+// BenchmarkListExperiments is GET /api/experiments on 1,000 experiments of 10,000
+// points each. "recompute" is what the route did before summaries were stored: read
+// every curve of every listed experiment and compare them.
+func BenchmarkListExperiments(b *testing.B) {
+	ts := newTestServer(b)
+	start := time.Now()
+	seedListed(b, ts.db, benchExperiments, 10000)
+	b.Logf("seeded 1,000 experiments of 10,000 points in %s", time.Since(start).Round(time.Second))
+	b.Run("route", func(b *testing.B) {
+		for b.Loop() {
+			resp, err := http.Get(ts.URL + "/api/experiments")
+			if err != nil {
+				b.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatal(resp.Status)
+			}
+		}
+	})
+	b.Run("recompute", func(b *testing.B) {
+		ctx := context.Background()
+		for b.Loop() {
+			es, err := ts.db.Experiments(ctx, 100)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, e := range es {
+				if err := ts.db.RefreshSummary(ctx, e.ID); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
