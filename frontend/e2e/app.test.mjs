@@ -245,7 +245,7 @@ test('home lists the experiment with its headline; the demo and colour example b
   await page.waitForURL(/\/experiments\/exp_/);
   await page.getByTestId('arm').first().waitFor();
   assert.equal(await page.getByTestId('arm').count(), 3);
-  assert.match((await page.locator('main').textContent()) ?? '', /mobilenetv2-imagenet-b10.*Linear probe/s);
+  assert.match((await page.locator('main').textContent()) ?? '', /MobileNetV2 on ImageNet.*Linear probe/s);
   await screenshot(page, 'colour-example-1280x800');
   await page.getByRole('button', { name: 'Cancel the experiment' }).click();
   await page.waitForFunction(
