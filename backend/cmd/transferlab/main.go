@@ -19,11 +19,12 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":      {"start the web app and its training workers", runServe},
-		"pretrain":   {"train a zoo model on MNIST and write its weights and card", runPretrain},
-		"bench":      {"measure training and inference samples/s of the zoo architectures", runBench},
-		"bench-demo": {"time the demo experiment end to end with 1 and 3 replicates", runBenchDemo},
-		"version":    {"print the version", func(_ []string, out, _ io.Writer) int { fmt.Fprintln(out, version); return 0 }},
+		"serve":       {"start the web app and its training workers", runServe},
+		"pretrain":    {"train a zoo model on MNIST and write its weights and card", runPretrain},
+		"bench":       {"measure training and inference samples/s of the zoo architectures", runBench},
+		"bench-demo":  {"time the demo experiment end to end with 1 and 3 replicates", runBenchDemo},
+		"import-tfjs": {"convert the ImageNet MobileNetV2 an npm package ships (TF.js format) into a zoo backbone", runImportTFJS},
+		"version":     {"print the version", func(_ []string, out, _ io.Writer) int { fmt.Fprintln(out, version); return 0 }},
 	}
 }
 
