@@ -45,7 +45,8 @@ var enums = []enum{
 	enumOf(experiment.Queued, experiment.Running, experiment.Succeeded, experiment.Failed, experiment.Cancelled),
 	enumOf(experiment.ExperimentQueued, experiment.ExperimentRunning, experiment.ExperimentSucceeded,
 		experiment.ExperimentFailed, experiment.ExperimentCancelled),
-	enumOf(experiment.Scratch, experiment.Finetune, experiment.Freeze, experiment.LinearProbe),
+	enumOf(experiment.Scratch, experiment.Finetune, experiment.Freeze, experiment.LinearProbe,
+		experiment.GradualUnfreeze, experiment.LayerwiseLR),
 	enumOf(experiment.KindInt, experiment.KindFloat, experiment.KindBool, experiment.KindChoice),
 }
 
