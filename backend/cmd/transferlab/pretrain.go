@@ -22,7 +22,7 @@ func runPretrain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("pretrain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	arch := fs.String("arch", "cnn", "architecture: "+strings.Join(nn.Architectures(), ", "))
-	dataset := fs.String("dataset", "mnist:0-4", "source data: mnist (all digits) or mnist:<digits>, e.g. mnist:0-4")
+	dataset := fs.String("dataset", "mnist:0-4", "source data: mnist (all digits), mnist:<digits> e.g. mnist:0-4, fashion (Fashion-MNIST) or fashion:<classes> e.g. fashion:0-4")
 	epochs := fs.Int("epochs", 1, "epochs")
 	seed := fs.Uint64("seed", 1, "seed for initialisation and shuffling")
 	out := fs.String("out", "", "output path without extension, e.g. models/cnn-mnist04 (required)")
@@ -40,8 +40,8 @@ func runPretrain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name, digitSpec, _ := strings.Cut(*dataset, ":")
-	if name != "mnist" {
-		fmt.Fprintf(stderr, "pretrain: dataset %q: only mnist and mnist:<digits> are built in\n", *dataset)
+	if name != "mnist" && name != "fashion" {
+		fmt.Fprintf(stderr, "pretrain: dataset %q: only mnist, mnist:<digits>, fashion and fashion:<classes> are built in\n", *dataset)
 		return 2
 	}
 	digits, err := train.ParseDigits(digitSpec)
@@ -50,6 +50,9 @@ func runPretrain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	files, _, err := data.MNISTFiles()
+	if name == "fashion" {
+		files, _, err = data.FashionFiles()
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "pretrain:", err)
 		return 1
@@ -63,6 +66,9 @@ func runPretrain(args []string, stdout, stderr io.Writer) int {
 	classes := make([]string, len(digits))
 	for i, d := range digits {
 		classes[i] = strconv.Itoa(d)
+		if name == "fashion" {
+			classes[i] = data.FashionClasses[d]
+		}
 	}
 	m, err := nn.New(*arch, nn.Input{Channels: 1, Height: 28, Width: 28}, classes, *seed)
 	if err != nil {
@@ -106,7 +112,14 @@ func runPretrain(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	id := filepath.Base(*out)
-	card := nn.Card{ID: id, Name: fmt.Sprintf("%s on MNIST %s", *arch, describeDigits(digitSpec)), Architecture: *arch,
+	title := fmt.Sprintf("%s on MNIST %s", *arch, describeDigits(digitSpec))
+	if name == "fashion" {
+		title = fmt.Sprintf("%s on Fashion-MNIST %s", *arch, strings.Join(classes, ", "))
+		if digitSpec == "" {
+			title = fmt.Sprintf("%s on Fashion-MNIST, all 10 classes", *arch)
+		}
+	}
+	card := nn.Card{ID: id, Name: title, Architecture: *arch,
 		Input: m.Input, Classes: classes, Source: *dataset, Epochs: *epochs, Seed: *seed,
 		Optimizer:    map[string]any{"name": *optName, "lr": *lr, "momentum": *momentum, "batch_size": *batch, "schedule": *schedule, "shift": *shift},
 		TestAccuracy: rep.Accuracy, TestImages: rep.N, Parameters: m.NumParams(), Format: "safetensors F32, transferlab version " + nn.FormatVersion,
