@@ -36,6 +36,7 @@ type DatasetAPI struct {
 	MaxCacheBytes  int64
 	uploads        slots
 	Progress       *ProgressBoard
+	Scorer         Scorer
 }
 
 type datasetView struct {

@@ -53,7 +53,7 @@ var enums = []enum{
 // types are the API's shapes, each written as an interface with its Go name.
 var types = []any{
 	experiment.Hyper{}, experiment.Setting{}, experiment.When{}, experiment.StrategyInfo{},
-	experiment.Layer{}, experiment.Prediction{}, experiment.Input{}, experiment.Request{}, experiment.ArmRequest{},
+	experiment.Layer{}, experiment.Prediction{}, experiment.TransferScore{}, experiment.Transferability{}, experiment.Input{}, experiment.Request{}, experiment.ArmRequest{},
 	series.Point{}, series.Speedup{},
 	server.RunView{}, server.LabelledRun{}, server.ExperimentView{}, server.SpecView{},
 }

@@ -78,6 +78,25 @@ export interface Prediction {
   prob: number;
 }
 
+export interface TransferScore {
+  model_id: string;
+  score: number;
+  chance: number;
+  images: number;
+  features: number;
+  copied: number;
+  seconds: number;
+  error?: string;
+}
+
+export interface Transferability {
+  dataset_id: string;
+  method: string;
+  sample: number;
+  seconds: number;
+  scores: TransferScore[];
+}
+
 export interface Input {
   channels: number;
   height: number;
