@@ -134,3 +134,50 @@ func TestSpearman(t *testing.T) {
 		t.Fatalf("ties: %v", r)
 	}
 }
+
+// BenchmarkBuiltinComparisons runs the home page's one-click comparisons at the
+// standard settings (SGD momentum 0.9, lr 0.01, batch 32, 10 epochs, seed 1) and logs
+// each arm's test accuracy, so what the page says each one teaches can be checked:
+//
+//	go test ./backend/train -run '^$' -bench BuiltinComparisons -benchtime 1x -v
+func BenchmarkBuiltinComparisons(b *testing.B) {
+	root := filepath.Join(os.TempDir(), "transferlab-test-builtin")
+	for range b.N {
+		for _, c := range []struct{ dataset, base string }{
+			{"mnist-5-9-50", "cnn-mnist04"}, {"fashion-50", "cnn-mnist"}, {"mnist-5-9-50", "cnn-fashion"}, {"mnist-5-9-50", "cnn-letters"},
+		} {
+			base, err := nn.LoadFile("../../models/" + c.base + ".safetensors")
+			if err != nil {
+				b.Fatal(err)
+			}
+			ds, err := data.OpenBuiltin(root, c.dataset)
+			if err != nil {
+				b.Fatal(err)
+			}
+			tr, _ := ds.Split("train")
+			te, _ := ds.Split("test")
+			test := sampleOf(te, 2000, 1)
+			for _, kind := range []string{Finetune, LinearProbe, Scratch} {
+				s := Strategy{Kind: kind}
+				m, _, err := NewModel(base.Arch, base, s, base.Input, ds.Classes(), 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				r, err := NewRun(m, s, Hyper{Epochs: 10, BatchSize: 32, LR: 0.01, Momentum: 0.9, Seed: 1}, tr, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := r.Train(context.Background(), nil); err != nil {
+					b.Fatal(err)
+				}
+				rep, err := r.Evaluate(test)
+				r.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Logf("%-14s from %-12s %-13s test %.3f", c.dataset, c.base, kind, rep.Accuracy)
+			}
+			ds.Close()
+		}
+	}
+}
