@@ -1,4 +1,4 @@
-# Build the web app, then the binary with cgo (SQLite, OpenBLAS), then a slim runtime.
+# Build the web app, then the binary with cgo (SQLite), then a slim runtime.
 FROM node:20-bookworm AS web
 WORKDIR /src
 COPY package.json package-lock.json .npmrc ./
@@ -8,16 +8,15 @@ COPY vite.config.ts svelte.config.js tsconfig*.json ./
 RUN npm run build
 
 FROM golang:1.26-bookworm AS go
-RUN apt-get update && apt-get install -y --no-install-recommends libopenblas-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=web /src/frontend/dist ./frontend/dist
-RUN make mnist && CGO_ENABLED=1 go build -tags openblas -ldflags "-s -w -X main.version=docker" -o /out/transferlab ./backend/cmd/transferlab
+RUN make mnist && CGO_ENABLED=1 go build -ldflags "-s -w -X main.version=docker" -o /out/transferlab ./backend/cmd/transferlab
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libopenblas0 ca-certificates && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
 COPY --from=go /out/transferlab /usr/local/bin/transferlab
 COPY models /opt/transferlab/models
 ENV TRANSFERLAB_ADDR=0.0.0.0:8080 \

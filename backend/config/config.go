@@ -51,7 +51,7 @@ func Defaults() Config {
 		DataDir:        ".",
 		ZooDir:         "",
 		MaxUploadBytes: 512 << 20,
-		MaxCacheBytes:  2 << 30,
+		MaxCacheBytes:  1 << 30,
 
 		Watchers:              256,
 		WatchersPerExperiment: 64,

@@ -15,11 +15,11 @@ const (
 
 // diskHeadroom is what an import leaves free on the disk besides its cache, so the
 // database and running trainings can still write.
-const diskHeadroom = 256 << 20
+const diskHeadroom = 32 << 20
 
 // freeBytes says how much the disk holding dir has free for this process; a variable so
 // tests can play a nearly full disk.
-var freeBytes = diskFree
+var freeBytes = DiskFree
 
 // checkBudget refuses an import before any image is decoded when its cache (count
 // images of c x h x w bytes) would be over the cache limit or over what the disk has

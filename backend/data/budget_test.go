@@ -28,7 +28,7 @@ func TestImportRefusesCachesOverTheLimitBeforeDecoding(t *testing.T) {
 func TestImportRefusesWhenTheDiskCannotHoldTheCache(t *testing.T) {
 	free := freeBytes
 	t.Cleanup(func() { freeBytes = free })
-	freeBytes = func(string) (uint64, error) { return 100 << 20, nil }
+	freeBytes = func(string) (uint64, error) { return 20 << 20, nil }
 	src := writeZip(t, filepath.Join(t.TempDir(), "tiny.zip"), classFiles(t, "", abc, 4))
 	ie := importFails(t, src, CodeDiskFull, Options{})
 	if !strings.Contains(ie.Message, "free some space") || ie.HTTPStatus() != 507 {

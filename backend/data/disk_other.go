@@ -4,4 +4,4 @@ package data
 
 import "errors"
 
-func diskFree(string) (uint64, error) { return 0, errors.New("free space unknown on this system") }
+func DiskFree(string) (uint64, error) { return 0, errors.New("free space unknown on this system") }

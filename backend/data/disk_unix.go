@@ -4,8 +4,8 @@ package data
 
 import "syscall"
 
-// diskFree is the space an unprivileged writer may still use on the disk of dir.
-func diskFree(dir string) (uint64, error) {
+// DiskFree is the space an unprivileged writer may still use on the disk of dir.
+func DiskFree(dir string) (uint64, error) {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {
 		return 0, err

@@ -24,7 +24,7 @@ func DefaultLimits() Limits {
 		MaxRatio:             100,
 		MaxPixels:            40_000_000,
 		MaxClasses:           1000,
-		MaxCacheBytes:        2 << 30,
+		MaxCacheBytes:        1 << 30,
 	}
 }
 

@@ -114,6 +114,13 @@ func DefaultArms() []ArmRequest {
 // when it starts: the architecture, the network it builds for the dataset, and freeze:K
 // against the model's layers.
 func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
+	if r.Name != "" {
+		name, err := CheckName(r.Name)
+		if err != nil {
+			return nil, problem("bad_name", "Name: %v.", err)
+		}
+		r.Name = name
+	}
 	if r.DatasetID == "" {
 		return nil, problem("missing_dataset", "dataset_id is required: pick a dataset from GET /api/datasets.")
 	}
@@ -195,7 +202,7 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 	sharedJSON, _ := json.Marshal(shared)
 	p := &Plan{Name: r.Name, DatasetID: ds.ID, BaseModelID: r.BaseModelID, Arch: r.Arch, Hyper: shared}
 	if p.Name == "" {
-		p.Name = DefaultName(ds.Name, modelName, r.Arch, strategies)
+		p.Name = CleanName(DefaultName(ds.Name, modelName, r.Arch, strategies), "experiment")
 	}
 	for i, arm := range r.Arms {
 		h, err := ParseHyper(sharedJSON, arm.Hyper)

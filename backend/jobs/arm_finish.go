@@ -66,7 +66,7 @@ func (r *Runner) finishArm(ctx context.Context, tr *train.Run, run *store.Run, r
 	cardJSON, _ := json.Marshal(card)
 	classes, _ := json.Marshal(data.Classes)
 	m := store.Model{ID: modelID, Name: card.Name, Arch: card.Architecture, Channels: card.Input.Channels,
-		Height: card.Input.Height, Width: card.Input.Width, Classes: string(classes), Source: "run",
+		Height: card.Input.Height, Width: card.Input.Width, Classes: string(classes), Source: store.SourceRun,
 		SourceDataset: exp.DatasetID, TestAccuracy: testAcc, Card: string(cardJSON), Path: filepath.ToSlash(rel), RunID: &runID,
 		CreatedAt: now, UpdatedAt: now}
 	// The last points, the evaluation, the model and the run's row in one transaction:

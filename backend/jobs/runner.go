@@ -12,6 +12,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"transferlab/backend/data"
 	"transferlab/backend/datadir"
 	"transferlab/backend/experiment"
 	"transferlab/backend/live"
@@ -164,12 +165,50 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	}()
 	go r.watchCancel(runCtx, cancel, run.ID)
 
-	rec := newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID)
-	err = r.trainArm(runCtx, slot, exp, run, rec)
-	if ferr := rec.flush(ctx); ferr != nil && err == nil {
-		err = ferr
+	var rec *recorder
+	for {
+		rec = newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID)
+		err = r.trainArm(runCtx, slot, exp, run, rec)
+		if ferr := rec.flush(ctx); ferr != nil && err == nil {
+			err = ferr
+		}
+		// A full disk is not the run's fault: it waits here, without needing the
+		// queue to record anything, and goes on from its checkpoint once there is room.
+		if !store.IsDiskFull(err) || !r.waitForSpace(runCtx, run.ID, rec) {
+			break
+		}
 	}
 	return r.finish(ctx, run.ID, rec, err)
+}
+
+// spaceToResume is the free disk a run paused by a full disk waits for: room for its
+// checkpoint, its points and the database's journal.
+const spaceToResume = 32 << 20
+
+// waitForSpace marks the run queued (if the database still takes the write), checks the
+// free disk every diskFullRetry, and says whether to train again: false when the run
+// was cancelled or the server is stopping.
+func (r *Runner) waitForSpace(ctx context.Context, runID string, rec *recorder) bool {
+	slog.Warn("the disk is full: training pauses and resumes when space is freed", "run", runID)
+	bg := context.WithoutCancel(ctx)
+	if ok, err := r.DB.SetRunStatusUnlessFinished(bg, runID, experiment.Queued, store.RunPatch{}); err == nil && ok {
+		if run, err := r.DB.Run(bg, runID); err == nil {
+			rec.status(run)
+		}
+	}
+	t := time.NewTicker(diskFullRetry)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+		if free, err := data.DiskFree(r.DataDir.Root); err != nil || free >= spaceToResume {
+			slog.Info("disk space is back: training resumes from its checkpoint", "run", runID)
+			return true
+		}
+	}
 }
 
 // finish records how the run ended and tells River whether to try again.
@@ -197,7 +236,9 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 	default:
 		slog.Warn("run failed", "run", runID, "err", err)
 		now := time.Now().UTC()
-		r.DB.SetRunStatusUnlessFinished(bg, runID, experiment.Failed, store.RunPatch{FinishedAt: &now, Error: store.Set(err.Error())})
+		if err := r.settle(ctx, runID, experiment.Failed, store.RunPatch{FinishedAt: &now, Error: store.Set(err.Error())}); err != nil {
+			return err
+		}
 	}
 	r.dropCheckpoint(bg, runID)
 	// The summary first: a watcher that refetches the experiment on the status event
@@ -206,6 +247,39 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 	run, _ = r.DB.Run(bg, runID)
 	rec.status(run)
 	return nil
+}
+
+// Variables so tests can shorten them: how often a run paused by a full disk looks
+// for free space, and the first pause between tries of a final status write.
+var (
+	diskFullRetry = 10 * time.Second
+	settleBackoff = 500 * time.Millisecond
+)
+
+// settleTries bounds the tries of a final status write (about four minutes in all).
+const settleTries = 10
+
+// settle writes a run's final status, trying again while the database refuses (a full
+// disk, a lock held too long); an outcome is never dropped silently. If every try fails
+// the error goes back to River, which keeps it with the job and runs the job again.
+func (r *Runner) settle(ctx context.Context, runID string, status experiment.RunStatus, p store.RunPatch) error {
+	bg := context.WithoutCancel(ctx)
+	wait := settleBackoff
+	var err error
+	for try := 1; try <= settleTries; try++ {
+		if _, err = r.DB.SetRunStatusUnlessFinished(bg, runID, status, p); err == nil {
+			return nil
+		}
+		slog.Warn("could not record the run's final status; trying again", "run", runID, "status", status, "try", try, "err", err)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return fmt.Errorf("record run %s as %s: %w", runID, status, err)
+		}
+		wait = min(2*wait, 30*time.Second)
+	}
+	slog.Error("the run's final status could not be recorded", "run", runID, "status", status, "err", err)
+	return fmt.Errorf("record run %s as %s: %w", runID, status, err)
 }
 
 // watchCancel notices a cancel made by another process, checking the row each second.

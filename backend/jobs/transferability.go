@@ -70,6 +70,9 @@ func (r *Runner) transferScore(ctx context.Context, datasetID, modelID string, o
 	}
 	// The data is converted to the model's input, as an experiment from it would be.
 	td, ok := opened[base.Input]
+	if !ok && r.Datasets == nil {
+		return experiment.TransferScore{}, errors.New("this server opens no datasets, so it cannot score models")
+	}
 	if !ok {
 		if td, err = r.Datasets.Open(ctx, datasetID, &base.Input); err != nil {
 			return experiment.TransferScore{}, err

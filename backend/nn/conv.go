@@ -46,21 +46,12 @@ func (g convGeom) im2col(x []float32, b0, b1 int, cols, pad []float32) {
 			continue
 		}
 		for oy := 0; oy < g.ho; oy++ {
-			for ox := 0; ox < g.wo; ox++ {
-				row := cols[r*kkc:][:kkc]
-				r++
-				for ky := 0; ky < g.k; ky++ {
-					seg := row[ky*kc:][:kc]
-					src := pad[((oy+ky)*pw+ox)*c:][:kc]
-					if kc <= 16 {
-						for i := range seg {
-							seg[i] = src[i]
-						}
-					} else {
-						copy(seg, src)
-					}
-				}
+			// For kernel row ky, the output pixels of row oy read runs of kc floats
+			// that start c apart on padded row oy+ky.
+			for ky := 0; ky < g.k; ky++ {
+				simd.CopyRuns(cols[(r*kkc+ky*kc):], kkc, pad[(oy+ky)*pw*c:], c, kc, g.wo)
 			}
+			r += g.wo
 		}
 	}
 }
@@ -69,43 +60,40 @@ func (g convGeom) im2col(x []float32, b0, b1 int, cols, pad []float32) {
 func (g convGeom) padded() int { return (g.h + 2*g.pad) * (g.w + 2*g.pad) * g.c }
 
 // col2im adds the patch gradients of images [b0,b1) (cols in im2col's layout) back onto
-// the input pixels they came from, overwriting those images' part of dx.
-func (g convGeom) col2im(cols []float32, b0, b1 int, dx []float32) {
+// the input pixels they came from, overwriting those images' part of dx. It adds into
+// a zero-padded image (pad, a scratch of padded() floats), where every kernel row of
+// a patch is one contiguous run as in im2col, then copies the inside to dx.
+func (g convGeom) col2im(cols []float32, b0, b1 int, dx, pad []float32) {
 	kkc, kc, c := g.kkc(), g.k*g.c, g.c
-	clear(dx[b0*g.hwc() : b1*g.hwc()])
+	pw := g.w + 2*g.pad
 	r := 0
 	for b := b0; b < b1; b++ {
-		img := dx[b*g.hwc():][:g.hwc()]
+		clear(pad)
 		for oy := 0; oy < g.ho; oy++ {
-			for ox := 0; ox < g.wo; ox++ {
-				row := cols[r*kkc:][:kkc]
-				r++
-				ix0 := ox - g.pad
-				kx0, kx1 := max(0, -ix0), min(g.k, g.w-ix0)
-				if kx0 >= kx1 {
-					continue
-				}
-				for ky := 0; ky < g.k; ky++ {
-					iy := oy + ky - g.pad
-					if iy < 0 || iy >= g.h {
-						continue
-					}
-					src := row[ky*kc+kx0*c:][:(kx1-kx0)*c]
-					simd.AddTo(img[(iy*g.w+ix0+kx0)*c:][:len(src)], src)
-				}
+			for ky := 0; ky < g.k; ky++ {
+				simd.AddRuns(pad[(oy+ky)*pw*c:], c, cols[r*kkc+ky*kc:], kkc, kc, g.wo)
 			}
+			r += g.wo
+		}
+		img := dx[b*g.hwc():][:g.hwc()]
+		for y := 0; y < g.h; y++ {
+			copy(img[y*g.w*c:][:g.w*c], pad[((y+g.pad)*pw+g.pad)*c:])
 		}
 	}
 }
 
-// permute copies a (out, in, k, k) weight into (out, k, k, in) order, im2col's.
-func (g convGeom) permute(w, wp []float32) {
+// permute copies a (out, in, k, k) weight into (out, k, k, in) order, im2col's, in wp
+// (the backward pass's GEMM operand) and into (k, k, in, out) order in wt (the forward
+// pass's): once a step, so that no GEMM transposes the weights per chunk.
+func (g convGeom) permute(w, wp, wt []float32) {
 	kk := g.k * g.k
 	for o := 0; o < g.o; o++ {
 		src, dst := w[o*g.kkc():][:g.kkc()], wp[o*g.kkc():][:g.kkc()]
 		for ci := 0; ci < g.c; ci++ {
 			for j := 0; j < kk; j++ {
-				dst[j*g.c+ci] = src[ci*kk+j]
+				v := src[ci*kk+j]
+				dst[j*g.c+ci] = v
+				wt[(j*g.c+ci)*g.o+o] = v
 			}
 		}
 	}
@@ -129,9 +117,12 @@ type convOp struct {
 	relu, pool bool
 	hp, wp     int         // pooled output size
 	wperm      []float32   // this step's weights in (out, k, k, in) order
-	cols       []float32   // every patch of the batch, kept for the weight gradient; nil if frozen
+	wt         []float32   // the same in (k, k, in, out) order
+	cols       [][]float32 // per part: patches of one chunk
+	x          []float32   // this step's input, whose patches the weight gradient gathers again
 	pad        [][]float32 // per part: one zero-padded image for im2col
-	scratch    [][]float32 // per part: patches of one chunk (when cols is nil) or their gradients
+	dpad       [][]float32 // per part: one padded image gradient for col2im
+	scratch    [][]float32 // per part: gradients of one chunk's patches
 	pre        [][]float32 // per part: GEMM output of one chunk, before bias and pooling
 	dpre       [][]float32 // per part: gradient of one chunk's GEMM output
 	arg        []int32     // pool window position (0-3) of each output's maximum, | poolCut
@@ -230,22 +221,22 @@ func conv(x, w, bias *G.Node, l Layer, batch int, need layerGrads) (*G.Node, err
 // newConvOp allocates every buffer the op will use, once.
 func newConvOp(g convGeom, relu, pool bool, need layerGrads) *convOp {
 	op := &convOp{g: g, relu: relu, pool: pool, chunk: g.chunkImages()}
-	op.wperm = make([]float32, g.o*g.kkc())
+	op.wperm, op.wt = make([]float32, g.o*g.kkc()), make([]float32, g.o*g.kkc())
 	op.dwT = g.kkc() < g.o
 	backward := need.dx || need.dw
-	if need.dw {
-		op.cols = make([]float32, g.b*g.pix()*g.kkc())
-	}
 	if op.pool {
 		op.hp, op.wp = g.ho/2, g.wo/2
 		op.arg = make([]int32, g.b*op.hp*op.wp*g.o)
 	}
 	op.scratch, op.pre, op.bsum = make([][]float32, parts), make([][]float32, parts), make([][]float32, parts)
-	op.pad, op.dpre = make([][]float32, parts), make([][]float32, parts)
+	op.pad, op.dpre, op.cols = make([][]float32, parts), make([][]float32, parts), make([][]float32, parts)
+	op.dpad = make([][]float32, parts)
 	for p := range parts {
 		op.pad[p] = make([]float32, g.padded())
-		if op.cols == nil || need.dx {
+		op.cols[p] = make([]float32, op.chunk*g.pix()*g.kkc())
+		if need.dx {
 			op.scratch[p] = make([]float32, op.chunk*g.pix()*g.kkc())
+			op.dpad[p] = make([]float32, g.padded())
 		}
 		if op.pool {
 			op.pre[p] = make([]float32, op.chunk*g.pix()*g.o)
@@ -266,26 +257,23 @@ func newConvOp(g convGeom, relu, pool bool, need layerGrads) *convOp {
 
 func (op *convOp) forward(x, w, bias, out []float32) {
 	g := op.g
-	g.permute(w, op.wperm)
+	g.permute(w, op.wperm, op.wt)
+	op.x = x
 	pix, kkc := g.pix(), g.kkc()
 	parallel(g.b, g.b*pix*kkc*g.o, func(part, b0, b1 int) {
 		for c0 := b0; c0 < b1; c0 += op.chunk {
 			c1 := min(c0+op.chunk, b1)
 			rows := (c1 - c0) * pix
-			cols := op.scratch[part]
-			if op.cols != nil {
-				cols = op.cols[c0*pix*kkc:]
-			}
-			cols = cols[:rows*kkc]
+			cols := op.cols[part][:rows*kkc]
 			g.im2col(x, c0, c1, cols, op.pad[part])
 			if !op.pool {
 				dst := out[c0*pix*g.o:][:rows*g.o]
-				sgemm(false, true, rows, g.o, kkc, 1, cols, kkc, op.wperm, kkc, 0, dst, g.o)
+				sgemm(false, false, rows, g.o, kkc, 1, cols, kkc, op.wt, g.o, 0, dst, g.o)
 				addBias(dst, bias, op.relu)
 				continue
 			}
 			pre := op.pre[part][:rows*g.o]
-			sgemm(false, true, rows, g.o, kkc, 1, cols, kkc, op.wperm, kkc, 0, pre, g.o)
+			sgemm(false, false, rows, g.o, kkc, 1, cols, kkc, op.wt, g.o, 0, pre, g.o)
 			op.poolChunk(pre, bias, c0, c1, out)
 		}
 	})
@@ -337,7 +325,11 @@ func (op *convOp) backward(y, dy, dw, dx []float32) {
 				if c0 == b0 {
 					beta = 0
 				}
-				cols, dst := op.cols[c0*pix*kkc:], op.wpart[part]
+				// The chunk's patches again, gathered into cache rather than kept
+				// for the whole batch: writing them all out to memory in the forward
+				// pass and reading them back here cost more than gathering twice.
+				cols, dst := op.cols[part][:rows*kkc], op.wpart[part]
+				g.im2col(op.x, c0, c1, cols, op.pad[part])
 				if op.dwT {
 					sgemm(true, false, kkc, o, rows, 1, cols, kkc, dpre, o, beta, dst, o)
 				} else {
@@ -347,7 +339,7 @@ func (op *convOp) backward(y, dy, dw, dx []float32) {
 			if dx != nil {
 				dcols := op.scratch[part][:rows*kkc]
 				sgemm(false, false, rows, kkc, o, 1, dpre, o, op.wperm, kkc, 0, dcols, kkc)
-				g.col2im(dcols, c0, c1, dx)
+				g.col2im(dcols, c0, c1, dx, op.dpad[part])
 			}
 		}
 	})
@@ -413,19 +405,7 @@ func reluGrad(y, g float32) float32 {
 }
 
 // addBias adds a per-column bias to a row-major matrix, then applies ReLU if asked.
-func addBias(out, bias []float32, relu bool) {
-	n := len(bias)
-	for r := 0; r+n <= len(out); r += n {
-		row := out[r : r+n]
-		for j, b := range bias {
-			v := row[j] + b
-			if relu && v < 0 {
-				v = 0
-			}
-			row[j] = v
-		}
-	}
-}
+func addBias(out, bias []float32, relu bool) { simd.AddBias(out, bias, relu) }
 
 // activationGrad turns the gradient of a layer's output into the gradient of its
 // pre-activation: a ReLU passes it only where the output is positive.

@@ -51,12 +51,16 @@ func dense(x, w, bias *G.Node, l Layer, batch int, need layerGrads) (*G.Node, er
 		}
 		if need.dx {
 			dx := newKernel(l.Name+".dinput", []int{2, 2}, inputs[0].Shape().Clone())
+			wt := make([]float32, l.In*l.Out)
 			dx.run = func(out []float32, in [][]float32) float32 {
+				// W^T once a step, shared by the parts: the GEMM would otherwise
+				// transpose all of W in each part.
+				transpose(in[0], l.In, l.Out, wt)
 				parallel(batch, work, func(_, lo, hi int) {
 					if lo == hi {
 						return
 					}
-					sgemm(false, true, hi-lo, l.In, l.Out, 1, in[1][lo*l.Out:], l.Out, in[0], l.Out, 0, out[lo*l.In:], l.In)
+					sgemm(false, false, hi-lo, l.In, l.Out, 1, in[1][lo*l.Out:], l.Out, wt, l.In, 0, out[lo*l.In:], l.In)
 				})
 				return 0
 			}

@@ -1,26 +1,23 @@
 package nn
 
-import (
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
-)
+import "transferlab/backend/nn/internal/simd"
 
-// blasImpl computes every GEMM of the ops. It is gonum's pure-Go BLAS unless a build
-// file for a faster implementation replaces it in init.
-var blasImpl blas.Float32Level3 = gonum.Implementation{}
+// gemm computes every GEMM of the ops: our own (internal/simd, AVX-512 or AVX2
+// kernels chosen from the CPU at start, gonum's pure-Go code on other CPUs), unless a
+// build file replaces it in init (blas_openblas.go, kept to compare against).
+var gemm = simd.Sgemm
 
-// BLASName names the BLAS in use, for benchmarks and cards.
-var BLASName = "gonum"
+// BLASName names the GEMM in use, for benchmarks and cards: "avx512", "avx2", "go"
+// or "openblas".
+var BLASName = simd.GemmPath()
 
 // sgemm computes C = alpha*op(A)*op(B) + beta*C on row-major matrices, where op(A) is
 // m x k and op(B) is k x n.
 func sgemm(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if tA {
-		ta = blas.Trans
-	}
-	if tB {
-		tb = blas.Trans
-	}
-	blasImpl.Sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// transpose writes the rows x cols row-major matrix src transposed into dst.
+func transpose(src []float32, rows, cols int, dst []float32) {
+	simd.Transpose(src, cols, rows, cols, dst)
 }

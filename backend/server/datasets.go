@@ -11,17 +11,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/data"
 	"transferlab/backend/datadir"
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
-
-const maxNameLen = 200
 
 // uploadIDPattern is the shape of the ids this API gives uploads; only such ids are
 // ever used to name files.
@@ -141,8 +139,8 @@ func (a *DatasetAPI) rename(c *gin.Context) {
 		fail(c, badRequest("bad_json", `Send JSON like {"name": "new name"}.`))
 		return
 	}
-	name := strings.TrimSpace(*p.Name)
-	if err := checkName(name); err != nil {
+	name, err := checkName(*p.Name)
+	if err != nil {
 		fail(c, err)
 		return
 	}
@@ -162,14 +160,13 @@ func (a *DatasetAPI) rename(c *gin.Context) {
 	c.JSON(http.StatusOK, datasetViewOf(row))
 }
 
-func checkName(name string) error {
-	if name == "" {
-		return badRequest("bad_name", "The name is empty: give the dataset a name.")
+// checkName applies the one rule for names to a name someone typed.
+func checkName(name string) (string, error) {
+	name, err := experiment.CheckName(name)
+	if err != nil {
+		return "", badRequest("bad_name", "Name: %v.", err)
 	}
-	if len(name) > maxNameLen {
-		return badRequest("bad_name", "The name is %d bytes long; keep it to %d.", len(name), maxNameLen)
-	}
-	return nil
+	return name, nil
 }
 
 func (a *DatasetAPI) delete(c *gin.Context) {
@@ -182,7 +179,17 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 		fail(c, newError(http.StatusConflict, "builtin_dataset", fmt.Sprintf("%q is a built-in dataset and cannot be deleted.", row.Name)))
 		return
 	}
-	row, err = a.DB.DeleteDataset(c.Request.Context(), row.ID)
+	id := row.ID
+	row, err = a.DB.DeleteDataset(c.Request.Context(), id)
+	if store.IsDiskFull(err) && a.unused(c.Request.Context(), id) {
+		// SQLite needs a little space to delete a row. Nothing reads the dataset, so
+		// its files can go first: that frees the space, and a failed retry only leaves
+		// a row whose files are gone, which a later delete finishes.
+		for _, err := range a.removeFiles(id) {
+			slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", id, "err", err)
+		}
+		row, err = a.DB.DeleteDataset(c.Request.Context(), id)
+	}
 	var inUse *store.DatasetInUseError
 	if errors.As(err, &inUse) {
 		fail(c, newError(http.StatusConflict, "dataset_in_use", fmt.Sprintf(
@@ -199,6 +206,13 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 		slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", row.ID, "err", err)
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// unused tells whether no queued or running run reads the dataset; it only reads, so
+// it answers on a full disk.
+func (a *DatasetAPI) unused(ctx context.Context, id string) bool {
+	active, err := a.DB.ActiveRunsOfDataset(ctx, id)
+	return err == nil && len(active) == 0
 }
 
 // removeFiles deletes the folder an import made and the kept upload. Only ids of the

@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/data"
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
@@ -209,7 +210,7 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 // uploads/<id><ext> and records the row; on any error it leaves none of them.
 func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dataset, err error) {
 	if f.name != "" {
-		if err := checkName(f.name); err != nil {
+		if f.name, err = checkName(f.name); err != nil {
 			return nil, err
 		}
 	}
@@ -228,10 +229,7 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 			}
 		}
 	}()
-	display := f.fileName
-	if display == "" || display == "." || display == "/" {
-		display = "upload"
-	}
+	display := uploadDisplayName(f.fileName)
 	m, err := data.Import(c.Request.Context(), f.tmp, dir, data.Options{
 		Name:     display,
 		Limits:   data.Limits{MaxUploadBytes: a.MaxUploadBytes, MaxCacheBytes: a.MaxCacheBytes},
@@ -256,7 +254,7 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 	f.tmp = ""
 	name := f.name
 	if name == "" {
-		name = m.Name
+		name = experiment.CleanName(m.Name, "upload")
 	}
 	if row, err = store.NewUploadDataset(id, name, filepath.ToSlash(rel), m); err != nil {
 		return nil, err
@@ -284,6 +282,23 @@ func uploadExt(format, path string) (string, error) {
 		return ".tar.gz", nil
 	}
 	return ".tar", nil
+}
+
+// uploadDisplayName turns the file name the browser sent (any length, any bytes) into
+// one that follows the name rules, keeping its extension, which tells CSV from the rest.
+func uploadDisplayName(fileName string) string {
+	ext := filepath.Ext(fileName)
+	if strings.HasSuffix(strings.ToLower(fileName), ".tar.gz") {
+		ext = fileName[len(fileName)-len(".tar.gz"):]
+	}
+	if len(ext) > 8 || experiment.CleanName(ext, "") != ext {
+		ext = ""
+	}
+	stem := []rune(experiment.CleanName(strings.TrimSuffix(fileName, ext), "upload"))
+	if keep := experiment.MaxNameLen - len(ext); len(stem) > keep {
+		stem = stem[:keep]
+	}
+	return strings.TrimSpace(string(stem)) + ext
 }
 
 func badUploadID() error {

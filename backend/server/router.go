@@ -44,11 +44,13 @@ func New(d Deps) *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	lim := d.Limits.withDefaults()
+	r.Use(httpMetrics())
 	r.Use(requestLog(), recoverJSON(), d.Guard.middleware(), readDeadline(), newWriteLimiter(lim).middleware())
 
 	api := r.Group("/api")
-	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue}
+	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue, Store: dirStore{d.DataDir.Root}}
 	api.GET("/health", health.get)
+	registerOps(r, api, d)
 	// Resource routes register below, one line each.
 	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, uploads: make(slots, lim.Uploads), Progress: NewProgressBoard(), Scorer: d.Scorer}
 	datasets := api.Group("/datasets", withResource("dataset"))
@@ -70,6 +72,8 @@ func New(d Deps) *gin.Engine {
 	experiments.GET("/spec", exp.spec)
 	experiments.GET("/:id", exp.get)
 	experiments.POST("/:id/cancel", exp.cancel)
+	del := &DeleteAPI{DB: d.DB, DataDir: d.DataDir}
+	experiments.DELETE("/:id", del.experiment)
 	experiments.GET("/:id/live", stream.serve)
 	runGroup := api.Group("/runs", withResource("run"))
 	runGroup.GET("/:id", runs.get)
@@ -84,6 +88,7 @@ func New(d Deps) *gin.Engine {
 	modelGroup.GET("/:id", models.get)
 	modelGroup.POST("/:id/predict", models.predict)
 	modelGroup.GET("/:id/weights", models.download)
+	modelGroup.DELETE("/:id", del.model)
 
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, newError(http.StatusMethodNotAllowed, "method_not_allowed",

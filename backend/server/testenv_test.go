@@ -11,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/store"
 )
 
@@ -32,6 +33,7 @@ func newTestServer(t testing.TB, mutate ...func(*Deps)) *testServer {
 	}
 	d := Deps{
 		Version: "test",
+		DataDir: datadir.New(t.TempDir()), // the health check writes there
 		DB:      db,
 		Queue:   okPinger{},
 		Frontend: fstest.MapFS{
@@ -39,6 +41,8 @@ func newTestServer(t testing.TB, mutate ...func(*Deps)) *testServer {
 			"assets/app-abc.js": {Data: []byte("console.log(1)")},
 		},
 		MaxUploadBytes: 1 << 20,
+		// Table tests send many writes in a row; the tests of the limit set their own.
+		Limits: Limits{WritesPerSecond: 1e6, WriteBurst: 1e6},
 	}
 	for _, m := range mutate {
 		m(&d)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strings"
 	"syscall"
 
 	"github.com/mattn/go-sqlite3"
@@ -18,5 +19,10 @@ func IsDiskFull(err error) bool {
 	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
 		return true
 	}
-	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return true
+	}
+	// Some layers keep only the text of the error they wrap.
+	msg := err.Error()
+	return strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "no space left on device")
 }

@@ -67,7 +67,7 @@ func (r *Run) Train(ctx context.Context, cb Callbacks) (Result, error) {
 			r.elapsed += dt
 			r.step++
 			cb.OnStep(StepMetrics{Step: r.step, Epoch: r.epoch + 1, Loss: loss, Acc: acc, LR: lr,
-				SamplesPerSec: float64(len(idx)) / dt.Seconds(), Wall: r.elapsed})
+				SamplesPerSec: float64(len(idx)) / dt.Seconds(), Samples: len(idx), Wall: r.elapsed})
 			// Extra validation points inside an epoch give short runs a curve worth the
 			// name; the epoch's last step is validated below anyway.
 			if h.EvalEvery > 0 && r.step%h.EvalEvery == 0 && i+h.BatchSize < n && r.valSet != nil {

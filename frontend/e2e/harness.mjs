@@ -113,14 +113,15 @@ export async function startServer({ timeoutMs = 30_000 } = {}) {
 
 /**
  * Launch Debian's Chromium ($CHROMIUM or /usr/bin/chromium) on a fresh profile.
- * `errors` collects console errors and uncaught page errors from every page.
+ * `errors` collects console errors and uncaught page errors from every page; `args` are
+ * extra Chromium flags.
  */
-export async function launchBrowser({ width = 1280, height = 800 } = {}) {
+export async function launchBrowser({ width = 1280, height = 800, args = [] } = {}) {
   const profileDir = await mkdtemp(join(tmpdir(), 'transferlab-e2e-chromium-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...args],
     viewport: { width, height },
     timeout: 60_000,
   });

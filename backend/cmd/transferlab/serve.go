@@ -119,6 +119,11 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	} else if n > 0 {
 		logger.Info("resuming jobs interrupted by the last shutdown", "jobs", n)
 	}
+	if requeued, failed, err := queue.Reconcile(ctx, db); err != nil {
+		logger.Warn("could not check unfinished runs against the job queue", "err", err)
+	} else if requeued+failed > 0 {
+		logger.Info("unfinished runs without a job", "resumed", requeued, "marked_failed", failed)
+	}
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}

@@ -1,23 +1,17 @@
-// Package simd holds the two innermost loops of backend/nn that no GEMM covers,
-// col2im's adds and the fused max pool, written with AVX2 where the CPU has it
-// (simd_amd64.s; Go does not vectorise loops itself). It is its own package because
-// Go assembly cannot live in a cgo package, which backend/nn is with OpenBLAS. The
-// plain-Go versions here are the fallback and the reference: both give the same
-// results, ties included.
+// Package simd holds the innermost loops of backend/nn, written in assembly where
+// the CPU has the instructions (Go does not vectorise loops itself): the GEMM every
+// op runs (gemm.go, AVX-512 or AVX2 kernels from gemm_gen.go), and im2col's gathers,
+// col2im's adds and the fused max pool (simd_amd64.s, AVX2). It is its own package
+// because Go assembly cannot live in a cgo package, which backend/nn is with
+// OpenBLAS. The plain-Go versions are the fallback and the reference; apart from the
+// GEMM (checked against a triple loop within rounding), both give the same results
+// bit for bit, ties included.
 package simd
 
 import "math"
 
 // PoolCut marks, in a pool's arg, a window whose maximum the ReLU cut to zero.
 const PoolCut = 4
-
-// AddToGo is AddTo in plain Go.
-func AddToGo(dst, src []float32) {
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] += v
-	}
-}
 
 // PoolRowGo is PoolRow in plain Go. For each window px (len(dst)/o of them, o =
 // len(bias)) and channel ch it takes the maximum of r0[2px*o+ch], r0[(2px+1)*o+ch]
@@ -78,6 +72,46 @@ func PoolGradRowGo(gs []float32, arg []int32, q0, q1, bs []float32) {
 			w[a[ch]&7] = gv[ch]
 			p00[ch], p01[ch], p10[ch], p11[ch] = w[0], w[1], w[2], w[3]
 			bs[ch] += w[0] + w[1] + w[2] + w[3]
+		}
+	}
+}
+
+// CopyRunsGo is CopyRuns in plain Go.
+func CopyRunsGo(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
+	for r := 0; r < count; r++ {
+		d, s := dst[r*dstStride:][:n], src[r*srcStride:][:n]
+		if n <= 16 { // a call to memmove costs more than a few moves
+			for i := range d {
+				d[i] = s[i]
+			}
+			continue
+		}
+		copy(d, s)
+	}
+}
+
+// AddRunsGo is AddRuns in plain Go.
+func AddRunsGo(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
+	for r := 0; r < count; r++ {
+		d, s := dst[r*dstStride:][:n], src[r*srcStride:][:n]
+		for i := range d {
+			d[i] += s[i]
+		}
+	}
+}
+
+// AddBiasGo is AddBias in plain Go: each row of len(bias) floats in out gets bias
+// added, then, with relu, negative values become 0 (-0 and NaN stay as they are).
+func AddBiasGo(out, bias []float32, relu bool) {
+	n := len(bias)
+	for r := 0; r+n <= len(out) && n > 0; r += n {
+		row := out[r : r+n]
+		for j, b := range bias {
+			v := row[j] + b
+			if relu && v < 0 {
+				v = 0
+			}
+			row[j] = v
 		}
 	}
 }

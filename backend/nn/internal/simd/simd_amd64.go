@@ -7,19 +7,7 @@ import "golang.org/x/sys/cpu"
 var useAVX2 = cpu.X86.HasAVX2
 
 //go:noescape
-func addToAVX2(dst, src []float32)
-
-//go:noescape
 func poolRowAVX2(r0, r1, bias, dst []float32, arg []int32, reluMask int32)
-
-// AddTo adds src to dst elementwise; len(dst) >= len(src).
-func AddTo(dst, src []float32) {
-	if useAVX2 {
-		addToAVX2(dst[:len(src)], src)
-		return
-	}
-	AddToGo(dst, src)
-}
 
 // PoolRow pools one row of windows: see PoolRowGo.
 func PoolRow(r0, r1, bias, dst []float32, arg []int32, reluMask int32) {
@@ -42,4 +30,58 @@ func PoolGradRow(gs []float32, arg []int32, q0, q1, bs []float32) {
 		return
 	}
 	PoolGradRowGo(gs, arg, q0, q1, bs)
+}
+
+//go:noescape
+func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int, srcStep int, dstStep int)
+
+//go:noescape
+func copyRunsAVX2(dst *float32, dstStride int, src *float32, srcStride int, n int, count int)
+
+// CopyRuns copies count runs of n floats, run r from src[r*srcStride:] to
+// dst[r*dstStride:]: the gather of im2col.
+func CopyRuns(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
+	if count <= 0 || n <= 0 {
+		return
+	}
+	_, _ = dst[(count-1)*dstStride+n-1], src[(count-1)*srcStride+n-1] // bounds, once
+	if useAVX2 && n%8 == 0 {
+		copyRunsAVX2(&dst[0], dstStride, &src[0], srcStride, n, count)
+		return
+	}
+	CopyRunsGo(dst, dstStride, src, srcStride, n, count)
+}
+
+//go:noescape
+func addRunsAVX2(dst *float32, dstStride int, src *float32, srcStride int, n int, count int)
+
+// AddRuns adds count runs of n floats, run r from src[r*srcStride:] onto
+// dst[r*dstStride:], in order (dst runs may overlap): the scatter of col2im.
+func AddRuns(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
+	if count <= 0 || n <= 0 {
+		return
+	}
+	_, _ = dst[(count-1)*dstStride+n-1], src[(count-1)*srcStride+n-1] // bounds, once
+	if useAVX2 && n%8 == 0 {
+		addRunsAVX2(&dst[0], dstStride, &src[0], srcStride, n, count)
+		return
+	}
+	AddRunsGo(dst, dstStride, src, srcStride, n, count)
+}
+
+//go:noescape
+func addBiasAVX2(out, bias []float32, relu int)
+
+// AddBias adds bias to each row of out (rows of len(bias) floats), then applies the
+// ReLU if asked: see AddBiasGo.
+func AddBias(out, bias []float32, relu bool) {
+	if useAVX2 && len(bias)%8 == 0 {
+		r := 0
+		if relu {
+			r = 1
+		}
+		addBiasAVX2(out, bias, r)
+		return
+	}
+	AddBiasGo(out, bias, relu)
 }

@@ -2,36 +2,6 @@
 
 #include "textflag.h"
 
-// func addToAVX2(dst, src []float32)
-// dst[i] += src[i] for i < len(src); the caller guarantees len(dst) == len(src).
-TEXT ·addToAVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), DI
-	MOVQ src_base+24(FP), SI
-	MOVQ src_len+32(FP), CX
-add8:
-	CMPQ CX, $8
-	JL   add1
-	VMOVUPS (SI), Y0
-	VADDPS  (DI), Y0, Y0
-	VMOVUPS Y0, (DI)
-	ADDQ $32, SI
-	ADDQ $32, DI
-	SUBQ $8, CX
-	JMP  add8
-add1:
-	TESTQ CX, CX
-	JZ    addDone
-	MOVSS (SI), X0
-	ADDSS (DI), X0
-	MOVSS X0, (DI)
-	ADDQ $4, SI
-	ADDQ $4, DI
-	DECQ CX
-	JMP  add1
-addDone:
-	VZEROUPPER
-	RET
-
 // func poolRowAVX2(r0, r1, bias, dst []float32, arg []int32, reluMask int32)
 // For each window px (len(dst)/o of them, o = len(bias), a multiple of 8) and
 // channel ch: a, b = r0[(2px)o+ch], r0[(2px+1)o+ch]; c, e = the same in r1.
@@ -183,5 +153,193 @@ gradNext:
 	JMP  gradWindow
 
 gradDone:
+	VZEROUPPER
+	RET
+
+// func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int, srcStep int, dstStep int)
+// Transposes blocks 8x8 blocks: block b's 8 rows (ld floats apart) start at src +
+// b*srcStep, and its columns become the 8 rows (ldd floats apart) that start at dst +
+// b*dstStep. Each block is 8 loads, 24 shuffles (pairs, then quads, then 128-bit
+// halves) and 8 stores.
+TEXT ·transpose8AVX2(SB), NOSPLIT, $0-56
+	MOVQ src+0(FP), SI
+	MOVQ ld+8(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	MOVQ blocks+16(FP), CX
+	MOVQ dst+24(FP), DI
+	MOVQ ldd+32(FP), R10
+	SHLQ $2, R10
+	LEAQ (R10)(R10*2), R11
+	MOVQ srcStep+40(FP), R14
+	SHLQ $2, R14
+	MOVQ dstStep+48(FP), R15
+	SHLQ $2, R15
+	TESTQ CX, CX
+	JZ   tdone
+tloop:
+	LEAQ (SI)(R8*4), R12
+	LEAQ (DI)(R10*4), R13
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R8*1), Y1
+	VMOVUPS (SI)(R8*2), Y2
+	VMOVUPS (SI)(R9*1), Y3
+	VMOVUPS (R12), Y4
+	VMOVUPS (R12)(R8*1), Y5
+	VMOVUPS (R12)(R8*2), Y6
+	VMOVUPS (R12)(R9*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(R10*1)
+	VMOVUPS Y10, (DI)(R10*2)
+	VMOVUPS Y11, (DI)(R11*1)
+	VMOVUPS Y12, (R13)
+	VMOVUPS Y13, (R13)(R10*1)
+	VMOVUPS Y14, (R13)(R10*2)
+	VMOVUPS Y15, (R13)(R11*1)
+	ADDQ R14, SI
+	ADDQ R15, DI
+	DECQ CX
+	JNZ  tloop
+tdone:
+	VZEROUPPER
+	RET
+
+// func copyRunsAVX2(dst *float32, dstStride int, src *float32, srcStride int, n int, count int)
+// Copies count runs of n floats (n a positive multiple of 8): run r from src +
+// r*srcStride to dst + r*dstStride. im2col's rows are such runs.
+TEXT ·copyRunsAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ dstStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ srcStride+24(FP), R9
+	SHLQ $2, R9
+	MOVQ n+32(FP), R10
+	SHRQ $3, R10
+	MOVQ count+40(FP), CX
+	TESTQ CX, CX
+	JZ   cdone
+crun:
+	MOVQ DI, R11
+	MOVQ SI, R12
+	MOVQ R10, DX
+	CMPQ DX, $2
+	JL   cone
+cpair:
+	VMOVUPS (R12), Y0
+	VMOVUPS 32(R12), Y1
+	VMOVUPS Y0, (R11)
+	VMOVUPS Y1, 32(R11)
+	ADDQ $64, R12
+	ADDQ $64, R11
+	SUBQ $2, DX
+	CMPQ DX, $2
+	JGE  cpair
+cone:
+	TESTQ DX, DX
+	JZ   cnext
+	VMOVUPS (R12), Y0
+	VMOVUPS Y0, (R11)
+cnext:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ CX
+	JNZ  crun
+cdone:
+	VZEROUPPER
+	RET
+
+// func addRunsAVX2(dst *float32, dstStride int, src *float32, srcStride int, n int, count int)
+// Adds count runs of n floats (n a positive multiple of 8), run r from src +
+// r*srcStride onto dst + r*dstStride, one run after the other: runs of dst may
+// overlap (col2im's do), and each then adds onto what the one before wrote.
+TEXT ·addRunsAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ dstStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ srcStride+24(FP), R9
+	SHLQ $2, R9
+	MOVQ n+32(FP), R10
+	SHRQ $3, R10
+	MOVQ count+40(FP), CX
+	TESTQ CX, CX
+	JZ   adone
+arun:
+	MOVQ DI, R11
+	MOVQ SI, R12
+	MOVQ R10, DX
+aone:
+	VMOVUPS (R12), Y0
+	VADDPS  (R11), Y0, Y0
+	VMOVUPS Y0, (R11)
+	ADDQ $32, R12
+	ADDQ $32, R11
+	DECQ DX
+	JNZ  aone
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ CX
+	JNZ  arun
+adone:
+	VZEROUPPER
+	RET
+
+// func addBiasAVX2(out []float32, bias []float32, relu int)
+// For each row of len(bias) floats (a multiple of 8) in out: row += bias, then, when
+// relu is not 0, v = 0 > v ? 0 : v, which like the Go version keeps -0 and NaN.
+TEXT ·addBiasAVX2(SB), NOSPLIT, $0-56
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ bias_base+24(FP), SI
+	MOVQ bias_len+32(FP), R8
+	MOVQ relu+48(FP), AX
+	VXORPS Y15, Y15, Y15
+	TESTQ R8, R8
+	JZ   bdone
+brow:
+	CMPQ CX, R8
+	JL   bdone
+	MOVQ R8, DX
+	MOVQ SI, R9
+bcol:
+	VMOVUPS (DI), Y0
+	VADDPS  (R9), Y0, Y0
+	TESTQ AX, AX
+	JZ   bstore
+	VMAXPS Y0, Y15, Y0
+bstore:
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	ADDQ $32, R9
+	SUBQ $8, DX
+	JNZ  bcol
+	SUBQ R8, CX
+	JMP  brow
+bdone:
 	VZEROUPPER
 	RET

@@ -78,20 +78,82 @@ func TestAssemblyMatchesGo(t *testing.T) {
 			}
 		}
 	}
-	for _, n := range []int{0, 1, 7, 8, 9, 48, 100} {
-		src, d1 := make([]float32, n), make([]float32, n+3)
+}
+
+// TestCopyRunsMatchesGo checks the assembly gather against the plain-Go one, with
+// run lengths on and off its 8-float step.
+func TestCopyRunsMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{3, 8, 16, 24, 48, 96, 13} {
+		count, ss, ds := 5, n/2+1, n+3
+		src := make([]float32, (count-1)*ss+n)
 		for i := range src {
-			src[i] = val()
+			src[i] = rng.Float32()
+		}
+		d1, d2 := make([]float32, (count-1)*ds+n), make([]float32, (count-1)*ds+n)
+		CopyRuns(d1, ds, src, ss, n, count)
+		CopyRunsGo(d2, ds, src, ss, n, count)
+		for i := range d1 {
+			if d1[i] != d2[i] {
+				t.Fatalf("n=%d: dst[%d] = %g, want %g", n, i, d1[i], d2[i])
+			}
+		}
+		for r := 0; r < count; r++ {
+			if d1[r*ds+n-1] != src[r*ss+n-1] {
+				t.Fatalf("n=%d: run %d not copied", n, r)
+			}
+		}
+	}
+}
+
+// TestAddRunsMatchesGo checks the assembly scatter-add against the plain-Go one
+// bit for bit, with overlapping destination runs as col2im has.
+func TestAddRunsMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{3, 8, 48, 96, 13} {
+		count, ds, ss := 6, max(1, n/3), n+5
+		src := make([]float32, (count-1)*ss+n)
+		d1 := make([]float32, (count-1)*ds+n)
+		for i := range src {
+			src[i] = rng.Float32()*2 - 1
 		}
 		for i := range d1 {
-			d1[i] = val()
+			d1[i] = rng.Float32()
 		}
 		d2 := append([]float32(nil), d1...)
-		AddTo(d1, src)
-		AddToGo(d2, src)
+		AddRuns(d1, ds, src, ss, n, count)
+		AddRunsGo(d2, ds, src, ss, n, count)
 		for i := range d1 {
 			if math.Float32bits(d1[i]) != math.Float32bits(d2[i]) {
-				t.Fatalf("AddTo n=%d at %d: %v vs %v", n, i, d1[i], d2[i])
+				t.Fatalf("n=%d: dst[%d] = %g, want %g", n, i, d1[i], d2[i])
+			}
+		}
+	}
+}
+
+// TestAddBiasMatchesGo checks the assembly bias and ReLU against the plain-Go one bit
+// for bit, with -0, NaN and a partial last row.
+func TestAddBiasMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{8, 16, 128, 10} {
+		for _, relu := range []bool{false, true} {
+			bias := make([]float32, n)
+			out := make([]float32, 5*n+3)
+			for i := range bias {
+				bias[i] = rng.Float32() - 0.5
+			}
+			for i := range out {
+				out[i] = rng.Float32()*2 - 1
+			}
+			out[1], bias[1] = float32(math.Copysign(0, -1)), float32(math.Copysign(0, -1))
+			out[2] = float32(math.NaN())
+			o2 := append([]float32(nil), out...)
+			AddBias(out, bias, relu)
+			AddBiasGo(o2, bias, relu)
+			for i := range out {
+				if math.Float32bits(out[i]) != math.Float32bits(o2[i]) {
+					t.Fatalf("n=%d relu=%v: out[%d] = %g, want %g", n, relu, i, out[i], o2[i])
+				}
 			}
 		}
 	}

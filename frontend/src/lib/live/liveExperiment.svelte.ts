@@ -58,9 +58,15 @@ export function liveUrl(loc: { protocol: string; host: string }, experimentId: s
   return url;
 }
 
+/** The longest wait between reconnects. */
+export const MAX_BACKOFF_MS = 10_000;
+
+/** The close code of a server at its cap of live views (RFC 6455 registry). */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
 /** Delay before reconnect attempt n (0-based): 0.5 s doubling up to 10 s. */
 export function backoffMs(attempt: number): number {
-  return Math.min(10_000, 500 * 2 ** attempt);
+  return Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt);
 }
 
 const finished = (s: string) => s === 'succeeded' || s === 'failed' || s === 'cancelled';
@@ -90,6 +96,8 @@ export class LiveExperiment {
   /** Bumped whenever the curves change; the curves themselves are not reactive. */
   version = $state(0);
   connection = $state<ConnectionState>('connecting');
+  /** Why the server turned the live view away (it was at its cap of viewers), until a snapshot arrives. */
+  refusal = $state('');
   /** Curves by run id, then metric name, each sorted by step. */
   metrics: Record<string, RunCurves> = {};
   seq = 0;
@@ -154,25 +162,31 @@ export class LiveExperiment {
       if (!this.handle(msg)) this.drop(s); // a gap: resume from the last seq
     };
     s.onerror = () => {}; // onclose follows and reconnects
-    s.onclose = () => {
-      if (this.socket === s) this.drop(s);
+    s.onclose = (ev) => {
+      if (this.socket !== s) return;
+      // 1013 "try again later": the server has as many live views as it serves. Say
+      // so, and wait the longest backoff before asking again.
+      const full = ev?.code === CLOSE_TRY_AGAIN_LATER;
+      if (full) this.refusal = ev.reason || 'The server has too many live views open; close some tabs.';
+      this.drop(s, full);
     };
   }
 
   /** Forget socket s and try again after the backoff. */
-  private drop(s: LiveSocket): void {
+  private drop(s: LiveSocket, full = false): void {
     s.onclose = s.onmessage = s.onerror = s.onopen = null;
     s.close();
     this.socket = null;
     if (this.stopped) return;
     this.connection = 'reconnecting';
-    this.timer = this.opts.schedule(() => this.connect(), backoffMs(this.attempt++));
+    this.timer = this.opts.schedule(() => this.connect(), full ? MAX_BACKOFF_MS : backoffMs(this.attempt++));
   }
 
   /** Apply one message. False when it reveals a gap (events were missed). */
   handle(msg: LiveMessage): boolean {
     if ('type' in msg && msg.type === 'snapshot') {
       this.applySnapshot(msg);
+      this.refusal = '';
       return true;
     }
     if ('type' in msg && msg.type === 'batch') {

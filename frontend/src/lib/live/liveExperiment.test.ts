@@ -66,8 +66,8 @@ class FakeSocket implements LiveSocket {
   send(msg: unknown) {
     this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(msg) }));
   }
-  drop() {
-    this.onclose?.(new CloseEvent('close'));
+  drop(code = 1006, reason = '') {
+    this.onclose?.(new CloseEvent('close', { code, reason }));
   }
 }
 
@@ -202,6 +202,17 @@ describe('LiveExperiment', () => {
     expect([s.status, s.steps, s.best_val_acc]).toEqual(['succeeded', 100, 0.8]);
     expect(live.experiment!.status).toBe('running');
     expect(onstatus).toHaveBeenCalledWith('run_s', 'succeeded');
+  });
+
+  it('says why the server turned it away, and waits the longest backoff before asking again', () => {
+    const { live, last, timers } = setup();
+    last().drop(1013, 'This experiment has 64 live views open, its limit; close some tabs and reload.');
+    expect(live.refusal).toContain('64 live views open');
+    expect(live.connection).toBe('reconnecting');
+    expect(timers.at(-1)!.ms).toBe(10_000);
+    timers.at(-1)!.fn();
+    last().send(snapshot(1));
+    expect(live.refusal).toBe('');
   });
 
   it('stops without reconnecting', () => {

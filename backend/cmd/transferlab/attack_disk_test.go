@@ -1,0 +1,168 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// smallDisk mounts a tmpfs of size bytes in a temp dir, or skips when the tests may
+// not mount (not root, or no mount command).
+func smallDisk(t *testing.T, size string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("the disk-full test mounts a small tmpfs and needs root; run the tests as root to include it")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v: %s); the disk-full test needs one", err, strings.TrimSpace(string(out)))
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v %s", dir, err, out)
+		}
+	})
+	return dir
+}
+
+// fillDisk writes a file until the disk has no space left, and returns its path.
+func fillDisk(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "filler")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 64<<10)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if errors.Is(err, syscall.ENOSPC) {
+				return path
+			}
+			t.Fatal(err)
+		}
+	}
+}
+
+type runView struct {
+	ID         string `json:"id"`
+	Status     string `json:"status"`
+	Error      string `json:"error"`
+	Steps      int    `json:"steps"`
+	TotalSteps int    `json:"total_steps"`
+}
+
+func (tg *target) run(t *testing.T, expID string) runView {
+	t.Helper()
+	status, _, body := tg.do(t, "GET", "/api/experiments/"+expID, nil, nil)
+	if status != 200 {
+		t.Fatalf("get experiment: %d %s", status, short(body))
+	}
+	var e struct{ Runs []runView }
+	json.Unmarshal([]byte(body), &e)
+	return e.Runs[0]
+}
+
+// startTraining creates the experiment and waits for its run to take steps.
+func (tg *target) startTraining(t *testing.T, body string) string {
+	t.Helper()
+	status, _, got := tg.do(t, "POST", "/api/experiments", strings.NewReader(body), asJSON)
+	if status != 201 {
+		t.Fatalf("create: %d %s", status, short(got))
+	}
+	var exp struct{ ID string }
+	json.Unmarshal([]byte(got), &exp)
+	waitForLong(t, 60*time.Second, func() bool { r := tg.run(t, exp.ID); return r.Status == "running" && r.Steps > 0 })
+	return exp.ID
+}
+
+func (tg *target) waitFinished(t *testing.T, expID string) {
+	t.Helper()
+	deadline := time.Now().Add(120 * time.Second)
+	for s := tg.run(t, expID); s.Status != "succeeded" && s.Status != "failed"; s = tg.run(t, expID) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the run did not finish after space came back: %+v\n%s", s, tg.log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// checkComplete asserts the run succeeded with one loss point for every step.
+func (tg *target) checkComplete(t *testing.T, expID string) {
+	t.Helper()
+	r := tg.run(t, expID)
+	if r.Status != "succeeded" || r.Steps != r.TotalSteps {
+		t.Fatalf("after space came back: %+v\n%s", r, tg.log)
+	}
+	status, _, got := tg.do(t, "GET", fmt.Sprintf("/api/runs/%s/metrics?name=train_loss&max_points=100000", r.ID), nil, nil)
+	var m struct{ Points []struct{ Step int } }
+	json.Unmarshal([]byte(got), &m)
+	if status != 200 || len(m.Points) != r.TotalSteps {
+		t.Fatalf("%d loss points of %d steps (%d)", len(m.Points), r.TotalSteps, status)
+	}
+	for i, p := range m.Points {
+		if p.Step != i+1 {
+			t.Fatalf("point %d is step %d: a step was lost or repeated", i, p.Step)
+		}
+	}
+}
+
+// With the disk full a run pauses instead of failing, uploads get 507 saying to free
+// space, deletion still works, and once space is freed the run finishes with every
+// point: no restart, nothing lost, nothing left behind.
+func TestAttackDiskFull(t *testing.T) {
+	dir := smallDisk(t, "48m")
+	tg := startTarget(t, dir)
+	trainOn := tg.tinyDataset(t, "digits.zip")
+	spare := tg.tinyDataset(t, "spare.zip")
+	body := `{"dataset_id":"` + trainOn + `","arch":"mlp","arms":[{"strategy":"scratch"}],"hyper":{"epochs":30,"batch_size":1,"eval_every":50}}`
+	exp := tg.startTraining(t, body)
+	began := time.Now()
+
+	filler := fillDisk(t, dir)
+	waitForLong(t, 60*time.Second, func() bool { return strings.Contains(tg.log.String(), "training pauses") })
+	if r := tg.run(t, exp); r.Status == "failed" || r.Status == "succeeded" {
+		t.Fatalf("the run ended on a full disk: %+v", r)
+	}
+	status, upload := tg.upload(t, "more.zip", classZip(t, 2, 6, 8, 8), nil)
+	if status != 507 || errCode(upload) != "disk_full" || !strings.Contains(strings.ToLower(upload), "free some space") {
+		t.Fatalf("upload on a full disk: %d %s", status, short(upload))
+	}
+	if status, _, got := tg.do(t, "DELETE", "/api/datasets/"+spare, nil, nil); status != 204 {
+		t.Fatalf("delete on a full disk: %d %s", status, short(got))
+	}
+
+	t.Logf("paused after %v", time.Since(began))
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	tg.waitFinished(t, exp)
+	t.Logf("finished after %v", time.Since(began))
+	tg.checkComplete(t, exp)
+
+	// The same through a kill -9 while paused: the restart finds the run and its job.
+	exp2 := tg.startTraining(t, body)
+	filler = fillDisk(t, dir)
+	waitForLong(t, 60*time.Second, func() bool { return strings.Count(tg.log.String(), "training pauses") >= 2 })
+	tg.kill()
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	tg = startTarget(t, dir)
+	tg.waitFinished(t, exp2)
+	tg.checkComplete(t, exp2)
+	if status, _, got := tg.do(t, "DELETE", "/api/datasets/"+trainOn, nil, nil); status != 204 {
+		t.Fatalf("delete the trained-on dataset: %d %s", status, short(got))
+	}
+	if left := tg.leftovers(t); len(left) != 0 {
+		t.Fatalf("left behind: %v", left)
+	}
+}

@@ -1,0 +1,120 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"regexp"
+
+	"github.com/gin-gonic/gin"
+
+	"transferlab/backend/datadir"
+	"transferlab/backend/store"
+)
+
+// DeleteAPI undoes mistakes: it deletes finished experiments with everything they made,
+// and trained models no training uses.
+type DeleteAPI struct {
+	DB      *store.DB
+	DataDir datadir.Layout
+}
+
+// Only ids of the shapes this server hands out name files, so a row cannot point a
+// delete elsewhere.
+var (
+	runIDPattern   = regexp.MustCompile(`^run_[0-9a-f]{8,32}$`)
+	modelIDPattern = regexp.MustCompile(`^model-[0-9a-f]{8,32}$`)
+)
+
+func (a *DeleteAPI) experiment(c *gin.Context) {
+	ctx := c.Request.Context()
+	id := c.Param("id")
+	del, err := a.DB.DeleteExperiment(ctx, id)
+	if store.IsDiskFull(err) && a.DB.ExperimentDeletable(ctx, id) == nil {
+		// SQLite needs a little room to delete rows; the files can go first, as
+		// nothing uses them, and a later delete finishes a row left behind.
+		if pending, perr := a.experimentFiles(ctx, id); perr == nil {
+			a.removeFiles(ctx, pending.RunIDs, pending.ModelIDs)
+		}
+		del, err = a.DB.DeleteExperiment(ctx, id)
+	}
+	var inUse *store.InUseError
+	if errors.As(err, &inUse) {
+		fail(c, newError(http.StatusConflict, "experiment_in_use", fmt.Sprintf(
+			"Experiment %s cannot be deleted now: %s. Cancel it or wait for it to finish, then delete it.", id, inUse.Reason)))
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	a.removeFiles(ctx, del.RunIDs, del.ModelIDs)
+	c.Status(http.StatusNoContent)
+}
+
+// experimentFiles lists what deleting experiment id would remove, without deleting.
+func (a *DeleteAPI) experimentFiles(ctx context.Context, id string) (*store.ExperimentDeletion, error) {
+	e, err := a.DB.Experiment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	del := &store.ExperimentDeletion{}
+	for _, r := range e.Runs {
+		del.RunIDs = append(del.RunIDs, r.ID)
+		if r.ModelID != "" {
+			del.ModelIDs = append(del.ModelIDs, r.ModelID)
+		}
+	}
+	return del, nil
+}
+
+func (a *DeleteAPI) model(c *gin.Context) {
+	ctx := c.Request.Context()
+	id := c.Param("id")
+	_, err := a.DB.DeleteModel(ctx, id)
+	if store.IsDiskFull(err) && a.DB.ModelDeletable(ctx, id) == nil {
+		a.removeFiles(ctx, nil, []string{id})
+		_, err = a.DB.DeleteModel(ctx, id)
+	}
+	var inUse *store.InUseError
+	switch {
+	case errors.As(err, &inUse):
+		fail(c, newError(http.StatusConflict, "model_in_use", fmt.Sprintf(
+			"Model %s cannot be deleted now: %s. Cancel that experiment or wait for it to finish, then delete the model.", id, inUse.Reason)))
+		return
+	case errors.Is(err, store.ErrShippedModel):
+		fail(c, newError(http.StatusConflict, "zoo_model", fmt.Sprintf("Model %s comes with the server's model zoo and cannot be deleted; only models trained here can.", id)))
+		return
+	case err != nil:
+		fail(c, err)
+		return
+	}
+	a.removeFiles(ctx, nil, []string{id})
+	c.Status(http.StatusNoContent)
+}
+
+// removeFiles deletes runs' folders (checkpoints) and trained models' weight files. The
+// rows are gone, so nothing reaches these files any more; one that cannot be removed
+// is only wasted disk, logged for the operator.
+func (a *DeleteAPI) removeFiles(ctx context.Context, runIDs, modelIDs []string) {
+	var paths []string
+	for _, id := range runIDs {
+		if runIDPattern.MatchString(id) {
+			paths = append(paths, a.DataDir.Run(id))
+		}
+	}
+	for _, id := range modelIDs {
+		if modelIDPattern.MatchString(id) {
+			_, abs := a.DataDir.UserModel(id)
+			paths = append(paths, abs)
+		}
+	}
+	for _, p := range paths {
+		if err := os.RemoveAll(p); err != nil {
+			slog.WarnContext(ctx, "files of a deleted experiment or model left behind", "path", p, "err", err)
+		}
+	}
+}
