@@ -20,6 +20,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"serve":    {"start the web app and its training workers", runServe},
+		"worker":   {"train experiments queued on a shared PostgreSQL database", runWorker},
 		"pretrain": {"train a zoo model on MNIST and write its weights and card", runPretrain},
 		"bench":    {"measure training and inference samples/s of the zoo architectures", runBench},
 		"version":  {"print the version", func(_ []string, out, _ io.Writer) int { fmt.Fprintln(out, version); return 0 }},
