@@ -41,8 +41,11 @@ type Config struct {
 type Queue struct {
 	Client *river.Client[*sql.Tx]
 	pool   *sql.DB
-	// postgres says the queue is on PostgreSQL, shared with other processes.
+	// postgres says the queue is on PostgreSQL, shared with other processes; live is
+	// this process's proof of life there.
 	postgres bool
+	live     *liveness
+	logger   *slog.Logger
 }
 
 // Open connects River to the SQLite file at dbPath, creating its tables. River gets a
@@ -94,7 +97,7 @@ func newQueue(ctx context.Context, driver riverdriver.Driver[*sql.Tx], pool *sql
 		pool.Close()
 		return nil, fmt.Errorf("job queue client: %w", err)
 	}
-	return &Queue{Client: client, pool: pool}, nil
+	return &Queue{Client: client, pool: pool, logger: logger}, nil
 }
 
 // RequeueOrphans makes jobs that were running when a previous process died available
@@ -134,7 +137,16 @@ func (q *Queue) olderTraining(ctx context.Context, jobID int64) ([]string, error
 }
 
 // Start begins working jobs.
-func (q *Queue) Start(ctx context.Context) error { return q.Client.Start(ctx) }
+func (q *Queue) Start(ctx context.Context) error {
+	if err := q.Client.Start(ctx); err != nil {
+		return err
+	}
+	if q.live != nil {
+		q.live.started = true
+		go q.watchDead(q.logger)
+	}
+	return nil
+}
 
 // Ping reports whether the queue's database answers.
 func (q *Queue) Ping(ctx context.Context) error { return q.pool.PingContext(ctx) }
@@ -143,6 +155,7 @@ func (q *Queue) Ping(ctx context.Context) error { return q.pool.PingContext(ctx)
 // the pool.
 func (q *Queue) Stop(ctx context.Context) error {
 	err := q.Client.StopAndCancel(ctx)
+	q.endLiveness()
 	if cerr := q.pool.Close(); err == nil {
 		err = cerr
 	}

@@ -38,6 +38,10 @@ func OpenPostgres(ctx context.Context, url string, cfg Config) (*Queue, error) {
 		return nil, err
 	}
 	q.postgres = true
+	if err := q.holdLiveness(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	return q, nil
 }
 

@@ -74,3 +74,54 @@ func TestOlderTrainingOnASharedQueue(t *testing.T) {
 		t.Fatalf("older than exp_b while this process runs exp_a: %v, want [exp_a]", got)
 	}
 }
+
+// A running job goes back to the queue when the process that fetched it is gone, and
+// only then: a live process's lock says it is still training.
+func TestRequeueDeadTakesOnlyJobsOfDeadProcesses(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	q, err := OpenPostgres(ctx, url, Config{TrainingWorkers: 1,
+		Register: func(w *river.Workers) { river.AddWorker(w, &trainArmWorker{}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(ctx)
+	// Another process, alive: it holds its lock on its own connection.
+	other, err := OpenPostgres(ctx, url, Config{TrainingWorkers: 1,
+		Register: func(w *river.Workers) { river.AddWorker(w, &trainArmWorker{}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := q.Client.Insert(ctx, TrainArmArgs{RunID: "run_a", ExperimentID: "exp_a"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runningBy := func(by string) {
+		t.Helper()
+		if _, err := q.pool.ExecContext(ctx, `UPDATE river_job SET state = 'running', attempt = 1,
+			attempted_at = now(), attempted_by = ARRAY[$1] WHERE id = $2`, by, res.Job.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	state := func() string {
+		t.Helper()
+		var s string
+		if err := q.pool.QueryRowContext(ctx, "SELECT state FROM river_job WHERE id = $1", res.Job.ID).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, by := range []string{other.Client.ID(), q.Client.ID()} {
+		runningBy(by)
+		if n, err := q.RequeueDead(ctx); err != nil || n != 0 || state() != "running" {
+			t.Fatalf("job of a live process: requeued %d, %v, state %s", n, err, state())
+		}
+	}
+	runningBy(other.Client.ID())
+	if err := other.Stop(ctx); err != nil { // its lock goes with its connection
+		t.Fatal(err)
+	}
+	if n, err := q.RequeueDead(ctx); err != nil || n != 1 || state() != "available" {
+		t.Fatalf("job of a stopped process: requeued %d, %v, state %s", n, err, state())
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -32,7 +33,8 @@ func startWorker(t testing.TB, dir, url string) *proc {
 
 // A web process that trains nothing and a worker process share one PostgreSQL
 // database: the experiment created through the web process's API waits for a worker,
-// and the worker trains both arms to the end.
+// the worker trains both arms, and when it is killed with -9 mid-run a second worker
+// resumes them from their checkpoints to the end, every step recorded once.
 func TestWebAndWorkerProcessesShareAPostgreSQLDatabase(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model in real server and worker processes")
@@ -47,7 +49,7 @@ func TestWebAndWorkerProcessesShareAPostgreSQLDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	web := startServer(t, dir, "--workers", "0", "--database-url", url)
-	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":2,"eval_every":4}}`
+	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":10,"eval_every":8}}`
 	resp, err := http.Post(web.base+"/api/experiments", "application/json", bytes.NewBufferString(body))
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +74,22 @@ func TestWebAndWorkerProcessesShareAPostgreSQLDatabase(t *testing.T) {
 		}
 	}
 
+	first := startWorker(t, dir, url)
+	waitFor(t, func() bool {
+		web.getJSON(t, path, &exp)
+		return exp.Runs[0].EpochsDone >= 1 && exp.Runs[1].EpochsDone >= 1
+	})
+	if err := first.cmd.Process.Kill(); err != nil { // SIGKILL: no shutdown code runs
+		t.Fatal(err)
+	}
+	first.cmd.Wait()
+	web.getJSON(t, path, &exp)
+	for _, r := range exp.Runs {
+		if r.Status == "succeeded" {
+			t.Fatalf("arm finished before the worker was killed: %+v", r)
+		}
+	}
+
 	worker := startWorker(t, dir, url)
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
@@ -91,8 +109,23 @@ func TestWebAndWorkerProcessesShareAPostgreSQLDatabase(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	for _, r := range exp.Runs {
-		if r.Status != "succeeded" || r.Steps == 0 {
-			t.Fatalf("arm after training on the worker: %+v\nworker:\n%s", r, worker.log.String())
+		if r.Status != "succeeded" || r.Steps != 80 {
+			t.Fatalf("arm after a second worker resumed it: %+v\nworker:\n%s", r, worker.log.String())
+		}
+		var m struct {
+			Total  int `json:"total"`
+			Points []struct {
+				Step int64 `json:"step"`
+			} `json:"points"`
+		}
+		web.getJSON(t, fmt.Sprintf("/api/runs/%s/metrics?name=train_loss&max_points=1000", r.ID), &m)
+		if m.Total != 80 {
+			t.Fatalf("%d train_loss points after kill and resume on another worker, want 80", m.Total)
+		}
+		for i, pt := range m.Points {
+			if pt.Step != int64(i+1) {
+				t.Fatalf("point %d is step %d: a gap or a repeat", i, pt.Step)
+			}
 		}
 	}
 }

@@ -118,7 +118,8 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	runner.Queue = queue
 	runner.KeepCheckpoints = cfg.KeepCheckpoints
 	if queue.Shared() {
-		// Running jobs may be other workers' own: see the README's scale-out section.
+		// Running jobs may be other workers' own: the queue gives back only those of
+		// processes that died, by their advisory locks (jobs/liveness.go).
 	} else if n, err := queue.RequeueOrphans(ctx); err != nil {
 		return err
 	} else if n > 0 {
