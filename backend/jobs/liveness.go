@@ -123,5 +123,10 @@ func (q *Queue) endLiveness() {
 	if q.live.started {
 		<-q.live.done
 	}
+	// Unlocked before the connection goes back to the pool: a closed connection's
+	// session, and its lock, may outlive it for a moment on the server.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	q.live.conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1, hashtext($2))", livenessClass, q.Client.ID())
 	q.live.conn.Close()
 }

@@ -36,7 +36,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	cfg.Register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: transferlab serve [flags]\n\nStarts the web app, its API and its training workers on one SQLite file.\nEvery flag can also be set with the TRANSFERLAB_* variable named beside it.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: transferlab serve [flags]\n\nStarts the web app, its API and its training workers on one SQLite file, or on a\nPostgreSQL database shared with worker processes (--database-url; --workers 0 trains nothing here).\nEvery flag can also be set with the TRANSFERLAB_* variable named beside it.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
