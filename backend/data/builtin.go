@@ -1,12 +1,40 @@
 package data
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
+
+	"transferlab/examples"
 )
+
+// IconsID is the built-in colour example, decoded at IconsSize: the size the zoo's
+// ImageNet model trains at, so no experiment on it decodes the images again.
+const (
+	IconsID   = "icons"
+	IconsSize = 160
+)
+
+// buildIcons imports the embedded example zip into dir.
+func buildIcons(dir string) error {
+	tmp, err := os.CreateTemp("", "icons-*.zip")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(examples.Icons); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	_, err = Import(context.Background(), tmp.Name(), dir, Options{Name: "icons.zip", Channels: 3, Height: IconsSize, Width: IconsSize})
+	return err
+}
 
 // Builtin describes a dataset that needs no upload.
 type Builtin struct {
@@ -29,6 +57,7 @@ func Builtins() []Builtin {
 		{"mnist-5-9", "MNIST digits 5-9", "The target task of the standard transfer experiment, relabelled 0-4."},
 		{"mnist-5-9-50", "MNIST digits 5-9, 50 per class", "Few-shot target: 50 training images per class (seed 1), all test images of 5-9."},
 		{"letters", "Letters A-J", "Letters rendered with every Go font face under random affine distortion, stroke width and noise; 28x28 grey."},
+		{IconsID, "Colour icons, 4 categories", "241 distinct icons of Debian's Oxygen theme sorted by the theme's own categories (apps, devices, mimetypes, places); 160x160 RGB, for the ImageNet model."},
 	}
 }
 
@@ -40,8 +69,8 @@ var builtinBuild sync.Mutex
 // OpenBuiltin opens built-in id, building its cache under root/<base> the first time.
 func OpenBuiltin(root, id string) (*Dataset, error) {
 	base := "mnist"
-	if id == "letters" {
-		base = "letters"
+	if id == "letters" || id == IconsID {
+		base = id
 	}
 	dir := filepath.Join(root, base)
 	if err := ensureBuiltin(dir, base); err != nil {
@@ -53,7 +82,7 @@ func OpenBuiltin(root, id string) (*Dataset, error) {
 	}
 	v := ds
 	switch id {
-	case "mnist", "letters":
+	case "mnist", "letters", IconsID:
 	case "mnist-0-4":
 		v, err = ds.Subset("0", "1", "2", "3", "4")
 	case "mnist-5-9":
@@ -80,9 +109,12 @@ func ensureBuiltin(dir, base string) error {
 		return nil
 	}
 	var err error
-	if base == "letters" {
+	switch base {
+	case "letters":
 		_, err = BuildLetters(dir, LettersPerClass, LettersSeed)
-	} else {
+	case IconsID:
+		err = buildIcons(dir)
+	default:
 		var src fs.FS
 		if src, _, err = MNISTFiles(); err == nil {
 			_, err = BuildMNIST(src, dir)

@@ -17,10 +17,10 @@ import (
 	"transferlab/backend/atomicfile"
 )
 
-// Import turns the upload at src into a dataset folder dir, which must not exist. It is
+// importFile turns the upload at src into a dataset folder dir, which must not exist. It is
 // all-or-nothing: on any error dir does not exist afterwards. Refusals caused by the
 // upload are *ImportError; src itself is left in place for the caller to remove.
-func Import(ctx context.Context, src, dir string, opts Options) (*Meta, error) {
+func importFile(ctx context.Context, src, dir string, opts Options) (*Meta, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
 		return nil, err

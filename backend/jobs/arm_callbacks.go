@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"transferlab/backend/atomicfile"
+	"transferlab/backend/metrics"
 	"transferlab/backend/store"
 	"transferlab/backend/train"
 )
@@ -39,6 +40,7 @@ func (a *armCallbacks) OnStep(m train.StepMetrics) {
 	a.keep(a.rec.record(a.ctx, StepPoint{Step: int64(m.Step), Epoch: a.epochAt(m.Step), WallTime: m.Wall.Seconds(),
 		Values: map[string]float64{"train_loss": m.Loss, "train_acc": m.Acc, "lr": m.LR,
 			"samples_per_sec": m.SamplesPerSec, "examples_seen": float64(m.Step * a.tr.Hyper.BatchSize)}}))
+	metrics.TrainingStep(a.runID, m.Samples, m.SamplesPerSec)
 	if m.Step%20 == 0 {
 		a.keep(a.r.DB.UpdateRun(a.ctx, a.runID, store.RunPatch{Steps: store.Set(m.Step)}))
 	}

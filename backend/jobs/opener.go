@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"transferlab/backend/data"
 	"transferlab/backend/datadir"
 	"transferlab/backend/nn"
 	"transferlab/backend/store"
@@ -30,6 +31,21 @@ func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input) (*Trai
 	input := nn.Input{Channels: c, Height: h, Width: w}
 	if in != nil {
 		input = *in
+		if row.Source != "builtin" {
+			dir, err := s.DataDir.Resolve(row.Path)
+			var sized *data.Dataset
+			if err == nil {
+				sized, err = openAtSize(ctx, s.DataDir.Uploads(), dir, row.ID, [3]int{c, h, w}, input)
+			}
+			if err != nil {
+				ds.Close()
+				return nil, err
+			}
+			if sized != nil {
+				ds.Close()
+				ds = sized
+			}
+		}
 	}
 	td := &TrainingData{Classes: ds.Classes(), Input: input, Close: func() { ds.Close() }}
 	splits := []*train.Dataset{&td.Train, &td.Val, &td.Test}

@@ -12,6 +12,7 @@ import (
 
 	"transferlab/backend/experiment"
 	"transferlab/backend/experiment/trainmap"
+	"transferlab/backend/metrics"
 	"transferlab/backend/nn"
 	"transferlab/backend/store"
 	"transferlab/backend/train"
@@ -128,6 +129,7 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 	}
 
 	slot.turn.Lock()
+	defer metrics.TrainingDone(run.ID)
 	res, err := tr.Train(ctx, r.callbacks(ctx, slot, tr, run, rec, spe))
 	slot.turn.Unlock()
 	if err != nil {

@@ -16,11 +16,20 @@ const (
 	Conv LayerKind = iota
 	// Dense is a fully connected layer; it flattens a 3-D input first.
 	Dense
+	// Depthwise is a per-channel 3x3 convolution (In == Out), stride 1 or 2.
+	Depthwise
+	// Pointwise is a 1x1 convolution: one GEMM over every pixel.
+	Pointwise
 )
 
 func (k LayerKind) String() string {
-	if k == Conv {
+	switch k {
+	case Conv:
 		return "conv"
+	case Depthwise:
+		return "depthwise"
+	case Pointwise:
+		return "pointwise"
 	}
 	return "dense"
 }
@@ -52,24 +61,60 @@ type Layer struct {
 	// InShape is the (channels, height, width) this layer reads. For a dense layer
 	// after a conv it says how the flattened features were laid out (CHW in files).
 	InShape Input
+	// Stride is 2 for a downsampling conv or depthwise layer (0 and 1 mean 1). A
+	// stride-2 layer pads as Keras' MobileNetV2 does at its native even sizes: no row
+	// or column before, one after; Pad is then ignored.
+	Stride int
+	// ReLU6 clamps the output to [0, 6] (MobileNetV2's activation).
+	ReLU6 bool
+	// Residual names the layer whose input is added to this layer's output: the input
+	// of an inverted-residual block, added after its projection.
+	Residual string
+	// AvgPool averages the output over every pixel (global average pooling): the layer
+	// above reads (channels, 1, 1).
+	AvgPool bool
+	// Centre maps the input pixels from [0,1] to [-1,1] before the layer, the
+	// preprocessing Keras' ImageNet MobileNetV2 was trained with.
+	Centre bool
+}
+
+// stride is the layer's stride, at least 1.
+func (l Layer) stride() int { return max(1, l.Stride) }
+
+// pads is the zero padding before and after the image, on both axes.
+func (l Layer) pads() (before, after int) {
+	if l.stride() > 1 {
+		return 0, 1
+	}
+	return l.Pad, l.Pad
 }
 
 // WeightShape is the weight tensor's shape in the file: (out, in, k, k) for conv and
 // (out, in) for dense, as PyTorch lays them out.
 func (l Layer) WeightShape() []int {
-	if l.Kind == Conv {
+	switch l.Kind {
+	case Conv:
 		return []int{l.Out, l.In, l.Kernel, l.Kernel}
+	case Depthwise:
+		return []int{l.Out, 1, l.Kernel, l.Kernel}
+	case Pointwise:
+		return []int{l.Out, l.In, 1, 1}
 	}
 	return []int{l.Out, l.In}
 }
 
 // OutShape is the shape after the layer's activation and pooling.
 func (l Layer) OutShape() Input {
-	if l.Kind == Dense {
+	if l.Kind == Dense || l.AvgPool {
 		return Input{Channels: l.Out, Height: 1, Width: 1}
 	}
-	h := l.InShape.Height + 2*l.Pad - l.Kernel + 1
-	w := l.InShape.Width + 2*l.Pad - l.Kernel + 1
+	if l.Kind == Pointwise {
+		return Input{Channels: l.Out, Height: l.InShape.Height, Width: l.InShape.Width}
+	}
+	before, after := l.pads()
+	s := l.stride()
+	h := (l.InShape.Height+before+after-l.Kernel)/s + 1
+	w := (l.InShape.Width+before+after-l.Kernel)/s + 1
 	if l.Pool {
 		h, w = h/2, w/2
 	}
@@ -113,8 +158,11 @@ var architectures = map[string][]layerSpec{
 
 // Architectures lists the architecture names, sorted.
 func Architectures() []string {
-	names := make([]string, 0, len(architectures))
+	names := make([]string, 0, len(architectures)+len(builders))
 	for n := range architectures {
+		names = append(names, n)
+	}
+	for n := range builders {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -124,6 +172,14 @@ func Architectures() []string {
 // Layers returns the parametric layers of arch for the given input and number of
 // classes, bottom first, the head last.
 func Layers(arch string, in Input, classes int) ([]Layer, error) {
+	if b, ok := builders[arch]; ok {
+		// A backbone file (classes 0) holds only the encoder; a model made from it
+		// gets its head from transfer initialisation.
+		if classes != 0 && classes < 2 {
+			return nil, fmt.Errorf("a classifier needs at least 2 classes, got %d", classes)
+		}
+		return b.layers(in, classes)
+	}
 	specs, ok := architectures[arch]
 	if !ok {
 		return nil, fmt.Errorf("unknown architecture %q (known: %s)", arch, strings.Join(Architectures(), ", "))

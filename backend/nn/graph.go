@@ -50,8 +50,10 @@ func NewGraph(m *Model, opt GraphOptions) (*Graph, error) {
 	var xShape tensor.Shape
 	if opt.From == 0 {
 		xShape = tensor.Shape{opt.Batch, m.Input.Height, m.Input.Width, m.Input.Channels}
+	} else if l := m.Layers[opt.From]; l.Kind == Dense {
+		xShape = tensor.Shape{opt.Batch, l.In}
 	} else {
-		xShape = tensor.Shape{opt.Batch, m.Layers[opt.From].In}
+		xShape = tensor.Shape{opt.Batch, l.InShape.Height, l.InShape.Width, l.InShape.Channels}
 	}
 	gr.x = tensor.New(tensor.WithShape(xShape...), tensor.Of(tensor.Float32))
 	x := G.NewTensor(gr.g, tensor.Float32, len(xShape), G.WithShape(xShape...), G.WithName("x"), G.WithValue(gr.x))
@@ -59,7 +61,10 @@ func NewGraph(m *Model, opt GraphOptions) (*Graph, error) {
 	var wrtParams []int
 	below := false // a trainable layer lies below the current one
 	cur := x
+	// Each layer's input and whether it needs a gradient, for the residuals.
+	inputs, inputGrad := map[string]*G.Node{}, map[string]bool{}
 	for _, l := range m.Layers[opt.From:to] {
+		inputs[l.Name], inputGrad[l.Name] = cur, below
 		w, b := m.Param(l.Name+".weight"), m.Param(l.Name+".bias")
 		wn := paramNode(gr.g, w)
 		bn := paramNode(gr.g, b)
@@ -67,12 +72,27 @@ func NewGraph(m *Model, opt GraphOptions) (*Graph, error) {
 		need := layerGrads{dx: below, dw: train}
 		var err error
 		switch {
+		case l.Kind == Conv && l.stride() > 1:
+			cur, err = stem(cur, wn, bn, l, opt.Batch, need)
 		case l.Kind == Conv: // its ReLU and pool are fused into the op
 			cur, err = conv(cur, wn, bn, l, opt.Batch, need)
+		case l.Kind == Depthwise:
+			cur, err = depthwise(cur, wn, bn, l, opt.Batch, need)
+		case l.Kind == Pointwise:
+			var skip *G.Node
+			if l.Residual != "" {
+				if skip = inputs[l.Residual]; skip == nil {
+					return nil, fmt.Errorf("layer %s adds the input of %s, which this graph does not run: start the graph at a block's first layer", l.Name, l.Residual)
+				}
+			}
+			cur, err = pointwise(cur, wn, bn, skip, inputGrad[l.Residual], l, opt.Batch, need)
 		case l.Pool:
 			err = fmt.Errorf("layer %s: a max pool can only follow a convolution", l.Name)
 		default:
 			cur, err = dense(cur, wn, bn, l, opt.Batch, need)
+		}
+		if err == nil && l.AvgPool {
+			cur, err = avgPool(cur, l, opt.Batch, layerGrads{dx: below || train})
 		}
 		if err != nil {
 			return nil, err
@@ -87,7 +107,7 @@ func NewGraph(m *Model, opt GraphOptions) (*Graph, error) {
 	}
 	gr.grads = make([][]float32, len(gr.params))
 	gr.out = cur
-	if to == len(m.Layers) {
+	if to == len(m.Layers) && m.Layers[to-1].Name == HeadName { // a backbone has no head
 		tShape := tensor.Shape{opt.Batch, len(m.Classes)}
 		gr.t = tensor.New(tensor.WithShape(tShape...), tensor.Of(tensor.Float32))
 		t := G.NewMatrix(gr.g, tensor.Float32, G.WithShape(tShape...), G.WithName("target"), G.WithValue(gr.t))

@@ -46,9 +46,12 @@ func New(arch string, in Input, classes []string, seed uint64) (*Model, error) {
 
 func newParams(l Layer) (w, b *Param) {
 	var shape []int
-	if l.Kind == Conv {
+	switch l.Kind {
+	case Conv, Pointwise:
 		shape = []int{l.Out, l.In * l.Kernel * l.Kernel}
-	} else {
+	case Depthwise:
+		shape = []int{l.Out, l.Kernel * l.Kernel}
+	default:
 		shape = []int{l.In, l.Out}
 	}
 	w = &Param{Name: l.Name + ".weight", Layer: l.Name, Shape: shape, Data: make([]float32, shape[0]*shape[1])}
@@ -57,10 +60,28 @@ func newParams(l Layer) (w, b *Param) {
 }
 
 // InitLayer fills a layer's weight and bias with PyTorch's default initialisation.
+// The layers of a MobileNetV2 (ReLU6, depthwise, pointwise) get He's uniform
+// initialisation and zero biases instead: without batch norm, PyTorch's default
+// shrinks the signal at every one of their thirty-odd layers until nothing is left.
 func InitLayer(l Layer, w, b *Param, rng *rand.Rand) {
 	fanIn := l.In
-	if l.Kind == Conv {
+	switch l.Kind {
+	case Conv:
 		fanIn = l.In * l.Kernel * l.Kernel
+	case Depthwise:
+		fanIn = l.Kernel * l.Kernel
+	}
+	if l.ReLU6 || l.Kind == Depthwise || l.Kind == Pointwise {
+		gain := 6.0 // He: variance 2/fan_in behind a ReLU
+		if !l.ReLU6 {
+			gain = 3 // a linear projection keeps the variance
+		}
+		bound := math.Sqrt(gain / float64(fanIn))
+		for i := range w.Data {
+			w.Data[i] = float32((rng.Float64()*2 - 1) * bound)
+		}
+		clear(b.Data)
+		return
 	}
 	bound := 1 / math.Sqrt(float64(fanIn))
 	for i := range w.Data {

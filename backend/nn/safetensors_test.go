@@ -11,7 +11,11 @@ import (
 
 func TestSaveLoadRoundTripIsExact(t *testing.T) {
 	for _, arch := range Architectures() {
-		m, err := New(arch, Input{3, 32, 32}, []string{"cat", "dog", "bird"}, 4)
+		in := Input{3, 32, 32}
+		if arch == MobileNetV2B10 {
+			in = Input{3, 96, 96}
+		}
+		m, err := New(arch, in, []string{"cat", "dog", "bird"}, 4)
 		if err != nil {
 			t.Fatal(err)
 		}

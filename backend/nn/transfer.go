@@ -62,7 +62,7 @@ func NewFromBase(base *Model, in Input, classes []string, seed uint64) (*Model, 
 		w, b := m.Param(l.Name+".weight"), m.Param(l.Name+".bias")
 		bw, bb := base.Param(l.Name+".weight"), base.Param(l.Name+".bias")
 		switch {
-		case equalInts(bl.WeightShape(), l.WeightShape()) && (l.Kind == Conv || bl.InShape == l.InShape):
+		case equalInts(bl.WeightShape(), l.WeightShape()) && (l.Kind != Dense || bl.InShape == l.InShape):
 			copy(w.Data, bw.Data)
 			copy(b.Data, bb.Data)
 			rep.Layers = append(rep.Layers, LayerTransfer{Layer: l.Name, Action: Copied})

@@ -26,6 +26,19 @@ type Card struct {
 	Parameters   int            `json:"parameters"`
 	Command      string         `json:"command"` // reproduces the weights exactly
 	Format       string         `json:"format"`
+	Origin       *Origin        `json:"origin,omitempty"`
+}
+
+// Origin records where imported weights came from and what was done to them.
+type Origin struct {
+	Package       string   `json:"package"` // e.g. "npm nsfwjs 4.4.0"
+	License       string   `json:"license"`
+	Files         []string `json:"files"`
+	Upstream      string   `json:"upstream"`
+	Cut           string   `json:"cut"`
+	Quantization  string   `json:"quantization"`
+	BatchNorm     string   `json:"batch_norm"`
+	Preprocessing string   `json:"preprocessing"`
 }
 
 // ZooEntry is a model found in a zoo directory.

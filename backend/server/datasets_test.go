@@ -62,7 +62,7 @@ func TestDatasetLifecycle(t *testing.T) {
 		_, _, body := ts.do(t, "GET", "/api/datasets", "")
 		var list struct{ Datasets []datasetJSON }
 		json.Unmarshal([]byte(body), &list)
-		if len(list.Datasets) != 6 || list.Datasets[0].ID != ds.ID || list.Datasets[1].ID != "mnist" || list.Datasets[5].ID != "letters" ||
+		if len(list.Datasets) != 7 || list.Datasets[0].ID != ds.ID || list.Datasets[1].ID != "mnist" || list.Datasets[5].ID != "letters" || list.Datasets[6].ID != "icons" ||
 			list.Datasets[1].Description == "" {
 			t.Fatalf("list: %s", body)
 		}

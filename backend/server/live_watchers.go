@@ -3,6 +3,8 @@ package server
 import (
 	"fmt"
 	"sync"
+
+	"transferlab/backend/metrics"
 )
 
 // watchers counts the open live views per experiment and in all: each one costs the
@@ -31,12 +33,14 @@ func (w *watchers) join(id string) (leave func(), refusal string) {
 	}
 	w.by[id]++
 	w.n++
+	metrics.LiveViewers.Inc()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			w.n--
+			metrics.LiveViewers.Dec()
 			if w.by[id]--; w.by[id] == 0 {
 				delete(w.by, id)
 			}

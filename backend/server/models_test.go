@@ -25,7 +25,7 @@ func TestModelsListTheZooWithLayersThatAddUpToTheCard(t *testing.T) {
 			ID string `json:"id"`
 		} `json:"models"`
 	}
-	if status != 200 || json.Unmarshal([]byte(body), &list) != nil || len(list.Models) != 6 {
+	if status != 200 || json.Unmarshal([]byte(body), &list) != nil || len(list.Models) != 7 {
 		t.Fatalf("%d %s", status, body)
 	}
 	_, _, body = ts.do(t, "GET", "/api/models/cnn-mnist04", "")

@@ -42,11 +42,13 @@ func New(d Deps) *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	lim := d.Limits.withDefaults()
+	r.Use(httpMetrics())
 	r.Use(requestLog(), recoverJSON(), d.Guard.middleware(), readDeadline(), newWriteLimiter(lim).middleware())
 
 	api := r.Group("/api")
-	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue}
+	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue, Store: dirStore{d.DataDir.Root}}
 	api.GET("/health", health.get)
+	registerOps(r, api, d)
 	// Resource routes register below, one line each.
 	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, uploads: make(slots, lim.Uploads), Progress: NewProgressBoard()}
 	datasets := api.Group("/datasets", withResource("dataset"))

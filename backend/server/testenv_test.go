@@ -11,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/store"
 )
 
@@ -32,6 +33,7 @@ func newTestServer(t testing.TB, mutate ...func(*Deps)) *testServer {
 	}
 	d := Deps{
 		Version: "test",
+		DataDir: datadir.New(t.TempDir()), // the health check writes there
 		DB:      db,
 		Queue:   okPinger{},
 		Frontend: fstest.MapFS{

@@ -10,6 +10,7 @@ type StepMetrics struct {
 	Acc           float64       `json:"train_acc"`
 	LR            float64       `json:"lr"`
 	SamplesPerSec float64       `json:"samples_per_sec"`
+	Samples       int           `json:"samples"`   // images in this step's batch (the last one of an epoch may be short)
 	Wall          time.Duration `json:"wall_time"` // training time since the run began, resumes included
 }
 

@@ -45,7 +45,11 @@ func forEachBatch(ctx context.Context, g batchGraph, ds Dataset, xbuf []float32,
 
 // evaluate returns the mean loss and the accuracy of the model on ds.
 func (r *Run) evaluate(ds Dataset) (loss, acc float64, err error) {
-	rep, err := evaluateWith(r.evalG, ds, r.xbuf, r.ybuf, false)
+	g := r.evalG
+	if ds == r.valSet && r.valFeats != nil { // only the layers above the cache
+		g, ds = r.topG, r.valFeats
+	}
+	rep, err := evaluateWith(g, ds, r.xbuf, r.ybuf, false)
 	if err != nil {
 		return 0, 0, err
 	}

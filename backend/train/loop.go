@@ -42,9 +42,15 @@ func (r *Run) Train(ctx context.Context, cb Callbacks) (Result, error) {
 		cb = Funcs{}
 	}
 	h := r.Hyper
-	if r.Strategy.Kind == LinearProbe && r.feats == nil {
-		if err := r.cacheFeatures(ctx); err != nil {
+	if r.cut > 0 && r.feats == nil {
+		var err error
+		if r.feats, err = r.cacheFeatures(ctx, r.trainSet); err != nil {
 			return r.result(false), err
+		}
+		if r.valSet != nil {
+			if r.valFeats, err = r.cacheFeatures(ctx, r.valSet); err != nil {
+				return r.result(false), err
+			}
 		}
 	}
 	n := r.trainSet.Len()
@@ -67,7 +73,7 @@ func (r *Run) Train(ctx context.Context, cb Callbacks) (Result, error) {
 			r.elapsed += dt
 			r.step++
 			cb.OnStep(StepMetrics{Step: r.step, Epoch: r.epoch + 1, Loss: loss, Acc: acc, LR: lr,
-				SamplesPerSec: float64(len(idx)) / dt.Seconds(), Wall: r.elapsed})
+				SamplesPerSec: float64(len(idx)) / dt.Seconds(), Samples: len(idx), Wall: r.elapsed})
 			// Extra validation points inside an epoch give short runs a curve worth the
 			// name; the epoch's last step is validated below anyway.
 			if h.EvalEvery > 0 && r.step%h.EvalEvery == 0 && i+h.BatchSize < n && r.valSet != nil {
@@ -129,12 +135,7 @@ func (r *Run) trainStep(idx []int, lr float64) (loss, acc float64, err error) {
 	g := r.trainG
 	labels := r.ybuf[:len(idx)]
 	if r.feats != nil {
-		f := r.Model.Features()
-		in := g.Input()
-		for i, j := range idx {
-			copy(in[i*f:(i+1)*f], r.feats[j*f:(j+1)*f])
-		}
-		trainLabels(r.trainSet, idx, labels)
+		r.feats.Fill(idx, g.Input(), labels)
 	} else {
 		c, h, w := r.trainSet.Shape()
 		sz := c * h * w
@@ -167,19 +168,6 @@ func (r *Run) trainStep(idx []int, lr float64) (loss, acc float64, err error) {
 	return loss, accuracy(g.Probs(), labels, g.Classes), nil
 }
 
-// trainLabels reads only labels; a linear probe never looks at the images again.
-func trainLabels(ds Dataset, idx, labels []int) {
-	if sd, ok := ds.(*SliceDataset); ok {
-		for i, j := range idx {
-			labels[i] = sd.Y[j]
-		}
-		return
-	}
-	c, h, w := ds.Shape()
-	buf := make([]float32, len(idx)*c*h*w)
-	ds.Fill(idx, buf, labels)
-}
-
 func accuracy(probs []float32, labels []int, k int) float64 {
 	correct := 0
 	for i, y := range labels {
@@ -198,16 +186,6 @@ func argmax(p []float32) int {
 		}
 	}
 	return best
-}
-
-// cacheFeatures runs the frozen encoder once over the training set.
-func (r *Run) cacheFeatures(ctx context.Context) error {
-	f := r.Model.Features()
-	n := r.trainSet.Len()
-	r.feats = make([]float32, n*f)
-	return r.forEachBatch(ctx, r.featG, r.trainSet, func(lo int, labels []int) {
-		copy(r.feats[lo*f:(lo+len(labels))*f], r.featG.Output()[:len(labels)*f])
-	})
 }
 
 func (r *Run) forEachBatch(ctx context.Context, g batchGraph, ds Dataset, fn func(lo int, labels []int)) error {

@@ -18,8 +18,10 @@ type Run struct {
 
 	trainSet, valSet Dataset
 	trainG, evalG    *nn.Graph
-	featG            *nn.Graph // linear-probe: the frozen encoder
-	feats            []float32 // linear-probe: encoder output of every training image
+	featG            *nn.Graph   // the frozen layers below cut, run once per image
+	topG             *nn.Graph   // evaluation of the layers above cut, on cached outputs
+	cut              int         // layers whose output is cached; 0: none (see frozenCut)
+	feats, valFeats  *featureSet // the cached outputs of the training and validation images
 	opt              *optimizer
 	params           [][]float32 // what the optimiser updates, parallel to trainG.Params()
 	lrMult           []float64
@@ -93,12 +95,19 @@ func NewRun(m *nn.Model, s Strategy, h Hyper, trainSet, valSet Dataset) (*Run, e
 	r := &Run{Model: m, Strategy: s, Hyper: h, trainSet: trainSet, valSet: valSet, bestLoss: inf}
 	r.pcg = rand.NewPCG(h.Seed, 0x73687566)
 	r.rng = rand.New(r.pcg)
-	nl := len(m.Layers)
-	if s.Kind == LinearProbe {
-		if r.featG, err = nn.NewGraph(m, nn.GraphOptions{Batch: h.EvalBatch, To: nl - 1}); err != nil {
-			return nil, err
+	images := trainSet.Len()
+	if valSet != nil {
+		images += valSet.Len()
+	}
+	r.cut = frozenCut(m, s, h, images)
+	evalBatch := min(h.EvalBatch, max(8, evalActivationFloats/m.ActivationSize()))
+	if r.cut > 0 {
+		if r.featG, err = nn.NewGraph(m, nn.GraphOptions{Batch: evalBatch, To: r.cut}); err == nil {
+			r.topG, err = nn.NewGraph(m, nn.GraphOptions{Batch: h.EvalBatch, From: r.cut})
 		}
-		r.trainG, err = nn.NewGraph(m, nn.GraphOptions{Batch: h.BatchSize, From: nl - 1, Trainable: trainable})
+		if err == nil {
+			r.trainG, err = nn.NewGraph(m, nn.GraphOptions{Batch: h.BatchSize, From: r.cut, Trainable: trainable})
+		}
 	} else {
 		r.trainG, err = nn.NewGraph(m, nn.GraphOptions{Batch: h.BatchSize, Trainable: trainable})
 	}
@@ -106,7 +115,7 @@ func NewRun(m *nn.Model, s Strategy, h Hyper, trainSet, valSet Dataset) (*Run, e
 		r.Close()
 		return nil, err
 	}
-	if r.evalG, err = nn.NewGraph(m, nn.GraphOptions{Batch: h.EvalBatch}); err != nil {
+	if r.evalG, err = nn.NewGraph(m, nn.GraphOptions{Batch: evalBatch}); err != nil {
 		r.Close()
 		return nil, err
 	}
@@ -128,7 +137,11 @@ func NewRun(m *nn.Model, s Strategy, h Hyper, trainSet, valSet Dataset) (*Run, e
 		r.init[p.Name] = append([]float32(nil), p.Data...)
 	}
 	c, hh, w := trainSet.Shape()
-	r.xbuf = make([]float32, max(h.BatchSize, h.EvalBatch)*c*hh*w)
+	size := c * hh * w
+	if r.cut > 0 {
+		size = max(size, nn.InputSize(m.Layers, r.cut))
+	}
+	r.xbuf = make([]float32, max(h.BatchSize, h.EvalBatch)*size)
 	r.tmp = make([]float32, c*hh*w)
 	r.ybuf = make([]int, max(h.BatchSize, h.EvalBatch))
 	return r, nil
@@ -136,7 +149,7 @@ func NewRun(m *nn.Model, s Strategy, h Hyper, trainSet, valSet Dataset) (*Run, e
 
 // Close releases the run's graphs.
 func (r *Run) Close() {
-	for _, g := range []*nn.Graph{r.trainG, r.evalG, r.featG} {
+	for _, g := range []*nn.Graph{r.trainG, r.evalG, r.featG, r.topG} {
 		if g != nil {
 			g.Close()
 		}

@@ -220,7 +220,7 @@ test('the models and datasets pages show the zoo, the upload and its report', as
   }
 });
 
-test('home lists the experiment with its headline; the demo button starts one that can be cancelled', async () => {
+test('home lists the experiment with its headline; the demo and colour example buttons start experiments that can be cancelled', async () => {
   const { page } = browser;
   await page.goto(`${server.url}/`);
   const list = page.getByTestId('experiment-list');
@@ -238,6 +238,21 @@ test('home lists the experiment with its headline; the demo button starts one th
     { timeout: 30_000 },
   );
   assert.equal(await page.getByRole('button', { name: 'Cancel the experiment' }).count(), 0);
+
+  // The colour example: ImageNet features (linear probe, top blocks) against scratch.
+  await page.goto(server.url);
+  await page.getByTestId('start-colour-demo').click();
+  await page.waitForURL(/\/experiments\/exp_/);
+  await page.getByTestId('arm').first().waitFor();
+  assert.equal(await page.getByTestId('arm').count(), 3);
+  assert.match((await page.locator('main').textContent()) ?? '', /MobileNetV2 on ImageNet.*Linear probe/s);
+  await screenshot(page, 'colour-example-1280x800');
+  await page.getByRole('button', { name: 'Cancel the experiment' }).click();
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('[data-testid="arm"] [data-testid="status"]')].every((s) => s.textContent === 'cancelled'),
+    null,
+    { timeout: 30_000 },
+  );
 });
 
 test('the pages fit a phone screen', async () => {

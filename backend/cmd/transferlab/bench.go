@@ -34,8 +34,22 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	steps := fs.Int("steps", 50, "timed training steps per measurement")
 	batch := fs.Int("batch", 64, "batch size")
 	strategies := fs.String("strategies", "scratch,finetune,freeze:1,linear-probe", "comma-separated strategies")
+	mobile := fs.Bool("mobilenet", false, "measure the ImageNet MobileNetV2 cut instead: inference at 160 and 224 px and training of blocks 9-10 + head")
+	rounds := fs.Int("rounds", 3, "with --mobilenet: rounds, each ours then PyTorch's")
+	torch := fs.String("torch", "", "with --mobilenet: path of torch_reference.py to compare against in the same run")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *mobile {
+		if *rounds < 1 {
+			fmt.Fprintln(stderr, "bench: --rounds must be positive")
+			return 2
+		}
+		if err := benchMobileNet(stdout, []int{160, 224}, *rounds, 32, 3, *torch); err != nil {
+			fmt.Fprintln(stderr, "bench:", err)
+			return 1
+		}
+		return 0
 	}
 	if *steps < 1 || *batch < 1 {
 		fmt.Fprintln(stderr, "bench: --steps and --batch must be positive")

@@ -1,5 +1,6 @@
-// Command mkexample writes the example upload examples/shapes.zip, a small zip of class
-// folders that the README and the browser tests upload.
+// Command mkexample writes the example uploads: examples/shapes.zip, a small zip of
+// drawn class folders that the README and the browser tests upload, and, with -icons,
+// examples/icons.zip, colour icons of an installed icon theme grouped by category.
 package main
 
 import (
@@ -20,8 +21,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "examples/shapes.zip", "file to write")
 	per := fs.Int("n", 40, "images per class")
 	seed := fs.Int64("seed", 1, "random seed")
+	icons := fs.String("icons", "", "icon theme folder of category folders, e.g. /usr/share/icons/oxygen/base/128x128: write the colour example instead")
+	size := fs.Int("size", 96, "with -icons: pixels a side")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *icons != "" {
+		f, err := os.Create(*out)
+		if err == nil {
+			err = data.WriteIconsZip(f, *icons, *per, *size)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "mkexample:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, "wrote", *out)
+		return 0
 	}
 	if err := write(*out, *per, *seed); err != nil {
 		fmt.Fprintln(stderr, "mkexample:", err)

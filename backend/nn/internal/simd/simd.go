@@ -76,6 +76,23 @@ func PoolGradRowGo(gs []float32, arg []int32, q0, q1, bs []float32) {
 	}
 }
 
+// MulAddGo adds a[i]*b[i] to dst[i] for i < len(dst); a and b are at least as long.
+// The assembly version fuses the multiply and the add (one rounding, not two), so the
+// two may differ in the last bit; each is deterministic on its own.
+func MulAddGo(dst, a, b []float32) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	for i := range dst {
+		dst[i] += a[i] * b[i]
+	}
+}
+
+// ClampGo limits every x[i] to [lo, hi].
+func ClampGo(x []float32, lo, hi float32) {
+	for i, v := range x {
+		x[i] = min(max(v, lo), hi)
+	}
+}
+
 // CopyRunsGo is CopyRuns in plain Go.
 func CopyRunsGo(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
 	for r := 0; r < count; r++ {
@@ -115,3 +132,6 @@ func AddBiasGo(out, bias []float32, relu bool) {
 		}
 	}
 }
+
+// AddTo adds src to dst elementwise; len(dst) >= len(src).
+func AddTo(dst, src []float32) { AddRuns(dst, 0, src, 0, len(src), 1) }

@@ -6,6 +6,23 @@ import "golang.org/x/sys/cpu"
 
 var useAVX2 = cpu.X86.HasAVX2
 
+var useFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func mulAddAVX2(dst, a, b []float32)
+
+//go:noescape
+func clampAVX2(x []float32, lo, hi float32)
+
+// Clamp limits every x[i] to [lo, hi]: see ClampGo.
+func Clamp(x []float32, lo, hi float32) {
+	if useAVX2 {
+		clampAVX2(x, lo, hi)
+		return
+	}
+	ClampGo(x, lo, hi)
+}
+
 //go:noescape
 func poolRowAVX2(r0, r1, bias, dst []float32, arg []int32, reluMask int32)
 
@@ -30,6 +47,15 @@ func PoolGradRow(gs []float32, arg []int32, q0, q1, bs []float32) {
 		return
 	}
 	PoolGradRowGo(gs, arg, q0, q1, bs)
+}
+
+// MulAdd adds a[i]*b[i] to dst[i]: see MulAddGo.
+func MulAdd(dst, a, b []float32) {
+	if useFMA && len(a) >= len(dst) && len(b) >= len(dst) {
+		mulAddAVX2(dst, a, b)
+		return
+	}
+	MulAddGo(dst, a, b)
 }
 
 //go:noescape

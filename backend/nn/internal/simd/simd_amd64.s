@@ -156,6 +156,96 @@ gradDone:
 	VZEROUPPER
 	RET
 
+// func mulAddAVX2(dst, a, b []float32)
+// dst[i] += a[i] * b[i] for i < len(dst); the caller guarantees len(a), len(b) >= len(dst).
+TEXT ·mulAddAVX2(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ a_base+24(FP), SI
+	MOVQ b_base+48(FP), DX
+ma32:
+	CMPQ CX, $32
+	JL   ma8
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VMOVUPS (DI), Y4
+	VMOVUPS 32(DI), Y5
+	VMOVUPS 64(DI), Y6
+	VMOVUPS 96(DI), Y7
+	VFMADD231PS (DX), Y0, Y4
+	VFMADD231PS 32(DX), Y1, Y5
+	VFMADD231PS 64(DX), Y2, Y6
+	VFMADD231PS 96(DX), Y3, Y7
+	VMOVUPS Y4, (DI)
+	VMOVUPS Y5, 32(DI)
+	VMOVUPS Y6, 64(DI)
+	VMOVUPS Y7, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	ADDQ $128, DX
+	SUBQ $32, CX
+	JMP  ma32
+ma8:
+	CMPQ CX, $8
+	JL   ma1
+	VMOVUPS (SI), Y0
+	VMOVUPS (DI), Y4
+	VFMADD231PS (DX), Y0, Y4
+	VMOVUPS Y4, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, DX
+	SUBQ $8, CX
+	JMP  ma8
+ma1:
+	TESTQ CX, CX
+	JZ    maDone
+	VMOVSS (SI), X0
+	VMOVSS (DI), X4
+	VFMADD231SS (DX), X0, X4
+	VMOVSS X4, (DI)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	ADDQ $4, DX
+	DECQ CX
+	JMP  ma1
+maDone:
+	VZEROUPPER
+	RET
+
+// func clampAVX2(x []float32, lo, hi float32)
+// x[i] = min(max(x[i], lo), hi).
+TEXT ·clampAVX2(SB), NOSPLIT, $0-32
+	MOVQ x_base+0(FP), DI
+	MOVQ x_len+8(FP), CX
+	VBROADCASTSS lo+24(FP), Y14
+	VBROADCASTSS hi+28(FP), Y15
+cl8:
+	CMPQ CX, $8
+	JL   cl1
+	VMOVUPS (DI), Y0
+	VMAXPS Y14, Y0, Y0
+	VMINPS Y15, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  cl8
+cl1:
+	TESTQ CX, CX
+	JZ    clDone
+	VMOVSS (DI), X0
+	VMAXSS X14, X0, X0
+	VMINSS X15, X0, X0
+	VMOVSS X0, (DI)
+	ADDQ $4, DI
+	DECQ CX
+	JMP  cl1
+clDone:
+	VZEROUPPER
+	RET
+
 // func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int, srcStep int, dstStep int)
 // Transposes blocks 8x8 blocks: block b's 8 rows (ld floats apart) start at src +
 // b*srcStep, and its columns become the 8 rows (ldd floats apart) that start at dst +

@@ -12,6 +12,12 @@ func PoolGradRow(gs []float32, arg []int32, q0, q1, bs []float32) {
 	PoolGradRowGo(gs, arg, q0, q1, bs)
 }
 
+// MulAdd adds a[i]*b[i] to dst[i]: see MulAddGo.
+func MulAdd(dst, a, b []float32) { MulAddGo(dst, a, b) }
+
+// Clamp limits every x[i] to [lo, hi]: see ClampGo.
+func Clamp(x []float32, lo, hi float32) { ClampGo(x, lo, hi) }
+
 const useAVX2 = false
 
 func transpose8AVX2(src *float32, ld int, blocks int, dst *float32, ldd int, srcStep int, dstStep int) {

@@ -158,3 +158,34 @@ func TestAddBiasMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestMulAddAndClampMatchGo checks the depthwise convolution's kernels against Go at
+// lengths that exercise every loop (32-wide, 8-wide and the scalar tail).
+func TestMulAddAndClampMatchGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 7, 8, 16, 33, 96, 384, 389} {
+		a, b := make([]float32, n+3), make([]float32, n+3)
+		d1, d2 := make([]float32, n), make([]float32, n)
+		for i := range a {
+			a[i], b[i] = rng.Float32()*4-2, rng.Float32()*4-2
+		}
+		for i := range d1 {
+			d1[i] = rng.Float32()*8 - 1
+			d2[i] = d1[i]
+		}
+		MulAdd(d1, a, b)
+		MulAddGo(d2, a, b)
+		for i := range d1 {
+			if math.Abs(float64(d1[i]-d2[i])) > 1e-6*math.Max(1, math.Abs(float64(d2[i]))) {
+				t.Fatalf("MulAdd n=%d at %d: %v vs Go %v", n, i, d1[i], d2[i])
+			}
+		}
+		Clamp(d1, 0, 6)
+		ClampGo(d2, 0, 6)
+		for i := range d1 {
+			if d1[i] < 0 || d1[i] > 6 || math.Abs(float64(d1[i]-d2[i])) > 1e-5 {
+				t.Fatalf("Clamp n=%d at %d: %v vs Go %v", n, i, d1[i], d2[i])
+			}
+		}
+	}
+}
