@@ -23,6 +23,7 @@ func commands() map[string]command {
 		"pretrain":    {"train a zoo model on MNIST and write its weights and card", runPretrain},
 		"bench":       {"measure training and inference samples/s of the zoo architectures", runBench},
 		"import-tfjs": {"convert the ImageNet MobileNetV2 an npm package ships (TF.js format) into a zoo backbone", runImportTFJS},
+		"worker":      {"train experiments queued on a shared PostgreSQL database", runWorker},
 		"version":     {"print the version", func(_ []string, out, _ io.Writer) int { fmt.Fprintln(out, version); return 0 }},
 	}
 }
