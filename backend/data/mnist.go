@@ -90,13 +90,19 @@ func hasMNIST(fsys fs.FS) error {
 // training images as train, the 10,000 test images as test, and val served from test,
 // as MNIST is usually evaluated.
 func BuildMNIST(src fs.FS, dir string) (*Meta, error) {
+	classes := make([]string, 10)
+	for i := range classes {
+		classes[i] = strconv.Itoa(i)
+	}
+	return buildIDXFolder(src, dir, "mnist", "MNIST", classes)
+}
+
+// buildIDXFolder builds a dataset folder from the four IDX files of an MNIST-shaped
+// dataset (28x28 grey, labels 0-9), val served from test.
+func buildIDXFolder(src fs.FS, dir, id, name string, classes []string) (*Meta, error) {
 	return buildFolder(dir, func(tmp string) (*Meta, error) {
-		o, _ := Options{Name: "mnist"}.withDefaults()
-		classes := make([]string, 10)
-		for i := range classes {
-			classes[i] = strconv.Itoa(i)
-		}
-		b, err := newBuilder(tmp, "mnist", o, 1, classes)
+		o, _ := Options{Name: id}.withDefaults()
+		b, err := newBuilder(tmp, id, o, 1, classes)
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +121,7 @@ func BuildMNIST(src fs.FS, dir string) (*Meta, error) {
 			b.abort()
 			return nil, err
 		}
-		m.Name, m.ValIsTest = "MNIST", true
+		m.Name, m.ValIsTest = name, true
 		return m, nil
 	})
 }

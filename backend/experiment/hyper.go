@@ -34,6 +34,10 @@ type Hyper struct {
 	TargetFraction float64 `json:"target_fraction"`
 	TargetAcc      float64 `json:"target_acc"`
 	ValLimit       int     `json:"val_limit"`
+
+	// The practice strategies' own settings (gradual-unfreeze, layerwise-lr).
+	UnfreezeEvery int     `json:"unfreeze_every"`
+	LayerLRDecay  float64 `json:"layer_lr_decay"`
 }
 
 // DefaultHyper is every setting at its default.

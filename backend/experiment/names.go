@@ -16,6 +16,10 @@ func (s Strategy) words() string {
 		return "linear probe"
 	case Freeze:
 		return "freeze " + strconv.Itoa(s.K)
+	case GradualUnfreeze:
+		return "gradual unfreezing"
+	case LayerwiseLR:
+		return "layer-wise rates"
 	}
 	return string(s.Kind)
 }

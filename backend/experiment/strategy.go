@@ -15,6 +15,12 @@ const (
 	Finetune    StrategyKind = "finetune"
 	Freeze      StrategyKind = "freeze"
 	LinearProbe StrategyKind = "linear-probe"
+	// GradualUnfreeze trains the head first, then unfreezes one layer more from the top
+	// every unfreeze_every epochs (ULMFiT's gradual unfreezing).
+	GradualUnfreeze StrategyKind = "gradual-unfreeze"
+	// LayerwiseLR trains every layer, each layer down at layer_lr_decay times the rate
+	// of the one above it (layer-wise learning-rate decay).
+	LayerwiseLR StrategyKind = "layerwise-lr"
 )
 
 // StrategyInfo describes a strategy for people and for the web app: whether it needs a
@@ -37,6 +43,10 @@ var Strategies = []StrategyInfo{
 		Help: "Keep the bottom K layers' pretrained weights fixed and train the rest."},
 	{Kind: LinearProbe, Label: "Linear probe", UsesBase: true,
 		Help: "Train only the new head on frozen features: the cheapest transfer."},
+	{Kind: GradualUnfreeze, Label: "Gradual unfreezing", UsesBase: true,
+		Help: "Train the new head alone first, then unfreeze one layer more from the top every few epochs (the Unfreeze every setting), so the new head settles before it pulls on the pretrained layers."},
+	{Kind: LayerwiseLR, Label: "Layer-wise learning rates", UsesBase: true,
+		Help: "Train every layer, but each layer down learns at the rate of the one above times the Layer-wise decay setting: the general bottom layers change least."},
 	{Kind: Scratch, Label: "From scratch", UsesBase: false,
 		Help: "Random weights: the baseline the others are measured against."},
 }
@@ -108,8 +118,8 @@ func (s Strategy) CheckLayers(n int) error {
 	switch {
 	case s.Kind == Freeze && s.K >= n:
 		return fmt.Errorf("freeze:%d would freeze every layer (the model has %d, head included): use at most freeze:%d", s.K, n, n-1)
-	case s.Kind == LinearProbe && n < 2:
-		return fmt.Errorf("linear-probe needs a model with layers below its head; this one has %d layer", n)
+	case (s.Kind == LinearProbe || s.Kind == GradualUnfreeze || s.Kind == LayerwiseLR) && n < 2:
+		return fmt.Errorf("%s needs a model with layers below its head; this one has %d layer", s.Kind, n)
 	}
 	return nil
 }

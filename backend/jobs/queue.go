@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
-	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
 
@@ -30,6 +30,9 @@ type Config struct {
 	UploadsDir      string
 	DatasetsDir     string
 	Logger          *slog.Logger
+	// TrainOnly works training jobs and nothing else (a `worker` process); with
+	// TrainingWorkers 0 the process trains nothing (`serve --workers 0`).
+	TrainOnly bool
 	// Register adds further job kinds (training arms) to the worker set.
 	Register func(*river.Workers)
 }
@@ -38,6 +41,11 @@ type Config struct {
 type Queue struct {
 	Client *river.Client[*sql.Tx]
 	pool   *sql.DB
+	// postgres says the queue is on PostgreSQL, shared with other processes; live is
+	// this process's proof of life there.
+	postgres bool
+	live     *liveness
+	logger   *slog.Logger
 }
 
 // Open connects River to the SQLite file at dbPath, creating its tables. River gets a
@@ -49,7 +57,12 @@ func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
 		return nil, fmt.Errorf("open job queue: %w", err)
 	}
 	pool.SetMaxOpenConns(1)
-	driver := riversqlite.New(pool)
+	return newQueue(ctx, riversqlite.New(pool), pool, cfg)
+}
+
+// newQueue migrates River's tables on driver's database and makes the client; it owns
+// pool from here on and closes it on failure.
+func newQueue(ctx context.Context, driver riverdriver.Driver[*sql.Tx], pool *sql.DB, cfg Config) (*Queue, error) {
 	migrator, err := rivermigrate.New(driver, nil)
 	if err != nil {
 		pool.Close()
@@ -69,12 +82,7 @@ func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
 		logger = slog.Default()
 	}
 	client, err := river.NewClient(driver, &river.Config{
-		Queues: map[string]river.QueueConfig{
-			QueueMaintenance: {MaxWorkers: 2},
-			// Every arm of an admitted experiment needs a worker; the runner's gate is
-			// what limits how many experiments train at once.
-			QueueTraining: {MaxWorkers: max(cfg.TrainingWorkers, 1) * experiment.MaxArms},
-		},
+		Queues:  queueConfig(cfg),
 		Workers: workers,
 		// Leftovers of uploads and imports killed mid-way, while the server runs.
 		PeriodicJobs: []*river.PeriodicJob{PeriodicSweep()},
@@ -89,7 +97,7 @@ func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
 		pool.Close()
 		return nil, fmt.Errorf("job queue client: %w", err)
 	}
-	return &Queue{Client: client, pool: pool}, nil
+	return &Queue{Client: client, pool: pool, logger: logger}, nil
 }
 
 // RequeueOrphans makes jobs that were running when a previous process died available
@@ -109,9 +117,8 @@ func (q *Queue) RequeueOrphans(ctx context.Context) (int64, error) {
 // is waiting or running. A job waiting on a retry after an error is not counted: it
 // has lost its place in line.
 func (q *Queue) olderTraining(ctx context.Context, jobID int64) ([]string, error) {
-	rows, err := q.pool.QueryContext(ctx, `SELECT DISTINCT json_extract(args, '$.experiment_id') FROM river_job
-		WHERE kind = ? AND id < ? AND state IN ('available', 'pending', 'running', 'scheduled')`,
-		TrainArmArgs{}.Kind(), jobID)
+	query, args := q.olderTrainingSQL(jobID)
+	rows, err := q.pool.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +137,16 @@ func (q *Queue) olderTraining(ctx context.Context, jobID int64) ([]string, error
 }
 
 // Start begins working jobs.
-func (q *Queue) Start(ctx context.Context) error { return q.Client.Start(ctx) }
+func (q *Queue) Start(ctx context.Context) error {
+	if err := q.Client.Start(ctx); err != nil {
+		return err
+	}
+	if q.live != nil {
+		q.live.started = true
+		go q.watchDead(q.logger)
+	}
+	return nil
+}
 
 // Ping reports whether the queue's database answers.
 func (q *Queue) Ping(ctx context.Context) error { return q.pool.PingContext(ctx) }
@@ -139,6 +155,7 @@ func (q *Queue) Ping(ctx context.Context) error { return q.pool.PingContext(ctx)
 // the pool.
 func (q *Queue) Stop(ctx context.Context) error {
 	err := q.Client.StopAndCancel(ctx)
+	q.endLiveness()
 	if cerr := q.pool.Close(); err == nil {
 		err = cerr
 	}

@@ -47,8 +47,12 @@ func (q *Queue) Reconcile(ctx context.Context, db *store.DB) (requeued, failed i
 			}
 			failed++
 		default:
-			if _, err := db.SetRunStatusUnlessFinished(ctx, run.ID, experiment.Queued, store.RunPatch{}); err != nil {
+			// On a shared database a worker may finish the run since it was read: its
+			// job is no longer live then, and the run needs none.
+			if changed, err := db.SetRunStatusUnlessFinished(ctx, run.ID, experiment.Queued, store.RunPatch{}); err != nil {
 				return requeued, failed, err
+			} else if !changed {
+				continue
 			}
 			params = append(params, river.InsertManyParams{Args: TrainArmArgs{RunID: run.ID, ExperimentID: run.ExperimentID}})
 		}

@@ -46,6 +46,7 @@ type Runner struct {
 
 	gate       *gate
 	preds      predictors
+	scores     scoreCache
 	mu         sync.Mutex
 	cancels    map[string]context.CancelFunc
 	summarized map[string]time.Time // when each experiment's summary was last updated

@@ -34,6 +34,7 @@ type DatasetAPI struct {
 	MaxCacheBytes  int64
 	uploads        slots
 	Progress       *ProgressBoard
+	Scorer         Scorer
 }
 
 type datasetView struct {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"transferlab/backend/data"
 	"transferlab/backend/datadir"
 	"transferlab/backend/experiment"
 	"transferlab/backend/store"
@@ -62,7 +63,7 @@ func TestDatasetLifecycle(t *testing.T) {
 		_, _, body := ts.do(t, "GET", "/api/datasets", "")
 		var list struct{ Datasets []datasetJSON }
 		json.Unmarshal([]byte(body), &list)
-		if len(list.Datasets) != 7 || list.Datasets[0].ID != ds.ID || list.Datasets[1].ID != "mnist" || list.Datasets[5].ID != "letters" || list.Datasets[6].ID != "icons" ||
+		if len(list.Datasets) != 1+len(data.Builtins()) || list.Datasets[0].ID != ds.ID || list.Datasets[1].ID != "mnist" || list.Datasets[5].ID != "letters" || list.Datasets[6].ID != "icons" ||
 			list.Datasets[1].Description == "" {
 			t.Fatalf("list: %s", body)
 		}

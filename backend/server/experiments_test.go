@@ -48,7 +48,8 @@ func (rowsOnly) CancelRun(context.Context, string) error { return nil }
 // withRules gives a test server the engine's architectures, so the rules can check the
 // network an experiment would build, and a launcher that only creates rows.
 func withRules(d *Deps) {
-	d.Architectures = jobs.NewRunner(d.DB, live.NewHub(1, 1), models.Zoo, datadir.Layout{}, nil, 1)
+	r := jobs.NewRunner(d.DB, live.NewHub(1, 1), models.Zoo, datadir.Layout{}, nil, 1)
+	d.Architectures, d.Scorer = r, r
 	d.Jobs = rowsOnly{db: d.DB}
 }
 

@@ -26,8 +26,10 @@ type Deps struct {
 	Jobs          Launcher
 	Predictor     Predictor
 	Architectures Architectures
-	Hub           *live.Hub
-	HubID         string
+	// Scorer ranks base models for a dataset; nil where the server does not train.
+	Scorer Scorer
+	Hub    *live.Hub
+	HubID  string
 	// Limits bound what clients may cost the server.
 	Limits Limits
 	// Guard says which host names and which token the server answers to.
@@ -50,7 +52,7 @@ func New(d Deps) *gin.Engine {
 	api.GET("/health", health.get)
 	registerOps(r, api, d)
 	// Resource routes register below, one line each.
-	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, uploads: make(slots, lim.Uploads), Progress: NewProgressBoard()}
+	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, uploads: make(slots, lim.Uploads), Progress: NewProgressBoard(), Scorer: d.Scorer}
 	datasets := api.Group("/datasets", withResource("dataset"))
 	datasets.GET("", ds.list)
 	datasets.POST("", ds.upload)
@@ -59,6 +61,7 @@ func New(d Deps) *gin.Engine {
 	datasets.DELETE("/:id", ds.delete)
 	datasets.GET("/:id/preview", ds.preview)
 	datasets.GET("/:id/images/:index", ds.image)
+	datasets.GET("/:id/transferability", ds.transferability)
 	api.GET("/uploads/:upload_id/progress", withResource("upload"), ds.progress)
 	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs, Arch: d.Architectures}
 	runs := &RunAPI{Exp: exp}

@@ -65,16 +65,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := Migrate(ctx, sqlDB); err != nil {
+	if err := migrate(ctx, sqlDB, goose.DialectSQLite3); err != nil {
 		sqlDB.Close()
 		return nil, err
 	}
 	return &DB{g: g, sqlDB: sqlDB}, nil
 }
 
-// Migrate applies the embedded migrations in order, each in its own transaction.
-func Migrate(ctx context.Context, db *sql.DB) error {
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.FS)
+// migrate applies the embedded migrations in order, each in its own transaction. The
+// files are written to mean the same in SQLite and PostgreSQL.
+func migrate(ctx context.Context, db *sql.DB, dialect goose.Dialect, opts ...goose.ProviderOption) error {
+	p, err := goose.NewProvider(dialect, db, migrations.FS, opts...)
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 
 func openTemp(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	db, err := openers[dialect()](t)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,9 @@ func IsDiskFull(err error) bool {
 	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
 		return true
 	}
+	if isPostgresDiskFull(err) {
+		return true
+	}
 	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
 		return true
 	}

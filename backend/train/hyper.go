@@ -29,6 +29,10 @@ type Hyper struct {
 	Seed        uint64  `json:"seed"`
 	EvalBatch   int     `json:"eval_batch"`
 	EvalEvery   int     `json:"eval_every"` // also validate every this many steps; 0: once per epoch
+	// UnfreezeEvery is gradual unfreezing's pace: one more layer every this many epochs (0 means 1).
+	UnfreezeEvery int `json:"unfreeze_every"`
+	// LayerLRDecay is layer-wise decay's factor per layer down (0 means 0.5).
+	LayerLRDecay float64 `json:"layer_lr_decay"`
 }
 
 // DefaultHyper is the standard transfer task's setting: SGD momentum 0.9, lr 0.01,
@@ -71,6 +75,12 @@ func (h *Hyper) Normalize() error {
 	if h.Gamma == 0 {
 		h.Gamma = d.Gamma
 	}
+	if h.UnfreezeEvery == 0 {
+		h.UnfreezeEvery = 1
+	}
+	if h.LayerLRDecay == 0 {
+		h.LayerLRDecay = 0.5
+	}
 	if h.EvalBatch == 0 {
 		h.EvalBatch = d.EvalBatch
 	}
@@ -93,6 +103,8 @@ func (h *Hyper) Normalize() error {
 	check(h.WarmupSteps >= 0 && h.ClipNorm >= 0 && h.Patience >= 0, "warmup_steps, clip_norm and patience must not be negative")
 	check(h.Shift >= 0 && h.Shift <= 8, "shift %d: want 0-8 pixels", h.Shift)
 	check(h.EvalBatch >= 1 && h.EvalBatch <= 4096, "eval_batch %d: want 1-4096", h.EvalBatch)
+	check(h.UnfreezeEvery >= 1, "unfreeze_every %d: want a whole number of epochs >= 1", h.UnfreezeEvery)
+	check(h.LayerLRDecay > 0 && h.LayerLRDecay <= 1, "layer_lr_decay %g: want > 0 and <= 1", h.LayerLRDecay)
 	check(h.EvalEvery >= 0, "eval_every %d: want 0 (once per epoch) or a number of steps", h.EvalEvery)
 	return errors.Join(errs...)
 }

@@ -155,7 +155,7 @@ func (r *Run) trainStep(idx []int, lr float64) (loss, acc float64, err error) {
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return 0, 0, &NaNError{Step: r.step + 1, What: "the training loss", LR: lr}
 	}
-	grads := g.Grads()
+	grads := r.heldBack(g.Grads())
 	norm := clipGrads(grads, r.Hyper.ClipNorm)
 	if math.IsNaN(norm) || math.IsInf(norm, 0) {
 		return 0, 0, &NaNError{Step: r.step + 1, What: "the gradient norm", LR: lr}
@@ -190,4 +190,21 @@ func argmax(p []float32) int {
 
 func (r *Run) forEachBatch(ctx context.Context, g batchGraph, ds Dataset, fn func(lo int, labels []int)) error {
 	return forEachBatch(ctx, g, ds, r.xbuf, r.ybuf, fn)
+}
+
+// heldBack drops the gradients of the layers gradual unfreezing has not reached yet
+// this epoch: a nil gradient leaves its weights and optimiser state untouched, so
+// those layers stay bit-identical to the base model until their epoch comes.
+func (r *Run) heldBack(grads [][]float32) [][]float32 {
+	if r.Strategy.Kind != GradualUnfreeze {
+		return grads
+	}
+	from := unfrozenFrom(len(r.Model.Layers), r.epoch, r.Hyper.UnfreezeEvery)
+	out := make([][]float32, len(grads))
+	for i, g := range grads {
+		if r.paramLayer[i] >= from {
+			out[i] = g
+		}
+	}
+	return out
 }

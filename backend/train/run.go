@@ -25,6 +25,7 @@ type Run struct {
 	opt              *optimizer
 	params           [][]float32 // what the optimiser updates, parallel to trainG.Params()
 	lrMult           []float64
+	paramLayer       []int // the layer index of each of params, for gradual unfreezing
 	pcg              *rand.PCG
 	rng              *rand.Rand
 	init             map[string][]float32 // weights at the start, for drift
@@ -126,7 +127,11 @@ func NewRun(m *nn.Model, s Strategy, h Hyper, trainSet, valSet Dataset) (*Run, e
 		if p.Layer == nn.HeadName {
 			mult = h.HeadLRMult
 		}
+		if s.Kind == LayerwiseLR {
+			mult *= layerLRMult(layerIndex(m.Layers, p.Layer), len(m.Layers), h.LayerLRDecay)
+		}
 		r.lrMult = append(r.lrMult, mult)
+		r.paramLayer = append(r.paramLayer, layerIndex(m.Layers, p.Layer))
 		if r.trainG.Grads()[i] != nil {
 			sizes[i] = len(p.Data)
 		}
@@ -185,4 +190,13 @@ func (r *Run) Drift() map[string]float64 {
 		}
 	}
 	return out
+}
+
+func layerIndex(layers []nn.Layer, name string) int {
+	for i, l := range layers {
+		if l.Name == name {
+			return i
+		}
+	}
+	return -1
 }

@@ -47,7 +47,7 @@ func TestSameSeedSameCurve(t *testing.T) {
 // checkpoint into a fresh run, and must then replay the uninterrupted curve exactly.
 func TestResumeMatchesUninterrupted(t *testing.T) {
 	tr, va := smallTask(t)
-	for _, s := range []Strategy{{Kind: Finetune}, {Kind: LinearProbe}} {
+	for _, s := range []Strategy{{Kind: Finetune}, {Kind: LinearProbe}, {Kind: GradualUnfreeze}} {
 		t.Run(s.String(), func(t *testing.T) {
 			h := Hyper{Epochs: 3, BatchSize: 32, Optimizer: "adam", LR: 1e-3, Shift: 1, Schedule: "cosine", WarmupSteps: 3, Seed: 5}
 			full, _ := trainCurve(t, newTestModel(t, "cnn", 1), s, h, tr, va)

@@ -71,6 +71,10 @@ test('the wizard checks each step, takes an upload, and launches fine-tune vs sc
   await page.getByRole('button', { name: 'Next' }).click();
   assert.match((await page.getByRole('alert').textContent()) ?? '', /Pick a base model/);
   await page.getByTestId('choice-model-cnn-mnist04').click();
+  // The models are ranked before training, the method named and its seconds shown.
+  await page.getByTestId('transferability').waitFor({ timeout: 60_000 });
+  assert.match((await page.getByTestId('transferability').textContent()) ?? '', /ridge linear-probe accuracy.*\d+\.\d s/s);
+  assert.match((await page.getByTestId('score-cnn-mnist04').textContent()) ?? '', /#\d+ · transferability \d+/);
   await screenshot(page, 'wizard-2-model-1280x800');
   await page.getByRole('button', { name: 'Next' }).click();
 
@@ -234,6 +238,9 @@ test('home lists the experiment with its headline; the demo and colour example b
   await list.waitFor();
   assert.match((await list.textContent()) ?? '', /x faster|x slower|not distinguishable|did not reach/);
   await screenshot(page, 'home-with-experiment-1280x800');
+  // The built-in comparisons say what each teaches, one click each.
+  assert.match((await page.getByTestId('comparisons').textContent()) ?? '', /Digits → fashion.*distant source/s);
+  assert.equal(await page.getByTestId('compare-letters-digits').isEnabled(), true);
 
   await page.getByTestId('start-demo').click();
   await page.waitForURL(/\/experiments\/exp_/);

@@ -24,6 +24,7 @@ func commands() map[string]command {
 		"bench":       {"measure training and inference samples/s of the zoo architectures", runBench},
 		"bench-demo":  {"time the demo experiment end to end with 1 and 3 replicates", runBenchDemo},
 		"import-tfjs": {"convert the ImageNet MobileNetV2 an npm package ships (TF.js format) into a zoo backbone", runImportTFJS},
+		"worker":      {"train experiments queued on a shared PostgreSQL database", runWorker},
 		"version":     {"print the version", func(_ []string, out, _ io.Writer) int { fmt.Fprintln(out, version); return 0 }},
 	}
 }

@@ -22,7 +22,7 @@ func runPretrain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("pretrain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	arch := fs.String("arch", "cnn", "architecture: "+strings.Join(nn.Architectures(), ", "))
-	dataset := fs.String("dataset", "mnist:0-4", "source data: mnist (all digits) or mnist:<digits>, e.g. mnist:0-4")
+	dataset := fs.String("dataset", "mnist:0-4", "source data: mnist (all digits), mnist:<digits> e.g. mnist:0-4, fashion (Fashion-MNIST) or fashion:<classes> e.g. fashion:0-4")
 	epochs := fs.Int("epochs", 1, "epochs")
 	seed := fs.Uint64("seed", 1, "seed for initialisation and shuffling")
 	out := fs.String("out", "", "output path without extension, e.g. models/cnn-mnist04 (required)")
@@ -40,8 +40,8 @@ func runPretrain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name, digitSpec, _ := strings.Cut(*dataset, ":")
-	if name != "mnist" {
-		fmt.Fprintf(stderr, "pretrain: dataset %q: only mnist and mnist:<digits> are built in\n", *dataset)
+	if name != "mnist" && name != "fashion" && *dataset != "letters" {
+		fmt.Fprintf(stderr, "pretrain: dataset %q: only mnist, mnist:<digits>, fashion, fashion:<classes> and letters are built in\n", *dataset)
 		return 2
 	}
 	digits, err := train.ParseDigits(digitSpec)
@@ -49,20 +49,16 @@ func runPretrain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "pretrain:", err)
 		return 2
 	}
-	files, _, err := data.MNISTFiles()
+	var trainSet, testSet train.Dataset
+	var classes []string
+	if name == "letters" {
+		trainSet, testSet, classes, err = lettersSplits()
+	} else {
+		trainSet, testSet, classes, err = idxSplits(name, digits)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "pretrain:", err)
 		return 1
-	}
-	trainAll, testAll, err := train.LoadMNIST(files)
-	if err != nil {
-		fmt.Fprintln(stderr, "pretrain:", err)
-		return 1
-	}
-	trainSet, testSet := trainAll.FilterClasses(digits), testAll.FilterClasses(digits)
-	classes := make([]string, len(digits))
-	for i, d := range digits {
-		classes[i] = strconv.Itoa(d)
 	}
 	m, err := nn.New(*arch, nn.Input{Channels: 1, Height: 28, Width: 28}, classes, *seed)
 	if err != nil {
@@ -106,7 +102,17 @@ func runPretrain(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	id := filepath.Base(*out)
-	card := nn.Card{ID: id, Name: fmt.Sprintf("%s on MNIST %s", *arch, describeDigits(digitSpec)), Architecture: *arch,
+	title := fmt.Sprintf("%s on MNIST %s", *arch, describeDigits(digitSpec))
+	if name == "letters" {
+		title = fmt.Sprintf("%s on letters A-J", *arch)
+	}
+	if name == "fashion" {
+		title = fmt.Sprintf("%s on Fashion-MNIST %s", *arch, strings.Join(classes, ", "))
+		if digitSpec == "" {
+			title = fmt.Sprintf("%s on Fashion-MNIST, all 10 classes", *arch)
+		}
+	}
+	card := nn.Card{ID: id, Name: title, Architecture: *arch,
 		Input: m.Input, Classes: classes, Source: *dataset, Epochs: *epochs, Seed: *seed,
 		Optimizer:    map[string]any{"name": *optName, "lr": *lr, "momentum": *momentum, "batch_size": *batch, "schedule": *schedule, "shift": *shift},
 		TestAccuracy: rep.Accuracy, TestImages: rep.N, Parameters: m.NumParams(), Format: "safetensors F32, transferlab version " + nn.FormatVersion,
@@ -136,4 +142,61 @@ func reproduce(cmd string, fs *flag.FlagSet) string {
 	parts := []string{"transferlab", cmd}
 	fs.Visit(func(f *flag.Flag) { parts = append(parts, "--"+f.Name, f.Value.String()) })
 	return strings.Join(parts, " ")
+}
+
+// idxSplits are the training and test images of the chosen classes of MNIST or
+// Fashion-MNIST.
+func idxSplits(name string, digits []int) (trainSet, testSet train.Dataset, classes []string, err error) {
+	files, _, err := data.MNISTFiles()
+	if name == "fashion" {
+		files, _, err = data.FashionFiles()
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	trainAll, testAll, err := train.LoadMNIST(files)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	classes = make([]string, len(digits))
+	for i, d := range digits {
+		classes[i] = strconv.Itoa(d)
+		if name == "fashion" {
+			classes[i] = data.FashionClasses[d]
+		}
+	}
+	return trainAll.FilterClasses(digits), testAll.FilterClasses(digits), classes, nil
+}
+
+// lettersSplits renders the built-in letters (the same seed as the lab's, so the same
+// images) into a temporary folder and returns its training and test splits.
+func lettersSplits() (trainSet, testSet train.Dataset, classes []string, err error) {
+	tmp, err := os.MkdirTemp("", "transferlab-letters-")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer os.RemoveAll(tmp) // the splits are read into memory below
+	ds, err := data.OpenBuiltin(tmp, "letters")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer ds.Close()
+	var out [2]train.Dataset
+	for i, split := range []string{"train", "test"} {
+		v, err := ds.Split(split)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		c, h, w := v.Shape()
+		idx := make([]int, v.Len())
+		for j := range idx {
+			idx[j] = j
+		}
+		x, y := make([]float32, v.Len()*c*h*w), make([]int, v.Len())
+		v.Fill(idx, x, y)
+		if out[i], err = train.NewSliceDataset(c, h, w, v.NumClasses(), x, y); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return out[0], out[1], ds.Classes(), nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"transferlab/backend/datadir"
+	"transferlab/backend/store/pgtest"
 )
 
 // The test binary doubles as the transferlab binary, so the restart test can start,
@@ -21,7 +22,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("TRANSFERLAB_RUN_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
 }
 
 type proc struct {
@@ -30,11 +33,11 @@ type proc struct {
 	log  *syncBuffer
 }
 
-func startServer(t testing.TB, dir string) *proc {
+func startServer(t testing.TB, dir string, flags ...string) *proc {
 	t.Helper()
 	addr := freeAddr(t)
 	log := &syncBuffer{}
-	cmd := exec.Command(os.Args[0], "serve", "--addr", addr, "--data-dir", dir, "--log-level", "warn")
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", addr, "--data-dir", dir, "--log-level", "warn"}, flags...)...)
 	cmd.Env = append(os.Environ(), "TRANSFERLAB_RUN_MAIN=1")
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {

@@ -36,7 +36,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	cfg.Register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: transferlab serve [flags]\n\nStarts the web app, its API and its training workers on one SQLite file.\nEvery flag can also be set with the TRANSFERLAB_* variable named beside it.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: transferlab serve [flags]\n\nStarts the web app, its API and its training workers on one SQLite file, or on a\nPostgreSQL database shared with worker processes (--database-url; --workers 0 trains nothing here).\nEvery flag can also be set with the TRANSFERLAB_* variable named beside it.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -71,13 +71,13 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return err
 	}
 	slog.SetDefault(logger)
-	release, err := lockDataDir(cfg.Dirs().Lock())
+	release, err := lockState(cfg)
 	if err != nil {
 		return err
 	}
 	defer release()
 
-	db, err := store.Open(ctx, cfg.Dirs().DB())
+	db, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -95,14 +95,17 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	// Holding the lock, no request of ours is writing an upload or an import: whatever
 	// partial ones there are, a killed process left.
-	if n, err := jobs.SweepLeftovers(cfg.Dirs().Uploads(), cfg.Dirs().Datasets(), 0, time.Now()); err != nil {
+	if cfg.Shared() {
+		// Other processes may be writing uploads now: the periodic sweep, which waits
+		// for files to age, is the one that clears up.
+	} else if n, err := jobs.SweepLeftovers(cfg.Dirs().Uploads(), cfg.Dirs().Datasets(), 0, time.Now()); err != nil {
 		logger.Warn("could not remove every partial upload or import", "err", err)
 	} else if n > 0 {
 		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
 	}
 	hub := live.NewHub(liveHistory, liveBuffer)
 	runner := jobs.NewRunner(db, hub, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
-	queue, err := jobs.Open(ctx, cfg.Dirs().DB(), jobs.Config{
+	queue, err := openQueue(ctx, cfg, jobs.Config{
 		TrainingWorkers: cfg.Workers,
 		UploadsDir:      cfg.Dirs().Uploads(),
 		DatasetsDir:     cfg.Dirs().Datasets(),
@@ -114,7 +117,10 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	runner.Queue = queue
 	runner.KeepCheckpoints = cfg.KeepCheckpoints
-	if n, err := queue.RequeueOrphans(ctx); err != nil {
+	if queue.Shared() {
+		// Running jobs may be other workers' own: the queue gives back only those of
+		// processes that died, by their advisory locks (jobs/liveness.go).
+	} else if n, err := queue.RequeueOrphans(ctx); err != nil {
 		return err
 	} else if n > 0 {
 		logger.Info("resuming jobs interrupted by the last shutdown", "jobs", n)
@@ -141,6 +147,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Jobs:           runner,
 		Predictor:      runner,
 		Architectures:  runner,
+		Scorer:         runner,
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
 		DataDir:        cfg.Dirs(),

@@ -45,14 +45,15 @@ var enums = []enum{
 	enumOf(experiment.Queued, experiment.Running, experiment.Succeeded, experiment.Failed, experiment.Cancelled),
 	enumOf(experiment.ExperimentQueued, experiment.ExperimentRunning, experiment.ExperimentSucceeded,
 		experiment.ExperimentFailed, experiment.ExperimentCancelled),
-	enumOf(experiment.Scratch, experiment.Finetune, experiment.Freeze, experiment.LinearProbe),
+	enumOf(experiment.Scratch, experiment.Finetune, experiment.Freeze, experiment.LinearProbe,
+		experiment.GradualUnfreeze, experiment.LayerwiseLR),
 	enumOf(experiment.KindInt, experiment.KindFloat, experiment.KindBool, experiment.KindChoice),
 }
 
 // types are the API's shapes, each written as an interface with its Go name.
 var types = []any{
 	experiment.Hyper{}, experiment.Setting{}, experiment.When{}, experiment.StrategyInfo{},
-	experiment.Layer{}, experiment.Prediction{}, experiment.Input{}, experiment.Request{}, experiment.ArmRequest{},
+	experiment.Layer{}, experiment.Prediction{}, experiment.TransferScore{}, experiment.Transferability{}, experiment.Input{}, experiment.Request{}, experiment.ArmRequest{},
 	series.Point{}, experiment.ArmVerdict{}, experiment.Ratio{}, experiment.Gap{},
 	server.RunView{}, server.LabelledRun{}, server.ExperimentView{}, server.SpecView{},
 }

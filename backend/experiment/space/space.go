@@ -35,7 +35,8 @@ func Cases(layers int) []Case {
 	}
 	// Each schedule with each optimizer, under every strategy.
 	strategies := []string{"scratch", "finetune", "linear-probe", "freeze:1",
-		fmt.Sprintf("freeze:%d", layers-1), fmt.Sprintf("freeze:%d", layers), "freeze:0", "thaw"}
+		fmt.Sprintf("freeze:%d", layers-1), fmt.Sprintf("freeze:%d", layers), "freeze:0", "thaw",
+		"gradual-unfreeze", "layerwise-lr"}
 	for _, sched := range options("schedule") {
 		for _, opt := range options("optimizer") {
 			for _, st := range strategies {
@@ -49,6 +50,8 @@ func Cases(layers int) []Case {
 	add("step longer than the run", "finetune", map[string]any{"schedule": "step", "step_epochs": 50, "epochs": 2})
 	add("warm-up over the whole run", "finetune", map[string]any{"warmup_epochs": 2, "epochs": 2, "schedule": "cosine"})
 	add("warm-up beyond the run", "finetune", map[string]any{"warmup_epochs": 3, "epochs": 2})
+	add("gradual unfreezing, one layer an epoch", "gradual-unfreeze", map[string]any{"unfreeze_every": 1, "epochs": 3})
+	add("layer-wise rates, steep", "layerwise-lr", map[string]any{"layer_lr_decay": 0.1, "optimizer": "adam", "lr": 0.001, "epochs": 2})
 	add("batch beyond the data", "scratch", map[string]any{"batch_size": 1024, "epochs": 1})
 	add("everything at once", "freeze:1", map[string]any{"optimizer": "adam", "lr": 0.001, "schedule": "step",
 		"step_epochs": 1, "gamma": 0.5, "warmup_epochs": 1, "weight_decay": 0.01, "head_lr_mult": 10, "aug_shift": 2,

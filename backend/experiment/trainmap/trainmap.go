@@ -24,6 +24,7 @@ func Hyper(h experiment.Hyper, stepsPerEpoch int) train.Hyper {
 	th.Shift, th.HFlip, th.Seed = h.AugShift, h.AugFlip, uint64(h.Seed)
 	th.WarmupSteps = int(h.WarmupEpochs * float64(stepsPerEpoch))
 	th.EvalEvery = h.EvalEvery
+	th.UnfreezeEvery, th.LayerLRDecay = h.UnfreezeEvery, h.LayerLRDecay
 	if th.EvalEvery == 0 {
 		th.EvalEvery = AutoEvalEvery(stepsPerEpoch * h.Epochs)
 	}

@@ -7,7 +7,7 @@ export type Kind = "int" | "float" | "bool" | "choice";
 
 export type RunStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
-export type StrategyKind = "scratch" | "finetune" | "freeze" | "linear-probe";
+export type StrategyKind = "scratch" | "finetune" | "freeze" | "linear-probe" | "gradual-unfreeze" | "layerwise-lr";
 
 export interface Hyper {
   epochs: number;
@@ -31,6 +31,8 @@ export interface Hyper {
   target_fraction: number;
   target_acc: number;
   val_limit: number;
+  unfreeze_every: number;
+  layer_lr_decay: number;
 }
 
 export interface Setting {
@@ -76,6 +78,25 @@ export interface Layer {
 export interface Prediction {
   class: string;
   prob: number;
+}
+
+export interface TransferScore {
+  model_id: string;
+  score: number;
+  chance: number;
+  images: number;
+  features: number;
+  copied: number;
+  seconds: number;
+  error?: string;
+}
+
+export interface Transferability {
+  dataset_id: string;
+  method: string;
+  sample: number;
+  seconds: number;
+  scores: TransferScore[];
 }
 
 export interface Input {

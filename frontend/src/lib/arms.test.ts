@@ -27,6 +27,11 @@ describe('armsProblem', () => {
   it('makes each freeze depth one arm, once', () => {
     expect(armStrategies(choices({ strategies: ['freeze'], freezeKs: [2, 1, 2] }))).toEqual(['freeze:1', 'freeze:2', 'scratch']);
   });
+
+  it('sends the practice strategies as the server names them, in a stable order', () => {
+    const c = choices({ strategies: ['layerwise-lr', 'gradual-unfreeze', 'finetune'] });
+    expect(armStrategies(c)).toEqual(['finetune', 'gradual-unfreeze', 'layerwise-lr', 'scratch']);
+  });
 });
 
 describe('defaultExperimentName', () => {

@@ -4,7 +4,7 @@
 import { modelName } from './names';
 import type { Dataset, Model } from './types';
 
-export type Strategy = 'finetune' | 'freeze' | 'linear-probe';
+export type Strategy = 'finetune' | 'freeze' | 'linear-probe' | 'gradual-unfreeze' | 'layerwise-lr';
 
 /** The most arms one experiment may have (the server's limit). */
 export const maxArms = 8;
@@ -22,6 +22,7 @@ export function armStrategies(c: ArmChoices): string[] {
   if (c.strategies.includes('finetune')) out.push('finetune');
   if (c.strategies.includes('freeze')) for (const k of [...new Set(c.freezeKs)].sort((a, b) => a - b)) out.push(`freeze:${k}`);
   if (c.strategies.includes('linear-probe')) out.push('linear-probe');
+  for (const s of ['gradual-unfreeze', 'layerwise-lr'] as const) if (c.strategies.includes(s)) out.push(s);
   if (c.scratch) out.push('scratch');
   return out;
 }

@@ -69,6 +69,8 @@ const strategyNames: Record<string, string> = {
   finetune: 'Fine-tune',
   scratch: 'From scratch',
   'linear-probe': 'Linear probe',
+  'gradual-unfreeze': 'Gradual unfreezing',
+  'layerwise-lr': 'Layer-wise rates',
 };
 
 /** "finetune" -> "Fine-tune"; "freeze:2" -> "Freeze bottom 2". */

@@ -1,6 +1,6 @@
 // One function per API route the pages use.
 import { apiFetch, apiSend } from './api';
-import type { Request as ExperimentRequest, SpecView } from './api-types';
+import type { Request as ExperimentRequest, SpecView, Transferability } from './api-types';
 import type { Comparison, Dataset, Evaluation, Experiment, Model, Point, Prediction, Run } from './types';
 import { fileForm, uploadForm, type UploadProgress } from './upload';
 
@@ -17,6 +17,9 @@ export const uploadDataset = (file: File, name: string, onprogress?: (p: UploadP
   uploadForm<Dataset>(`/datasets${uploadId ? `?upload_id=${enc(uploadId)}` : ''}`, fileForm(file, file.name, { name }), onprogress, signal);
 export const previewUrl = (id: string, cls: string, n = 12) =>
   `/api/datasets/${enc(id)}/preview?class=${enc(cls)}&n=${n}`;
+/** The models ranked for a dataset by a cheap score on their frozen features, before training. */
+export const getTransferability = (id: string, models: string[], signal?: AbortSignal) =>
+  apiFetch<Transferability>(`/datasets/${enc(id)}/transferability?models=${models.map(enc).join(',')}`, { signal });
 export const imageUrl = (datasetId: string, index: number, split = 'test') =>
   `/api/datasets/${enc(datasetId)}/images/${index}?split=${enc(split)}`;
 

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"transferlab/backend/datadir"
+	"transferlab/backend/store/pgtest"
+)
+
+// startWorker starts a `transferlab worker` process of the real binary.
+func startWorker(t testing.TB, dir, url string) *proc {
+	t.Helper()
+	log := &syncBuffer{}
+	cmd := exec.Command(os.Args[0], "worker", "--database-url", url, "--workers", "1", "--data-dir", dir, "--log-level", "warn")
+	cmd.Env = append(os.Environ(), "TRANSFERLAB_RUN_MAIN=1")
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, log: log}
+	t.Cleanup(func() { p.cmd.Process.Kill(); p.cmd.Wait() })
+	return p
+}
+
+// A web process that trains nothing and a worker process share one PostgreSQL
+// database: the experiment created through the web process's API waits for a worker,
+// the worker trains both arms, and when it is killed with -9 mid-run a second worker
+// resumes them from their checkpoints to the end, every step recorded once.
+func TestWebAndWorkerProcessesShareAPostgreSQLDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model in real server and worker processes")
+	}
+	url := pgtest.URL(t)
+	dir := t.TempDir()
+	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
+	if err := os.MkdirAll(shared, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(shared, datadir.New(dir).Builtin()); err != nil {
+		t.Fatal(err)
+	}
+	web := startServer(t, dir, "--workers", "0", "--database-url", url)
+	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":10,"eval_every":8}}`
+	resp, err := http.Post(web.base+"/api/experiments", "application/json", bytes.NewBufferString(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp struct {
+		ID   string    `json:"id"`
+		Runs []runJSON `json:"runs"`
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 201 || json.Unmarshal(b, &exp) != nil || len(exp.Runs) != 2 {
+		t.Fatalf("create: %d %s", resp.StatusCode, b)
+	}
+	path := "/api/experiments/" + exp.ID
+
+	// The web process has no training queue: its arms stay queued until a worker comes.
+	time.Sleep(time.Second)
+	web.getJSON(t, path, &exp)
+	for _, r := range exp.Runs {
+		if r.Status != "queued" || r.Steps != 0 {
+			t.Fatalf("serve --workers 0 started training: %+v\n%s", r, web.log.String())
+		}
+	}
+
+	first := startWorker(t, dir, url)
+	waitFor(t, func() bool {
+		web.getJSON(t, path, &exp)
+		return exp.Runs[0].EpochsDone >= 1 && exp.Runs[1].EpochsDone >= 1
+	})
+	if err := first.cmd.Process.Kill(); err != nil { // SIGKILL: no shutdown code runs
+		t.Fatal(err)
+	}
+	first.cmd.Wait()
+	web.getJSON(t, path, &exp)
+	for _, r := range exp.Runs {
+		if r.Status == "succeeded" {
+			t.Fatalf("arm finished before the worker was killed: %+v", r)
+		}
+	}
+
+	worker := startWorker(t, dir, url)
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		web.getJSON(t, path, &exp)
+		done := 0
+		for _, r := range exp.Runs {
+			if r.Status == "succeeded" || r.Status == "failed" || r.Status == "cancelled" {
+				done++
+			}
+		}
+		if done == len(exp.Runs) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("arms did not finish: %+v\nweb:\n%s\nworker:\n%s", exp.Runs, web.log.String(), worker.log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, r := range exp.Runs {
+		if r.Status != "succeeded" || r.Steps != 80 {
+			t.Fatalf("arm after a second worker resumed it: %+v\nworker:\n%s", r, worker.log.String())
+		}
+		var m struct {
+			Total  int `json:"total"`
+			Points []struct {
+				Step int64 `json:"step"`
+			} `json:"points"`
+		}
+		web.getJSON(t, fmt.Sprintf("/api/runs/%s/metrics?name=train_loss&max_points=1000", r.ID), &m)
+		if m.Total != 80 {
+			t.Fatalf("%d train_loss points after kill and resume on another worker, want 80", m.Total)
+		}
+		for i, pt := range m.Points {
+			if pt.Step != int64(i+1) {
+				t.Fatalf("point %d is step %d: a gap or a repeat", i, pt.Step)
+			}
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"transferlab/backend/config"
+	"transferlab/backend/jobs"
+	"transferlab/backend/live"
+	"transferlab/backend/store"
+	"transferlab/models"
+)
+
+func runWorker(args []string, stdout, stderr io.Writer) int {
+	cfg := config.Defaults()
+	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.Register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: transferlab worker --database-url postgres://... [flags]\n\nTrains the arms of experiments queued on a shared PostgreSQL database, and nothing else:\nno web app, no API. Start as many as there are machines; --workers is how many\nexperiments this one trains at once. Every flag can also be set with the\nTRANSFERLAB_* variable named beside it.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := work(ctx, cfg, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "transferlab worker:", err)
+		return 1
+	}
+	return 0
+}
+
+// work trains until ctx ends. Its data directory holds what training reads and writes
+// (dataset caches, checkpoints, trained models): the web process's own, or a shared
+// folder, until files move to an object store.
+func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) error {
+	if !cfg.Shared() {
+		return errors.New("a worker needs the database the web process uses: give --database-url postgres://...")
+	}
+	if cfg.Workers < 1 {
+		return errors.New("a worker needs --workers of at least 1: it is the number of experiments it trains at once")
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	logger, err := newLogger(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	db, err := store.OpenPostgres(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// Nobody watches this process's hub: live points reach viewers through the web
+	// process once points cross processes; until then viewers see them on reload.
+	hub := live.NewHub(liveHistory, liveBuffer)
+	defer hub.Close()
+	runner := jobs.NewRunner(db, hub, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
+	queue, err := jobs.OpenPostgres(ctx, cfg.DatabaseURL, jobs.Config{
+		TrainingWorkers: cfg.Workers,
+		TrainOnly:       true,
+		UploadsDir:      cfg.Dirs().Uploads(),
+		DatasetsDir:     cfg.Dirs().Datasets(),
+		Logger:          logger,
+		Register:        runner.Register,
+	})
+	if err != nil {
+		return err
+	}
+	runner.Queue = queue
+	runner.KeepCheckpoints = cfg.KeepCheckpoints
+	if err := queue.Start(ctx); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	fmt.Fprintf(stdout, "Transfer Lab %s worker training %d experiment(s) at once from %s (data in %s)\n",
+		version, cfg.Workers, store.Redact(cfg.DatabaseURL), cfg.DataDir)
+	<-ctx.Done()
+	logger.Info("shutting down")
+	stopQueue(queue, logger)
+	return nil
+}
