@@ -54,6 +54,16 @@ func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 	if *runs[0].BestValAcc <= *runs[1].BestValAcc {
 		t.Fatalf("fine-tune best %.3f not above scratch %.3f", *runs[0].BestValAcc, *runs[1].BestValAcc)
 	}
+	// The result was stored on the experiment as the runs finished, final.
+	got, err := l.db.Experiment(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum experiment.Summary
+	if err := json.Unmarshal([]byte(got.Summary), &sum); err != nil || !sum.Final || len(sum.Speedup) != 1 ||
+		sum.Speedup[0].RunID != runs[0].ID || sum.Speedup[0].VsRunID != runs[1].ID || sum.Speedup[0].AccGap == nil {
+		t.Fatalf("stored summary %s (%v)", got.Summary, err)
+	}
 	// The arms advanced together: their step events interleave rather than one arm
 	// finishing before the other starts.
 	evs := l.hub.Recent(e.ID)

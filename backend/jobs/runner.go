@@ -191,6 +191,11 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 	// The summary first: a watcher that refetches the experiment on the status event
 	// then reads the final one.
 	r.summarize(bg, run.ExperimentID)
+	if !r.pendingArms(bg, run.ExperimentID) {
+		r.mu.Lock()
+		delete(r.summarized, run.ExperimentID)
+		r.mu.Unlock()
+	}
 	run, _ = r.DB.Run(bg, runID)
 	rec.status(run)
 	return nil
