@@ -15,8 +15,11 @@ func (d *DB) RefreshSummary(ctx context.Context, expID string) error {
 	if err != nil {
 		return err
 	}
-	h, err := experiment.ParseHyper(json.RawMessage(e.Hyper))
-	if err != nil {
+	// Only the target is needed; settings stored under older rules still summarize.
+	var h struct {
+		TargetAcc float64 `json:"target_acc"`
+	}
+	if err := json.Unmarshal([]byte(e.Hyper), &h); err != nil {
 		return err
 	}
 	arms := make([]experiment.ArmCurves, 0, len(e.Runs))
