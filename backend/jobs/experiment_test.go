@@ -167,3 +167,25 @@ func TestExperimentsBeyondTheLimitWaitQueued(t *testing.T) {
 		t.Fatal("never saw one experiment wait while the other trained")
 	}
 }
+
+// The step schedule as the wizard sends it trains (it used to be accepted and then fail
+// every run for want of step_epochs), and decays when it says.
+func TestStepScheduleTrainsAndDecays(t *testing.T) {
+	l := newLab(t, t.TempDir())
+	h, err := experiment.ParseHyper(json.RawMessage(`{"schedule":"step","step_epochs":1,"gamma":0.5,"epochs":2,"val_limit":50}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := l.launch(t, h, "finetune")
+	runs := l.waitRuns(t, e, 3*time.Minute, finished)
+	if runs[0].Status != experiment.Succeeded {
+		t.Fatalf("step schedule run %s: %s", runs[0].Status, runs[0].Error)
+	}
+	lr, err := l.db.Metrics(context.Background(), runs[0].ID, "lr", 0)
+	if err != nil || len(lr) != 16 {
+		t.Fatalf("%d lr points, %v", len(lr), err)
+	}
+	if lr[0].Value != h.LR || lr[15].Value != h.LR*0.5 {
+		t.Fatalf("lr %g at the start and %g in epoch 2, want %g and %g", lr[0].Value, lr[15].Value, h.LR, h.LR*0.5)
+	}
+}
