@@ -56,6 +56,16 @@ func TestExperimentTrainsBothArmsSideBySide(t *testing.T) {
 	if *runs[0].BestValAcc <= *runs[1].BestValAcc {
 		t.Fatalf("fine-tune best %.3f not above scratch %.3f", *runs[0].BestValAcc, *runs[1].BestValAcc)
 	}
+	// The result was stored on the experiment as the runs finished, final.
+	got, err := l.db.Experiment(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum experiment.Summary
+	if err := json.Unmarshal([]byte(got.Summary), &sum); err != nil || !sum.Final || len(sum.Verdict) != 1 ||
+		sum.Verdict[0].Arm != runs[0].ArmIndex || sum.Verdict[0].SpeedupSteps.Median == nil {
+		t.Fatalf("stored summary %s (%v)", got.Summary, err)
+	}
 	// The arms advanced together: their step events interleave rather than one arm
 	// finishing before the other starts.
 	evs := l.hub.Recent(e.ID)
@@ -164,5 +174,27 @@ func TestExperimentsBeyondTheLimitWaitQueued(t *testing.T) {
 	}
 	if !sawWaiting {
 		t.Fatal("never saw one experiment wait while the other trained")
+	}
+}
+
+// The step schedule as the wizard sends it trains (it used to be accepted and then fail
+// every run for want of step_epochs), and decays when it says.
+func TestStepScheduleTrainsAndDecays(t *testing.T) {
+	l := newLab(t, t.TempDir())
+	h, err := experiment.ParseHyper(json.RawMessage(`{"schedule":"step","step_epochs":1,"gamma":0.5,"epochs":2,"val_limit":50}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := l.launch(t, h, "finetune")
+	runs := l.waitRuns(t, e, 3*time.Minute, finished)
+	if runs[0].Status != experiment.Succeeded {
+		t.Fatalf("step schedule run %s: %s", runs[0].Status, runs[0].Error)
+	}
+	lr, err := l.db.Metrics(context.Background(), runs[0].ID, "lr", 0)
+	if err != nil || len(lr) != 16 {
+		t.Fatalf("%d lr points, %v", len(lr), err)
+	}
+	if lr[0].Value != h.LR || lr[15].Value != h.LR*0.5 {
+		t.Fatalf("lr %g at the start and %g in epoch 2, want %g and %g", lr[0].Value, lr[15].Value, h.LR, h.LR*0.5)
 	}
 }

@@ -50,7 +50,10 @@ type Queue struct {
 
 // Open connects River to the SQLite file at dbPath, creating its tables. River gets a
 // pool of its own with a single connection, as its SQLite driver asks: its maintenance
-// services run concurrently and would otherwise trip over SQLite's one writer.
+// services run concurrently and would otherwise trip over SQLite's one writer. Jobs
+// that must exist exactly when their rows do are not inserted through that pool: a
+// launch hands River the store's own transaction (InsertManyTx), which holds the
+// file's write lock until both the rows and the jobs are in.
 func Open(ctx context.Context, dbPath string, cfg Config) (*Queue, error) {
 	pool, err := sql.Open("sqlite3", store.DSN(dbPath))
 	if err != nil {

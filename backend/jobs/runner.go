@@ -244,6 +244,11 @@ func (r *Runner) finish(ctx context.Context, runID string, rec *recorder, err er
 	// The summary first: a watcher that refetches the experiment on the status event
 	// then reads the final one.
 	r.summarize(bg, run.ExperimentID)
+	if pending, err := r.DB.PendingArms(bg, run.ExperimentID); err == nil && !pending {
+		r.mu.Lock()
+		delete(r.summarized, run.ExperimentID)
+		r.mu.Unlock()
+	}
 	run, _ = r.DB.Run(bg, runID)
 	rec.status(run)
 	return nil

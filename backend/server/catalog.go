@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 
 	"transferlab/backend/experiment"
@@ -45,11 +44,4 @@ func (c catalog) Layers(arch string, in experiment.Input, classes int) ([]experi
 		return nil, errors.New("this server cannot build networks")
 	}
 	return c.arch.Layers(arch, in, classes)
-}
-
-// modelClasses reads a model row's class list.
-func modelClasses(m *store.Model) []string {
-	var classes []string
-	_ = json.Unmarshal([]byte(m.Classes), &classes)
-	return classes
 }

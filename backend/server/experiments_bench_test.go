@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -59,14 +62,48 @@ func seedListed(b *testing.B, db *store.DB, n, points int) {
 
 const benchExperiments = 1000
 
+var (
+	listed    *testServer
+	listedDir string
+)
+
+// TestMain removes the benchmark's database (about a gigabyte) once every test and
+// benchmark of the package has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if listed != nil {
+		listed.Close()
+		listed.db.Close()
+		os.RemoveAll(listedDir)
+	}
+	os.Exit(code)
+}
+
+// listedServer seeds once per process, so -count rounds measure the same database.
+func listedServer(b *testing.B) *testServer {
+	if listed == nil {
+		dir, err := os.MkdirTemp("", "transferlab-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		listedDir = dir
+		db, err := store.Open(context.Background(), filepath.Join(dir, "t.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		seedListed(b, db, benchExperiments, 10000)
+		b.Logf("seeded %d experiments of 10,000 points in %s", benchExperiments, time.Since(start).Round(time.Second))
+		listed = &testServer{Server: httptest.NewServer(New(Deps{Version: "bench", DB: db, Queue: okPinger{}})), db: db}
+	}
+	return listed
+}
+
 // BenchmarkListExperiments is GET /api/experiments on 1,000 experiments of 10,000
 // points each. "recompute" is what the route did before summaries were stored: read
 // every curve of every listed experiment and compare them.
 func BenchmarkListExperiments(b *testing.B) {
-	ts := newTestServer(b)
-	start := time.Now()
-	seedListed(b, ts.db, benchExperiments, 10000)
-	b.Logf("seeded 1,000 experiments of 10,000 points in %s", time.Since(start).Round(time.Second))
+	ts := listedServer(b)
 	b.Run("route", func(b *testing.B) {
 		for b.Loop() {
 			resp, err := http.Get(ts.URL + "/api/experiments")

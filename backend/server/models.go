@@ -78,3 +78,10 @@ func (a *ModelAPI) get(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, a.viewOf(m))
 }
+
+// modelClasses reads a model row's class list.
+func modelClasses(m *store.Model) []string {
+	var classes []string
+	_ = json.Unmarshal([]byte(m.Classes), &classes)
+	return classes
+}

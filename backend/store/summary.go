@@ -16,8 +16,9 @@ func (d *DB) RefreshSummary(ctx context.Context, expID string) (experiment.Summa
 	if err != nil {
 		return experiment.Summary{}, err
 	}
-	h, err := experiment.ParseHyper(json.RawMessage(e.Hyper))
-	if err != nil {
+	// Read without the rules' checks: settings stored under older rules still summarize.
+	var h experiment.Hyper
+	if err := json.Unmarshal([]byte(e.Hyper), &h); err != nil {
 		return experiment.Summary{}, err
 	}
 	runs := make([]experiment.RunCurves, 0, len(e.Runs))
@@ -26,8 +27,8 @@ func (d *DB) RefreshSummary(ctx context.Context, expID string) (experiment.Summa
 		if err != nil {
 			return experiment.Summary{}, err
 		}
-		rh, err := experiment.ParseHyper(json.RawMessage(run.Hyper))
-		if err != nil {
+		var rh experiment.Hyper
+		if err := json.Unmarshal([]byte(run.Hyper), &rh); err != nil {
 			return experiment.Summary{}, err
 		}
 		acc, err := d.Metrics(ctx, run.ID, "val_acc", 0)

@@ -18,8 +18,8 @@ type Case struct {
 	Strategy string
 }
 
-// Cases returns the walk for a network of layers parametric layers (freeze:K is tried
-// at its edges too). Every case is small enough to train a few steps quickly when
+// Cases returns the walk for a network with the given number of parametric layers, so
+// freeze:K is tried at its edges too. Every case trains a few steps quickly when its
 // epochs are cut short.
 func Cases(layers int) []Case {
 	var out []Case
