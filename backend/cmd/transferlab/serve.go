@@ -31,12 +31,19 @@ const (
 )
 
 func runServe(args []string, stdout, stderr io.Writer) int {
+	return runProcess("serve", "Usage: transferlab serve [flags]\n\nStarts the web app, its API and its training workers on one SQLite file, or on a\nPostgreSQL database shared with worker processes (--database-url; --workers 0 trains nothing here).\nEvery flag can also be set with the TRANSFERLAB_* variable named beside it.\n\nFlags:",
+		serve, args, stdout, stderr)
+}
+
+// runProcess parses a long-running subcommand's flags into the shared config and runs
+// it until an interrupt or SIGTERM, answering with the exit code.
+func runProcess(name, usage string, run func(context.Context, config.Config, io.Writer, io.Writer) error, args []string, stdout, stderr io.Writer) int {
 	cfg := config.Defaults()
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.Register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: transferlab serve [flags]\n\nStarts the web app, its API and its training workers on one SQLite file, or on a\nPostgreSQL database shared with worker processes (--database-url; --workers 0 trains nothing here).\nEvery flag can also be set with the TRANSFERLAB_* variable named beside it.\n\nFlags:")
+		fmt.Fprintln(stderr, usage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -47,8 +54,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serve(ctx, cfg, stdout, stderr); err != nil {
-		fmt.Fprintln(stderr, "transferlab serve:", err)
+	if err := run(ctx, cfg, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "transferlab %s: %v\n", name, err)
 		return 1
 	}
 	return 0

@@ -3,12 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"transferlab/backend/config"
 	"transferlab/backend/jobs"
@@ -18,27 +14,8 @@ import (
 )
 
 func runWorker(args []string, stdout, stderr io.Writer) int {
-	cfg := config.Defaults()
-	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.Register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: transferlab worker --database-url postgres://... [flags]\n\nTrains the arms of experiments queued on a shared PostgreSQL database, and nothing else:\nno web app, no API. Start as many as there are machines; --workers is how many\nexperiments this one trains at once. Every flag can also be set with the\nTRANSFERLAB_* variable named beside it.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := work(ctx, cfg, stdout, stderr); err != nil {
-		fmt.Fprintln(stderr, "transferlab worker:", err)
-		return 1
-	}
-	return 0
+	return runProcess("worker", "Usage: transferlab worker --database-url postgres://... [flags]\n\nTrains the arms of experiments queued on a shared PostgreSQL database, and nothing else:\nno web app, no API. Start as many as there are machines; --workers is how many\nexperiments this one trains at once. Every flag can also be set with the\nTRANSFERLAB_* variable named beside it.\n\nFlags:",
+		work, args, stdout, stderr)
 }
 
 // work trains until ctx ends. Its data directory holds what training reads and writes
