@@ -110,6 +110,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	} else if n > 0 {
 		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
 	}
+	if ok, err := cfg.Dirs().KeepReserve(); !ok {
+		logger.Warn("the disk is nearly full: no space is held back for deletes", "err", err)
+	}
 	hub := live.NewHub(liveHistory, liveBuffer)
 	runner := jobs.NewRunner(db, hub, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
 	queue, err := openQueue(ctx, cfg, jobs.Config{
