@@ -105,7 +105,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if cfg.Shared() {
 		// Other processes may be writing uploads now: the periodic sweep, which waits
 		// for files to age, is the one that clears up.
-	} else if n, err := jobs.SweepLeftovers(cfg.Dirs().Uploads(), cfg.Dirs().Datasets(), 0, time.Now()); err != nil {
+	} else if n, err := jobs.SweepLeftovers(cfg.Dirs().Uploads(), []string{cfg.Dirs().Datasets(), cfg.Dirs().Builtin()}, 0, time.Now()); err != nil {
 		logger.Warn("could not remove every partial upload or import", "err", err)
 	} else if n > 0 {
 		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
@@ -119,6 +119,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		TrainingWorkers: cfg.Workers,
 		UploadsDir:      cfg.Dirs().Uploads(),
 		DatasetsDir:     cfg.Dirs().Datasets(),
+		BuiltinDir:      cfg.Dirs().Builtin(),
 		Logger:          logger,
 		Register:        runner.Register,
 	})
