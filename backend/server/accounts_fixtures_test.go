@@ -158,3 +158,22 @@ func seedZoo(t *testing.T, db *store.DB) {
 		t.Fatal(err)
 	}
 }
+
+// upload sends a multipart dataset upload as p.
+func (p *person) upload(t *testing.T, path string, fields ...formField) (int, string) {
+	t.Helper()
+	body, ct := multipartBody(t, fields...)
+	req, err := http.NewRequest("POST", p.ts.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", ct)
+	req.AddCookie(&http.Cookie{Name: p.cookie.Name, Value: p.cookie.Value})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}

@@ -5,6 +5,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gorilla/websocket"
+
+	"transferlab/backend/datadir"
+	"transferlab/backend/live"
 )
 
 // fillRoute puts ids into a Gin route path: the :id of its family, and plain values in
@@ -86,6 +91,7 @@ func TestAnotherPersonsPrivateRowsAnswer404OnEveryRoute(t *testing.T) {
 	// was never made.
 	for _, tc := range []struct{ method, url, body, missing string }{
 		{"GET", "/api/compare?runs=" + mine.run + "," + mine.otherRun, "", "/api/compare?runs=run_none,run_nil"},
+		{"GET", "/api/datasets/ds_bob/transferability?models=" + mine.model, "", "/api/datasets/ds_bob/transferability?models=model_none"},
 		{"POST", "/api/experiments", `{"name":"steal","dataset_id":"` + mine.dataset + `","base_model_id":"cnn-mnist04","arms":[{"strategy":"scratch"},{"strategy":"finetune"}]}`, ""},
 		{"POST", "/api/experiments", `{"name":"steal","dataset_id":"ds_bob","base_model_id":"` + mine.model + `","arms":[{"strategy":"scratch"},{"strategy":"finetune"}]}`, ""},
 	} {
@@ -188,5 +194,66 @@ func TestBuiltinsAreEveryones(t *testing.T) {
 	_, _, got = bob.do(t, "GET", "/api/models", "")
 	if len(ids(t, got, "models")) == 0 {
 		t.Errorf("bob sees no zoo model: %s", got)
+	}
+}
+
+// An upload belongs to its uploader: its progress, its images and its row are theirs,
+// and another person finds none of them.
+func TestAnUploadIsItsUploadersOnly(t *testing.T) {
+	dir := t.TempDir()
+	ts := newTestServer(t, withAccounts, func(d *Deps) { d.DataDir = datadir.New(dir) })
+	ada := signIn(t, ts, "ada", false)
+	bob := signIn(t, ts, "bob", false)
+	status, body := ada.upload(t, "/api/datasets?upload_id=up-1",
+		formField{name: "file", fileName: "shapes.zip", body: shapesZip(t)})
+	if status != http.StatusCreated || !strings.Contains(body, `"owner_id":"`+ada.id+`"`) {
+		t.Fatalf("ada's upload: %d %s", status, body)
+	}
+	ds := decodeDataset(t, body)
+	for _, url := range []string{"/api/uploads/up-1/progress", "/api/datasets/" + ds.ID + "/preview?class=circle&n=4",
+		"/api/datasets/" + ds.ID + "/images/0?split=test", "/api/datasets/" + ds.ID} {
+		if status, _, got := ada.do(t, "GET", url, ""); status != http.StatusOK {
+			t.Errorf("ada GET %s: %d %s", url, status, got)
+		}
+		if status, _, _ := bob.do(t, "GET", url, ""); status != http.StatusNotFound {
+			t.Errorf("bob GET %s of ada's upload: %d", url, status)
+		}
+	}
+}
+
+// The live websocket answers a stranger 404 before upgrading, and streams to the owner
+// and, once shared, to others.
+func TestLiveViewIsTheOwnersUntilShared(t *testing.T) {
+	hub := live.NewHub(16, 16)
+	ts := newTestServer(t, withAccounts, func(d *Deps) { d.Hub = hub; d.HubID = "hub_test" })
+	ada := signIn(t, ts, "ada", false)
+	bob := signIn(t, ts, "bob", false)
+	mine := seedOwned(t, ts.db, ada, "ada")
+	url := "ws" + strings.TrimPrefix(ts.URL, "http") + "/api/experiments/" + mine.experiment + "/live"
+	dial := func(p *person) (*websocket.Conn, int) {
+		h := http.Header{"Cookie": {p.cookie.Name + "=" + p.cookie.Value}}
+		conn, resp, err := websocket.DefaultDialer.Dial(url, h)
+		if err != nil {
+			if resp == nil {
+				t.Fatal(err)
+			}
+			return nil, resp.StatusCode
+		}
+		var first map[string]any
+		if err := conn.ReadJSON(&first); err != nil {
+			t.Fatalf("no snapshot: %v", err)
+		}
+		conn.Close()
+		return conn, http.StatusSwitchingProtocols
+	}
+	if _, status := dial(bob); status != http.StatusNotFound {
+		t.Fatalf("bob's live view of ada's private experiment: %d", status)
+	}
+	if _, status := dial(ada); status != http.StatusSwitchingProtocols {
+		t.Fatalf("ada's live view: %d", status)
+	}
+	ada.do(t, "PUT", "/api/experiments/"+mine.experiment+"/shared", `{"shared":true}`)
+	if _, status := dial(bob); status != http.StatusSwitchingProtocols {
+		t.Fatalf("bob's live view of the shared experiment: %d", status)
 	}
 }
