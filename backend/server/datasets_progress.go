@@ -91,7 +91,7 @@ func (a *DatasetAPI) progress(c *gin.Context) {
 	c.JSON(http.StatusOK, p)
 }
 
-// progressOwner is the account an upload's progress belongs to; ” without accounts.
+// progressOwner is the account an upload's progress belongs to; empty without accounts.
 func progressOwner(c *gin.Context) string {
 	v, _ := store.ViewerOf(c.Request.Context())
 	return v.UserID
