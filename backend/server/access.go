@@ -10,7 +10,7 @@ import (
 )
 
 // Owned says whose a dataset, experiment or model is: OwnerID is the account that made
-// it (” for built-ins, zoo models and anything made without accounts), and Shared
+// it (empty for built-ins, zoo models and anything made without accounts), and Shared
 // shows it to everyone on the server.
 type Owned struct {
 	OwnerID string `json:"owner_id"`
