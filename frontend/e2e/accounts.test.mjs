@@ -132,6 +132,9 @@ test('another person sees nothing of ada until she shares it, then sees it read-
   await page().getByTestId('shared-with-you').waitFor();
   assert.equal(await page().getByRole('button', { name: 'Delete' }).count(), 0);
   await screenshot(page(), 'accounts-bob-shared');
+  await page().goto(`${server.url}/datasets`);
+  await page().getByRole('heading', { name: 'Shared with you' }).waitFor();
+  await page().getByText('ada shapes').waitFor();
 });
 
 test('no console errors but the refusals the tests asked for', () => {
