@@ -55,13 +55,14 @@ type datasetView struct {
 	Description string          `json:"description,omitempty"`
 	Error       string          `json:"error,omitempty"`
 	CreatedAt   time.Time       `json:"created_at"`
+	Owned
 }
 
 func datasetViewOf(d *store.Dataset) datasetView {
 	v := datasetView{ID: d.ID, Name: d.Name, Status: d.Status, Source: d.Source, Format: d.Format,
 		NumClasses: d.NumClasses, NumImages: d.NumImages, Classes: rawJSON(d.Classes), Splits: rawJSON(d.Splits),
 		Channels: d.Channels, Height: d.Height, Width: d.Width, Stats: rawJSON(d.Stats), Report: rawJSON(d.Report),
-		Error: d.Error, CreatedAt: d.CreatedAt}
+		Error: d.Error, CreatedAt: d.CreatedAt, Owned: Owned{OwnerID: d.OwnerID, Shared: d.Shared}}
 	if d.Source == store.SourceBuiltin {
 		if i := builtinRank(d.ID); i >= 0 {
 			v.Description = data.Builtins()[i].Description

@@ -100,6 +100,11 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if _, err := db.SyncBuiltinDatasets(ctx); err != nil {
 		return fmt.Errorf("built-in datasets: %w", err)
 	}
+	if cfg.Accounts() {
+		if err := firstAccount(ctx, db, cfg, logger); err != nil {
+			return err
+		}
+	}
 	// Holding the lock, no request of ours is writing an upload or an import: whatever
 	// partial ones there are, a killed process left.
 	if cfg.Shared() {
@@ -164,7 +169,8 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		DataDir:        cfg.Dirs(),
 		Limits: server.Limits{WritesPerSecond: float64(cfg.WritesPerSecond), WriteBurst: 5 * cfg.WritesPerSecond,
 			Uploads: cfg.Uploads, WatchersPerExperiment: cfg.WatchersPerExperiment, Watchers: cfg.Watchers},
-		Guard: server.Guard{AllowedHosts: cfg.Hosts(), Token: cfg.AccessToken},
+		Guard:    server.Guard{AllowedHosts: cfg.Hosts(), Token: cfg.AccessToken},
+		Accounts: server.Accounts{On: cfg.Accounts()},
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -174,6 +180,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	// Bodies are held to their own deadlines by the router; these bound the rest.
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "Transfer Lab %s listening on http://%s (data in %s)\n", version, ln.Addr(), cfg.DataDir)
+	if cfg.Accounts() {
+		fmt.Fprintln(stdout, "Accounts are on: people sign in; add them with `transferlab user add`.")
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
