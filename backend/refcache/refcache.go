@@ -47,11 +47,12 @@ func New[K comparable, V any](maxBytes int64) *Cache[K, V] {
 // callers asking for the same key meanwhile wait for that build instead of making
 // their own. A value that would take the cache past its bound is still returned but
 // not shared. free, which may be nil, runs when the last holder lets go. A failed
-// build is not kept: its error goes to the builder and to those waiting.
+// build is not kept: its error goes to the builder, and those waiting build their own
+// (the builder may have failed only because its own context ended).
 func (c *Cache[K, V]) Acquire(ctx context.Context, key K, build func() (V, int64, error), free func(V)) (V, func(), error) {
 	var zero V
 	c.mu.Lock()
-	if e := c.entries[key]; e != nil {
+	for e := c.entries[key]; e != nil; e = c.entries[key] {
 		e.refs++
 		c.stats.Hits++
 		c.mu.Unlock()
@@ -61,11 +62,12 @@ func (c *Cache[K, V]) Acquire(ctx context.Context, key K, build func() (V, int64
 			c.release(key, e)
 			return zero, func() {}, ctx.Err()
 		}
-		if e.err != nil {
-			c.release(key, e)
-			return zero, func() {}, e.err
+		if e.err == nil {
+			return e.val, c.releaser(key, e), nil
 		}
-		return e.val, c.releaser(key, e), nil
+		// The build failed, perhaps because its caller was cancelled: try our own.
+		c.release(key, e)
+		c.mu.Lock()
 	}
 	e := &entry[V]{ready: make(chan struct{}), refs: 1, free: free}
 	c.entries[key] = e
