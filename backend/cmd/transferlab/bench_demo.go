@@ -19,6 +19,7 @@ import (
 	"transferlab/backend/jobs"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
+	"transferlab/backend/train"
 	"transferlab/models"
 )
 
@@ -94,6 +95,9 @@ func runBenchDemo(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "round %d: %d replicate(s): %.1f s, %.2f cores busy\n", r+1, n, d.Seconds(), (cpuTime()-cpu0).Seconds()/d.Seconds())
 		}
 	}
+	fs, _ := train.SharedFeatureStats()
+	ds, _ := jobs.SharedDatasetStats()
+	fmt.Fprintf(stdout, "shared: frozen-output sets built %d, borrowed %d; datasets opened %d, borrowed %d\n", fs.Builds, fs.Hits, ds.Builds, ds.Hits)
 	first := counts[0]
 	for _, n := range counts {
 		ts := times[n]
