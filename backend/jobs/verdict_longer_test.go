@@ -33,13 +33,9 @@ func TestVerdictStaysPutWhenTheExperimentTrainsThreeTimesLonger(t *testing.T) {
 				t.Fatalf("%d epochs: run %s (%s, replicate %d) %s: %s", epochs, r.ID, r.Strategy, r.Replicate, r.Status, r.Error)
 			}
 		}
-		got, err := l.db.Experiment(context.Background(), exps[epochs].ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var s experiment.Summary
-		if err := json.Unmarshal([]byte(got.Summary), &s); err != nil || !s.Final || len(s.Verdict) != 1 {
-			t.Fatalf("%d epochs: summary %s (%v)", epochs, got.Summary, err)
+		s := l.finalSummary(t, exps[epochs])
+		if len(s.Verdict) != 1 {
+			t.Fatalf("%d epochs: summary %+v", epochs, s)
 		}
 		v := s.Verdict[0]
 		if v.Replicates != 3 || v.SpeedupSteps.Median == nil || v.SpeedupSteps.Lo == nil || v.AccGapVal.Lo == nil {
@@ -70,6 +66,30 @@ func TestVerdictStaysPutWhenTheExperimentTrainsThreeTimesLonger(t *testing.T) {
 			t.Fatalf("the old figure (%.2fx, then %.2fx) passes the check as well: it would not tell a fragile figure from a steady one", old10, old30)
 		}
 	})
+}
+
+// finalSummary waits for the summary the last run's end stores: a run's row says it
+// finished a moment before its experiment's summary is written.
+func (l *lab) finalSummary(t *testing.T, e *store.Experiment) experiment.Summary {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := l.db.Experiment(context.Background(), e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s experiment.Summary
+		if err := json.Unmarshal([]byte(got.Summary), &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Final {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no final summary: %s", got.Summary)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // within says whether x lies in r's interval (an open side has no bound).
