@@ -30,9 +30,11 @@ func TestArmsShareDataAndFeaturesAndKeepTheirCurves(t *testing.T) {
 	l.waitRuns(t, shared, 3*time.Minute, finished)
 	f1, held := train.SharedFeatureStats()
 	d1, dheld := SharedDatasetStats()
-	// Training and validation features: built once each, borrowed once each.
-	if b, hits := f1.Builds-f0.Builds, f1.Hits-f0.Hits; b != 2 || hits != 2 {
-		t.Fatalf("feature sets built %d and borrowed %d times, want 2 and 2", b, hits)
+	// Training, validation and test features: built once each, borrowed once each. The
+	// test features are asked for as each arm ends; an arm that ends after the other
+	// let go builds them again, so one more build is allowed there.
+	if b, hits := f1.Builds-f0.Builds, f1.Hits-f0.Hits; b+hits != 6 || b > 4 {
+		t.Fatalf("feature sets built %d and borrowed %d times, want 3 and 3 (4 and 2 at worst)", b, hits)
 	}
 	// Three arms of one sample: one open, two borrowed (or opened again by an arm
 	// that started after the others let go, which this schedule does not do).
