@@ -158,6 +158,11 @@ func openBenchLab(dir string, workers int) (*benchLab, error) {
 		return nil, err
 	}
 	runner.Queue = q
+	// A --data-dir used before may hold jobs a stopped benchmark left running; as serve
+	// does, hand them back so they do not hold the gate for ever.
+	if _, err := q.RequeueOrphans(ctx); err != nil {
+		return nil, err
+	}
 	if err := q.Start(ctx); err != nil {
 		return nil, err
 	}
