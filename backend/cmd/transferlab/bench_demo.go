@@ -92,7 +92,8 @@ func runBenchDemo(args []string, stdout, stderr io.Writer) int {
 			}
 			times[n] = append(times[n], d.Seconds())
 			// CPU time over wall time: how many cores the training slots kept busy.
-			fmt.Fprintf(stdout, "round %d: %d replicate(s): %.1f s, %.2f cores busy\n", r+1, n, d.Seconds(), (cpuTime()-cpu0).Seconds()/d.Seconds())
+			cpu := (cpuTime() - cpu0).Seconds()
+			fmt.Fprintf(stdout, "round %d: %d replicate(s): %.1f s, %.1f CPU s, %.2f cores busy\n", r+1, n, d.Seconds(), cpu, cpu/d.Seconds())
 		}
 	}
 	fs, _ := train.SharedFeatureStats()
