@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -56,7 +57,10 @@ func (r *Runner) Weights(ctx context.Context, id string) ([]byte, error) {
 	} else {
 		var path string
 		if path, err = r.DataDir.Resolve(row.Path); err == nil {
-			b, err = os.ReadFile(path)
+			// Trained on another machine, perhaps: fetch or check the local copy.
+			if err = r.Blobs.Pull(ctx, row.Path); err == nil {
+				b, err = os.ReadFile(path)
+			}
 		}
 	}
 	if err != nil {
@@ -150,7 +154,14 @@ func sampleSeed(run *store.Run, h experiment.Hyper) int64 {
 }
 
 func (r *Runner) resume(ctx context.Context, tr *train.Run, runID string) error {
-	f, err := os.Open(r.DataDir.Checkpoint(runID))
+	path := r.DataDir.Checkpoint(runID)
+	if rel, err := r.DataDir.Rel(path); err == nil {
+		// Another worker may have trained the run so far.
+		if err := r.Blobs.Pull(ctx, filepath.ToSlash(rel)); err != nil {
+			return fmt.Errorf("fetch checkpoint of run %s: %w", runID, err)
+		}
+	}
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return r.DB.DeleteMetricsAfter(ctx, runID, 0)
 	}
