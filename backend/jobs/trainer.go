@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,6 +177,7 @@ func (r *Runner) resume(ctx context.Context, tr *train.Run, runID string) error 
 	if err := tr.Resume(c); err != nil {
 		return err
 	}
+	slog.InfoContext(ctx, "resuming from the checkpoint", "run", runID, "step", c.Step)
 	// Points past the checkpoint are redone; drop them so the curve has no duplicates.
 	return r.DB.DeleteMetricsAfter(ctx, runID, int64(c.Step))
 }
