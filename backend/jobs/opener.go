@@ -46,7 +46,7 @@ func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input, sample
 			var sized *data.Dataset
 			if err == nil && (h < input.Height || w < input.Width) {
 				// Resizing up starts again from the original upload.
-				err = s.Blobs.PullPrefix(ctx, "uploads/"+row.ID+".")
+				err = s.Blobs.PullPrefix(ctx, datadir.UploadsPrefix(row.ID))
 			}
 			if err == nil {
 				sized, err = openAtSize(ctx, s.DataDir.Uploads(), dir, row.ID, [3]int{c, h, w}, input)

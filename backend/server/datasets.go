@@ -231,10 +231,12 @@ func (a *DatasetAPI) removeFiles(ctx context.Context, id string) []error {
 		return []error{fmt.Errorf("id %q is not an upload id; files not touched", id)}
 	}
 	var errs []error
-	if err := a.Blobs.Remove(ctx, "datasets/"+id); err != nil {
+	if rel, err := a.DataDir.Rel(a.DataDir.Dataset(id)); err != nil {
+		errs = append(errs, err)
+	} else if err := a.Blobs.Remove(ctx, filepath.ToSlash(rel)); err != nil {
 		errs = append(errs, err)
 	}
-	if err := a.Blobs.RemovePrefix(ctx, "uploads/"+id+"."); err != nil {
+	if err := a.Blobs.RemovePrefix(ctx, datadir.UploadsPrefix(id)); err != nil {
 		errs = append(errs, err)
 	}
 	if err := os.RemoveAll(a.DataDir.Dataset(id)); err != nil {

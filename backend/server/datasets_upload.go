@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/data"
+	"transferlab/backend/datadir"
 	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
@@ -229,7 +230,7 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 				os.Remove(kept)
 			}
 			a.Blobs.Remove(context.WithoutCancel(c.Request.Context()), filepath.ToSlash(rel))
-			a.Blobs.RemovePrefix(context.WithoutCancel(c.Request.Context()), "uploads/"+id+".")
+			a.Blobs.RemovePrefix(context.WithoutCancel(c.Request.Context()), datadir.UploadsPrefix(id))
 		}
 	}()
 	display := uploadDisplayName(f.fileName)
