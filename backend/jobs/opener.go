@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"transferlab/backend/blob"
 	"transferlab/backend/data"
 	"transferlab/backend/datadir"
 	"transferlab/backend/nn"
@@ -16,6 +17,8 @@ import (
 type StoreDatasets struct {
 	DB      *store.DB
 	DataDir datadir.Layout
+	// Blobs fetches datasets other processes imported; nil keeps DataDir the only copy.
+	Blobs *blob.Mirror
 }
 
 // openDataset is what runs share of an opened dataset: the view (its mmapped cache and
@@ -89,6 +92,13 @@ func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input, sample
 // open opens a dataset row for a model's input: an upload cached smaller than the
 // model takes is cached again at its size when the upload was kept.
 func (s StoreDatasets) open(ctx context.Context, row *store.Dataset, in *nn.Input, sample int64) (*data.Dataset, error) {
+	if row.Source != store.SourceBuiltin {
+		// Imported by a web process, perhaps on another machine: fetch or check the
+		// local copy. Built-in datasets are built from the binary's own files here.
+		if err := s.Blobs.Pull(ctx, row.Path); err != nil {
+			return nil, fmt.Errorf("fetch dataset %s: %w", row.Name, err)
+		}
+	}
 	ds, err := s.DB.OpenDatasetSample(ctx, s.DataDir, row, sample)
 	if err != nil {
 		return nil, fmt.Errorf("open dataset %s: %w", row.Name, err)
@@ -99,6 +109,10 @@ func (s StoreDatasets) open(ctx context.Context, row *store.Dataset, in *nn.Inpu
 	c, h, w := ds.Shape()
 	dir, err := s.DataDir.Resolve(row.Path)
 	var sized *data.Dataset
+	if err == nil && (h < in.Height || w < in.Width) {
+		// Resizing up starts again from the original upload.
+		err = s.Blobs.PullPrefix(ctx, datadir.UploadsPrefix(row.ID))
+	}
 	if err == nil {
 		sized, err = openAtSize(ctx, s.DataDir.Uploads(), dir, row.ID, [3]int{c, h, w}, *in)
 	}
