@@ -130,9 +130,10 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		rec.status(cur)
 	}
 
-	slot.turn.Lock()
+	prio := priorityOf(strategy)
+	slot.turn.Lock(prio)
 	defer metrics.TrainingDone(run.ID)
-	res, err := tr.Train(ctx, r.callbacks(ctx, slot, tr, run, rec, spe))
+	res, err := tr.Train(ctx, r.callbacks(ctx, slot, prio, tr, run, rec, spe))
 	slot.turn.Unlock()
 	if err != nil {
 		return err

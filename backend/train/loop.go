@@ -43,6 +43,9 @@ func (r *Run) Train(ctx context.Context, cb Callbacks) (Result, error) {
 	}
 	h := r.Hyper
 	if r.cut > 0 && r.feats == nil {
+		// Computing the features is part of what the arm costs: its seconds count, or a
+		// linear probe would look thousands of times faster than it is.
+		t0 := time.Now()
 		var err error
 		if r.feats, err = r.cacheFeatures(ctx, r.trainSet); err != nil {
 			return r.result(false), err
@@ -52,6 +55,7 @@ func (r *Run) Train(ctx context.Context, cb Callbacks) (Result, error) {
 				return r.result(false), err
 			}
 		}
+		r.elapsed += time.Since(t0)
 	}
 	n := r.trainSet.Len()
 	spe := r.StepsPerEpoch()
