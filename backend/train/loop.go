@@ -50,6 +50,11 @@ func (r *Run) Train(ctx context.Context, cb Callbacks) (Result, error) {
 		if r.feats, err = r.cacheFeatures(ctx, r.trainSet); err != nil {
 			return r.result(false), err
 		}
+		if r.Hyper.HFlip {
+			if r.mirrorFeats, err = r.cacheFeatures(ctx, mirrored{r.trainSet}); err != nil {
+				return r.result(false), err
+			}
+		}
 		if r.valSet != nil {
 			if r.valFeats, err = r.cacheFeatures(ctx, r.valSet); err != nil {
 				return r.result(false), err
@@ -139,7 +144,7 @@ func (r *Run) trainStep(idx []int, lr float64) (loss, acc float64, err error) {
 	g := r.trainG
 	labels := r.ybuf[:len(idx)]
 	if r.feats != nil {
-		r.feats.Fill(idx, g.Input(), labels)
+		r.fillFeatures(idx, g.Input(), labels)
 	} else {
 		c, h, w := r.trainSet.Shape()
 		sz := c * h * w

@@ -22,6 +22,7 @@ type Run struct {
 	topG             *nn.Graph   // evaluation of the layers above cut, on cached outputs
 	cut              int         // layers whose output is cached; 0: none (see frozenCut)
 	feats, valFeats  *featureSet // the cached outputs of the training and validation images
+	mirrorFeats      *featureSet // with the flip setting, of the training images mirrored
 	opt              *optimizer
 	params           [][]float32 // what the optimiser updates, parallel to trainG.Params()
 	lrMult           []float64
@@ -99,6 +100,9 @@ func NewRun(m *nn.Model, s Strategy, h Hyper, trainSet, valSet Dataset) (*Run, e
 	images := trainSet.Len()
 	if valSet != nil {
 		images += valSet.Len()
+	}
+	if h.HFlip {
+		images += trainSet.Len() // their mirrored features too
 	}
 	r.cut = frozenCut(m, s, h, images)
 	evalBatch := min(h.EvalBatch, max(8, evalActivationFloats/m.ActivationSize()))
