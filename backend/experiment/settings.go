@@ -92,6 +92,8 @@ var Settings = []Setting{
 		Help: "Shift training images by up to this many pixels; 0 is off."},
 	{Name: "aug_flip", Kind: KindBool, Default: false, Label: "Random flip",
 		Help: "Flip training images left to right at random (not for digits or letters)."},
+	{Name: "bn_reestimate", Kind: KindBool, Default: false, Label: "Re-estimate batch norm",
+		Help: "Models with batch norm only (the ImageNet MobileNetV2): before training, measure each batch norm's mean and variance on a sample of your training images instead of keeping the statistics stored with the model. Helps when your images differ from the model's; on the colour example the stored ones did better, so it is off by default."},
 	{Name: "eval_every", Kind: KindInt, Default: 0, Min: num(0), Max: num(1000000), Label: "Validate every", Unit: "steps",
 		Help: "0 validates often enough for a smooth curve (about 20 points)."},
 	{Name: "clip_norm", Kind: KindFloat, Default: 0.0, Min: num(0), Max: num(1000000), Label: "Gradient clip",

@@ -110,6 +110,11 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 	if err != nil {
 		return err
 	}
+	if h.BNReestimate && strategy.UsesBase() {
+		if err := train.ReestimateBatchNorm(model, data.Train, th.Seed); err != nil {
+			return err
+		}
+	}
 	tr, err := train.NewRun(model, ts, th, data.Train, val)
 	if err != nil {
 		return err
