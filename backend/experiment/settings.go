@@ -92,6 +92,8 @@ var Settings = []Setting{
 		Help: "Shift training images by up to this many pixels; 0 is off."},
 	{Name: "aug_flip", Kind: KindBool, Default: false, Label: "Random flip",
 		Help: "Flip training images left to right at random (not for digits or letters)."},
+	{Name: "input_size", Kind: KindInt, Default: 0, Min: num(0), Max: num(1024), Label: "Input size", Unit: "pixels",
+		Help: "Models that work at several sizes only (the ImageNet MobileNetV2: 96, 128, 160, 192 or 224): resize the images to this many pixels a side instead of the model's own; 0 keeps the model's. Smaller trains faster, larger sees more detail."},
 	{Name: "bn_reestimate", Kind: KindBool, Default: false, Label: "Re-estimate batch norm",
 		Help: "Models with batch norm only (the ImageNet MobileNetV2): before training, measure each batch norm's mean and variance on a sample of your training images instead of keeping the statistics stored with the model. Helps when your images differ from the model's; on the colour example the stored ones did better, so it is off by default."},
 	{Name: "eval_every", Kind: KindInt, Default: 0, Min: num(0), Max: num(1000000), Label: "Validate every", Unit: "steps",

@@ -202,6 +202,9 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 	if err := checkBatchNorm(shared, r.BaseModelID, modelName, r.Arch); err != nil {
 		return nil, err
 	}
+	if err := checkInputSize(shared, r.BaseModelID, modelName, r.Arch); err != nil {
+		return nil, err
+	}
 	sharedJSON, _ := json.Marshal(shared)
 	p := &Plan{Name: r.Name, DatasetID: ds.ID, BaseModelID: r.BaseModelID, Arch: r.Arch, Hyper: shared}
 	if p.Name == "" {
@@ -214,6 +217,9 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 		}
 		// Replicates pair the arms seed by seed, so every arm runs the same number.
 		if err := checkBatchNorm(h, r.BaseModelID, modelName, r.Arch); err != nil {
+			return nil, err
+		}
+		if err := checkInputSize(h, r.BaseModelID, modelName, r.Arch); err != nil {
 			return nil, err
 		}
 		if h.Replicates != shared.Replicates {

@@ -47,6 +47,7 @@ type Runner struct {
 	gate       *gate
 	preds      predictors
 	scores     scoreCache
+	timings    timings
 	mu         sync.Mutex
 	cancels    map[string]context.CancelFunc
 	summarized map[string]time.Time // when each experiment's summary was last updated

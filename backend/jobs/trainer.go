@@ -86,7 +86,11 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		if exp.Arch != base.Arch {
 			return errors.New(experiment.ArchMismatch(exp.Arch, base.Arch))
 		}
-		in = &base.Input
+		at := base.Input
+		if h.InputSize > 0 { // a model that works at several sizes, at the one asked for
+			at.Height, at.Width = h.InputSize, h.InputSize
+		}
+		in = &at
 	}
 	data, err := r.Datasets.Open(ctx, exp.DatasetID, in, sampleSeed(run, h))
 	if err != nil {

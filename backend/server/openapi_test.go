@@ -88,6 +88,12 @@ func seedExamples(t *testing.T, db *store.DB) {
 	if err := db.CreateExperiment(ctx, &e, nil); err != nil {
 		t.Fatal(err)
 	}
+	// A model whose weights are in the embedded zoo, for the routes that load them.
+	m := &store.Model{ID: "cnn-zoo", Name: "cnn", Arch: "cnn", Channels: 1, Height: 28, Width: 28,
+		Path: store.ZooPrefix + "cnn-mnist04.safetensors", CreatedAt: now, UpdatedAt: now}
+	if err := db.CreateModel(ctx, m); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestOpenAPIExamplesAreAcceptedByTheRealRoutes sends every example request body of the
