@@ -14,13 +14,13 @@ import (
 // Timing batches: small, so measuring every size of the ImageNet backbone takes
 // seconds and little memory, and enough steps after a warm-up one to average out.
 const (
-	timingInferBatch = 8
-	timingTrainBatch = 4
-	timingSteps      = 3
+	timingInferBatch = 4
+	timingTrainBatch = 2
+	timingSteps      = 2
 )
 
 // TimingMethod says how the speeds were measured, for the page to show.
-const TimingMethod = "measured on this server: the fastest of 3 batches of 8 images through the frozen network, and of 3 training steps of 4 images with every layer trained, after one warm-up each"
+const TimingMethod = "measured on this server: the fastest of 2 batches of 4 images through the frozen network, and of 2 training steps of 2 images with every layer trained, after one warm-up each"
 
 // timings caches each model's measured speed per input size: the machine does not
 // change while the process runs, and measuring costs seconds. mu also keeps two
