@@ -27,6 +27,8 @@ type Hyper struct {
 	HeadLRMult     float64 `json:"head_lr_mult"`
 	AugShift       int     `json:"aug_shift"`
 	AugFlip        bool    `json:"aug_flip"`
+	InputSize      int     `json:"input_size"`
+	BNReestimate   bool    `json:"bn_reestimate"`
 	EvalEvery      int     `json:"eval_every"`
 	ClipNorm       float64 `json:"clip_norm"`
 	EarlyStop      int     `json:"early_stop"`

@@ -199,6 +199,12 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 	if err != nil {
 		return nil, problem("bad_hyper", "hyper: %v.", err)
 	}
+	if err := checkBatchNorm(shared, r.BaseModelID, modelName, r.Arch); err != nil {
+		return nil, err
+	}
+	if err := checkInputSize(shared, r.BaseModelID, modelName, r.Arch); err != nil {
+		return nil, err
+	}
 	sharedJSON, _ := json.Marshal(shared)
 	p := &Plan{Name: r.Name, DatasetID: ds.ID, BaseModelID: r.BaseModelID, Arch: r.Arch, Hyper: shared}
 	if p.Name == "" {
@@ -210,6 +216,12 @@ func Check(ctx context.Context, r Request, cat Catalog) (*Plan, error) {
 			return nil, problem("bad_hyper", "Arm %d (%s) hyper: %v.", i+1, arm.Strategy, err)
 		}
 		// Replicates pair the arms seed by seed, so every arm runs the same number.
+		if err := checkBatchNorm(h, r.BaseModelID, modelName, r.Arch); err != nil {
+			return nil, err
+		}
+		if err := checkInputSize(h, r.BaseModelID, modelName, r.Arch); err != nil {
+			return nil, err
+		}
 		if h.Replicates != shared.Replicates {
 			return nil, problem("bad_hyper", "Arm %d (%s) hyper: replicates is set for the whole experiment, not per arm: move it to the experiment's hyper.", i+1, arm.Strategy)
 		}

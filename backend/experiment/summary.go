@@ -123,7 +123,7 @@ func Summarize(runs []RunCurves, rule series.TargetRule) Summary {
 			continue
 		}
 		p := series.Compared(base, replicates(arms[a], true), rule)
-		v := verdictOf(a, arms[a][0].Strategy, p, baseFinal && allFinished(arms[a]))
+		v := verdictOf(a, arms[a][0].Strategy, p, baseFinal && allFinished(arms[a]), allFinished(arms[a]))
 		s.Verdict = append(s.Verdict, v)
 	}
 	rank(s.Verdict)
@@ -157,15 +157,17 @@ func allFinished(runs []RunCurves) bool {
 	return true
 }
 
-func verdictOf(arm int, s Strategy, p series.Paired, final bool) ArmVerdict {
+// armDone says the arm's own runs have all finished: while the baseline still trains,
+// the words say its figures stand against scratch as it is now.
+func verdictOf(arm int, s Strategy, p series.Paired, final, armDone bool) ArmVerdict {
 	v := ArmVerdict{Arm: arm, Strategy: s.String(), Target: finite(p.Target), Reached: p.ReachedIn,
 		Replicates: p.Replicates, Best: finite(p.Best), Final: final,
 		SpeedupSteps: ratioOf(p.SpeedupSteps), SpeedupSeconds: ratioOf(p.SpeedupSeconds),
 		SpeedupExamples: ratioOf(p.SpeedupExamples),
 		AccGapVal:       gapOf(p.AccGapVal), AccGapTest: gapOf(p.AccGapTest)}
 	v.NegativeTransfer = p.AccGapVal.Below(0) || p.AccGapTest.Below(0)
-	v.Speed = speedWords(v)
-	v.Accuracy = accuracyWords(v)
+	v.Speed = speedWords(v, armDone)
+	v.Accuracy = accuracyWords(v, armDone)
 	return v
 }
 

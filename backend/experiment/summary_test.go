@@ -170,3 +170,22 @@ func TestAUserTargetIsTheOneMeasuredAt(t *testing.T) {
 		t.Fatalf("user target: %v %q", v.Target, v.Speed)
 	}
 }
+
+// TestAFinishedArmSaysScratchIsStillTraining: an arm that finished first (a linear
+// probe) gets its verdict at once, against scratch's curve as it stands, and says so.
+func TestAFinishedArmSaysScratchIsStillTraining(t *testing.T) {
+	runs := experimentOf(3, 40, Succeeded)
+	for i := range runs {
+		if runs[i].Arm == 1 {
+			runs[i].Status, runs[i].ValAcc, runs[i].TestAcc = Running, runs[i].ValAcc[:15], nil
+		}
+	}
+	v := Summarize(runs, series.TargetRule{}).Verdict[0]
+	const want = "so far, against scratch still training: "
+	if v.Final || v.Replicates != 3 || !strings.HasPrefix(v.Speed, want) || !strings.HasPrefix(v.Accuracy, want) {
+		t.Fatalf("final %v, %d replicates, %q, %q", v.Final, v.Replicates, v.Speed, v.Accuracy)
+	}
+	if strings.Contains(v.Accuracy, "test acc") {
+		t.Fatalf("a test gap before scratch has a test accuracy: %q", v.Accuracy)
+	}
+}

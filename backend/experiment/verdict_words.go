@@ -9,12 +9,22 @@ import (
 // tests say the same thing. Every figure names what it compares; a figure that may
 // still move says "so far".
 
-// speedWords says how much sooner the arm reached the target than scratch.
-func speedWords(v ArmVerdict) string {
-	soFar := ""
-	if !v.Final {
-		soFar = "so far: "
+// soFarWords prefixes a figure that may still move. An arm that has finished while
+// scratch trains on (a linear probe goes first) is compared with scratch's curve as it
+// stands, which the words say.
+func soFarWords(v ArmVerdict, armDone bool) string {
+	switch {
+	case v.Final:
+		return ""
+	case armDone:
+		return "so far, against scratch still training: "
 	}
+	return "so far: "
+}
+
+// speedWords says how much sooner the arm reached the target than scratch.
+func speedWords(v ArmVerdict, armDone bool) string {
+	soFar := soFarWords(v, armDone)
 	target := pct(v.Target)
 	switch {
 	case v.Replicates == 0:
@@ -22,7 +32,7 @@ func speedWords(v ArmVerdict) string {
 	case v.Reached == 0 && v.Final:
 		return fmt.Sprintf("did not reach %s (best %s)", target, pct(v.Best))
 	case v.Reached == 0:
-		return fmt.Sprintf("so far: not yet at %s (best %s)", target, pct(v.Best))
+		return soFar + fmt.Sprintf("not yet at %s (best %s)", target, pct(v.Best))
 	case v.SpeedupSteps.Median == nil:
 		return soFar + fmt.Sprintf("scratch has not reached %s, so there is no ratio", target)
 	}
@@ -44,11 +54,8 @@ func speedWords(v ArmVerdict) string {
 
 // accuracyWords compares final smoothed validation accuracy and, once evaluated, the
 // test accuracy of the final weights.
-func accuracyWords(v ArmVerdict) string {
-	soFar := ""
-	if !v.Final {
-		soFar = "so far: "
-	}
+func accuracyWords(v ArmVerdict, armDone bool) string {
+	soFar := soFarWords(v, armDone)
 	if v.AccGapVal.Mean == nil {
 		return soFar + "no validation points yet"
 	}

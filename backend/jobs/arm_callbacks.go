@@ -13,11 +13,13 @@ import (
 )
 
 // armCallbacks records a run's progress and hands the experiment's turn to the next
-// arm after every step, so arms sharing a slot advance side by side.
+// arm after every step, so arms sharing a slot advance side by side (a linear probe
+// keeps it while only slower arms wait).
 type armCallbacks struct {
 	r     *Runner
 	ctx   context.Context
 	slot  *expSlot
+	prio  Priority
 	tr    *train.Run
 	runID string
 	rec   *recorder
@@ -26,8 +28,8 @@ type armCallbacks struct {
 	err   error
 }
 
-func (r *Runner) callbacks(ctx context.Context, slot *expSlot, tr *train.Run, run *store.Run, rec *recorder, spe int) *armCallbacks {
-	a := &armCallbacks{r: r, ctx: ctx, slot: slot, tr: tr, runID: run.ID, rec: rec, spe: spe}
+func (r *Runner) callbacks(ctx context.Context, slot *expSlot, prio Priority, tr *train.Run, run *store.Run, rec *recorder, spe int) *armCallbacks {
+	a := &armCallbacks{r: r, ctx: ctx, slot: slot, prio: prio, tr: tr, runID: run.ID, rec: rec, spe: spe}
 	if run.BestValAcc != nil {
 		a.best = *run.BestValAcc
 	}
@@ -44,9 +46,9 @@ func (a *armCallbacks) OnStep(m train.StepMetrics) {
 	if m.Step%20 == 0 {
 		a.keep(a.r.DB.UpdateRun(a.ctx, a.runID, store.RunPatch{Steps: store.Set(m.Step)}))
 	}
-	// Hand over the turn: the arm that has waited longest gets it.
-	a.slot.turn.Unlock()
-	a.slot.turn.Lock()
+	// Hand over the turn to the arm that has waited longest, unless only slower arms
+	// wait (turns.go).
+	a.slot.turn.Yield(a.prio)
 }
 
 func (a *armCallbacks) OnEval(m train.EvalMetrics) {

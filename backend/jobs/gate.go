@@ -8,7 +8,8 @@ import (
 )
 
 // gate lets at most `slots` experiments train at once. All arms of an admitted
-// experiment run, taking turns one step at a time so their curves grow side by side.
+// experiment run, taking turns one step at a time so their curves grow side by side
+// (turns.go says which arm goes first).
 type gate struct {
 	mu      sync.Mutex
 	slots   int
@@ -37,29 +38,6 @@ type expSlot struct {
 // lanes is how many arms of one experiment step at once: one per core. An arm's step
 // is the same whichever lane runs it, so results do not depend on it.
 var lanes = max(runtime.GOMAXPROCS(0), 1)
-
-// turns is a fair counting semaphore: a freed turn goes straight to the arm that has
-// waited longest (a channel hands a value to its first waiting receiver), so arms take
-// turns step by step and their curves grow side by side.
-type turns struct {
-	once sync.Once
-	ch   chan struct{}
-}
-
-func (t *turns) init() {
-	t.once.Do(func() {
-		t.ch = make(chan struct{}, lanes)
-		for range lanes {
-			t.ch <- struct{}{}
-		}
-	})
-}
-
-// Lock takes a turn, waiting for one to free.
-func (t *turns) Lock() { t.init(); <-t.ch }
-
-// Unlock gives the turn back.
-func (t *turns) Unlock() { t.init(); t.ch <- struct{}{} }
 
 func newGate(slots int) *gate {
 	return &gate{slots: max(slots, 1), active: map[string]*expSlot{}, waiting: map[string]int64{},

@@ -50,6 +50,8 @@ type Runner struct {
 	gate       *gate
 	preds      predictors
 	scores     scoreCache
+	timings    timings
+	summaryMu  sync.Mutex // see summarize
 	mu         sync.Mutex
 	cancels    map[string]context.CancelFunc
 	summarized map[string]time.Time // when each experiment's summary was last updated

@@ -36,6 +36,11 @@ func (r *Runner) summarizeSoon(ctx context.Context, expID string) {
 // and the next update rewrites it.
 func (r *Runner) summarize(ctx context.Context, expID string) {
 	ctx = context.WithoutCancel(ctx)
+	// One at a time: reading the runs and writing the summary are two steps, and an arm
+	// that finishes while another's summary is being worked out must not have its final
+	// summary overwritten by the other's, read a moment before.
+	r.summaryMu.Lock()
+	defer r.summaryMu.Unlock()
 	sum, err := r.DB.RefreshSummary(ctx, expID)
 	if err != nil {
 		slog.Warn("summary not updated", "experiment", expID, "err", err)

@@ -91,7 +91,11 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		if exp.Arch != base.Arch {
 			return errors.New(experiment.ArchMismatch(exp.Arch, base.Arch))
 		}
-		in = &base.Input
+		at := base.Input
+		if h.InputSize > 0 { // a model that works at several sizes, at the one asked for
+			at.Height, at.Width = h.InputSize, h.InputSize
+		}
+		in = &at
 	}
 	data, err := r.Datasets.Open(ctx, exp.DatasetID, in, sampleSeed(run, h))
 	if err != nil {
@@ -114,6 +118,11 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 	model, _, err := train.NewModel(exp.Arch, base, ts, data.Input, data.Classes, th.Seed)
 	if err != nil {
 		return err
+	}
+	if h.BNReestimate && strategy.UsesBase() {
+		if err := train.ReestimateBatchNorm(model, data.Train, th.Seed); err != nil {
+			return err
+		}
 	}
 	tr, err := train.NewRun(model, ts, th, data.Train, val)
 	if err != nil {
@@ -140,9 +149,10 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 	if err := tr.Prepare(ctx); err != nil {
 		return err
 	}
-	slot.turn.Lock()
+	prio := priorityOf(strategy)
+	slot.turn.Lock(prio)
 	defer metrics.TrainingDone(run.ID)
-	res, err := tr.Train(ctx, r.callbacks(ctx, slot, tr, run, rec, spe))
+	res, err := tr.Train(ctx, r.callbacks(ctx, slot, prio, tr, run, rec, spe))
 	slot.turn.Unlock()
 	if err != nil {
 		return err

@@ -25,6 +25,9 @@ type Model struct {
 	Source  string // the dataset the weights were trained on, e.g. "mnist:0-4"
 	Layers  []Layer
 	Params  []*Param // in layer order: weight then bias
+	// BatchNorm keeps, by layer name, the batch norm folded into a layer's weights
+	// (models converted from Keras); nil for models that have none.
+	BatchNorm map[string]*BatchNorm
 }
 
 // New builds a model with PyTorch's default initialisation (uniform in

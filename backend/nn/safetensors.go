@@ -59,6 +59,23 @@ func (m *Model) Save(w io.Writer) error {
 		}
 		header[p.Name] = tensorEntry{Dtype: "F32", Shape: shape, DataOffsets: [2]int64{start, int64(data.Len())}}
 	}
+	// A layer's folded batch norm follows the weights, so a file without any is
+	// byte for byte what it was before batch norms were kept.
+	for _, l := range m.Layers {
+		bn := m.BatchNorm[l.Name]
+		if bn == nil {
+			continue
+		}
+		for k, vals := range bn.tensors() {
+			start := int64(data.Len())
+			for _, v := range vals {
+				var b [4]byte
+				binary.LittleEndian.PutUint32(b[:], math.Float32bits(v))
+				data.Write(b[:])
+			}
+			header[l.Name+"."+bnTensors[k]] = tensorEntry{Dtype: "F32", Shape: []int{len(vals)}, DataOffsets: [2]int64{start, int64(data.Len())}}
+		}
+	}
 	hdr, err := json.Marshal(header)
 	if err != nil {
 		return err
@@ -183,6 +200,44 @@ func Load(b []byte) (*Model, error) {
 			}
 			m.Params = append(m.Params, p)
 		}
+	}
+	for _, l := range layers {
+		if _, ok := raw[l.Name+"."+bnTensors[0]]; !ok {
+			continue
+		}
+		var vals [len(bnTensors)][]float32
+		for k, suffix := range bnTensors {
+			name := l.Name + "." + suffix
+			want := l.Out
+			if k == len(bnTensors)-1 {
+				want = 1 // eps
+			}
+			var e tensorEntry
+			rawEntry, ok := raw[name]
+			if !ok {
+				return nil, bad("tensor %q is missing (the layer keeps a batch norm)", name)
+			}
+			delete(raw, name)
+			if err := json.Unmarshal(rawEntry, &e); err != nil {
+				return nil, bad("tensor %q: %v", name, err)
+			}
+			if e.Dtype != "F32" || !equalInts(e.Shape, []int{want}) {
+				return nil, bad("tensor %q is %s %v, want F32 [%d]", name, e.Dtype, e.Shape, want)
+			}
+			s, end := e.DataOffsets[0], e.DataOffsets[1]
+			if s < 0 || end < s || end > int64(len(data)) || end-s != int64(4*want) {
+				return nil, bad("tensor %q has data_offsets [%d,%d], want %d bytes inside %d bytes of data", name, s, end, 4*want, len(data))
+			}
+			spans = append(spans, span{name, s, end})
+			vals[k] = make([]float32, want)
+			for i := range vals[k] {
+				vals[k][i] = math.Float32frombits(binary.LittleEndian.Uint32(data[s+int64(4*i):]))
+			}
+		}
+		if m.BatchNorm == nil {
+			m.BatchNorm = map[string]*BatchNorm{}
+		}
+		m.BatchNorm[l.Name] = &BatchNorm{Gamma: vals[0], Beta: vals[1], Scale: vals[2], Eps: vals[3][0]}
 	}
 	if len(raw) > 0 {
 		names := make([]string, 0, len(raw))

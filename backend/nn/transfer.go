@@ -65,6 +65,7 @@ func NewFromBase(base *Model, in Input, classes []string, seed uint64) (*Model, 
 		case equalInts(bl.WeightShape(), l.WeightShape()) && (l.Kind != Dense || bl.InShape == l.InShape):
 			copy(w.Data, bw.Data)
 			copy(b.Data, bb.Data)
+			m.copyBatchNorm(base, l.Name)
 			rep.Layers = append(rep.Layers, LayerTransfer{Layer: l.Name, Action: Copied})
 		case l.Kind == Conv && bl.Kind == Conv && bl.In == 1 && l.In > 1 && bl.Out == l.Out && bl.Kernel == l.Kernel:
 			spreadChannels(bl, bw.Data, l, w.Data)

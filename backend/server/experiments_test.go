@@ -49,7 +49,7 @@ func (rowsOnly) CancelRun(context.Context, string) error { return nil }
 // network an experiment would build, and a launcher that only creates rows.
 func withRules(d *Deps) {
 	r := jobs.NewRunner(d.DB, live.NewHub(1, 1), models.Zoo, datadir.Layout{}, nil, 1)
-	d.Architectures, d.Scorer = r, r
+	d.Architectures, d.Scorer, d.Timer = r, r, r
 	d.Jobs = rowsOnly{db: d.DB}
 }
 
@@ -71,6 +71,9 @@ func TestCreateExperimentRefusesBadRequestsWithReasons(t *testing.T) {
 		{"unknown optimiser", `{"dataset_id":"ds_ready","base_model_id":"cnn-mnist04","hyper":{"optimizer":"lion"}}`, "bad_hyper"},
 		{"unknown arch", `{"dataset_id":"ds_ready","arch":"resnet","arms":[{"strategy":"scratch"}]}`, "bad_arch"},
 		{"arch not the base model's", `{"dataset_id":"ds_ready","base_model_id":"cnn-mnist04","arch":"mlp"}`, "bad_arch"},
+		{"batch-norm re-estimation on a model without batch norm", `{"dataset_id":"ds_ready","base_model_id":"cnn-mnist04","hyper":{"bn_reestimate":true}}`, "bad_hyper"},
+		{"batch-norm re-estimation with no base model", `{"dataset_id":"ds_ready","arch":"cnn","arms":[{"strategy":"scratch","hyper":{"bn_reestimate":true}}]}`, "bad_hyper"},
+		{"another input size for a fixed-size model", `{"dataset_id":"ds_ready","base_model_id":"cnn-mnist04","hyper":{"input_size":96}}`, "bad_hyper"},
 		{"freezing the head too", `{"dataset_id":"ds_ready","base_model_id":"cnn-mnist04","arms":[{"strategy":"freeze:4"}]}`, "bad_strategy"},
 	}
 	for _, tc := range cases {
@@ -133,6 +136,14 @@ func TestAPIRefusesExactlyWhatTheRulesRefuse(t *testing.T) {
 		case herr != nil:
 			if status != 400 || errorCode(t, resp) != "bad_hyper" || !strings.Contains(resp, jsonText(herr.Error())) {
 				t.Errorf("%s: %d %s; want 400 with %q", c.Name, status, resp, herr)
+			}
+		case h.BNReestimate: // the digit cnn has no batch norm to re-estimate
+			if status != 400 || errorCode(t, resp) != "bad_hyper" || !strings.Contains(resp, "has no batch norm to re-estimate") {
+				t.Errorf("%s: %d %s; want 400 saying the model has no batch norm", c.Name, status, resp)
+			}
+		case h.InputSize != 0: // nor does it take another input size
+			if status != 400 || errorCode(t, resp) != "bad_hyper" || !strings.Contains(resp, "takes only its own input size") {
+				t.Errorf("%s: %d %s; want 400 saying the model takes only its own size", c.Name, status, resp)
 			}
 		default:
 			var e struct {

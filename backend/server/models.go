@@ -15,6 +15,7 @@ type ModelAPI struct {
 	DB      *store.DB
 	Predict Predictor
 	Arch    Architectures
+	Timer   Timer
 }
 
 // Architectures describes the layers of an architecture; the jobs package implements it.
@@ -35,6 +36,11 @@ type modelView struct {
 	Card         json.RawMessage    `json:"card"`
 	Layers       []experiment.Layer `json:"layers"`
 	Owned
+	// BatchNorm says the model keeps batch norms the bn_reestimate setting can
+	// re-estimate; InputSizes lists the sizes it trains at besides its own (none when
+	// its size is fixed).
+	BatchNorm  bool  `json:"batch_norm"`
+	InputSizes []int `json:"input_sizes"`
 }
 
 type inputShape struct {
@@ -48,7 +54,11 @@ func (a *ModelAPI) viewOf(m *store.Model) modelView {
 		Input:   inputShape{Channels: m.Channels, Height: m.Height, Width: m.Width},
 		Classes: rawJSON(m.Classes), Source: m.Source, SourceData: m.SourceDataset,
 		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: rawJSON(m.Card), Layers: []experiment.Layer{},
-		Owned: Owned{OwnerID: m.OwnerID, Shared: m.Shared}}
+		Owned:     Owned{OwnerID: m.OwnerID, Shared: m.Shared},
+		BatchNorm: experiment.ArchHasBatchNorm(m.Arch), InputSizes: experiment.InputSizes(m.Arch)}
+	if v.InputSizes == nil {
+		v.InputSizes = []int{}
+	}
 	if a.Arch != nil {
 		// A model whose architecture this build does not know is still listed.
 		in := experiment.Input{Channels: m.Channels, Height: m.Height, Width: m.Width}

@@ -91,6 +91,12 @@ func seedExamples(t *testing.T, ts *testServer) *person {
 	if err := db.CreateExperiment(ctx, &e, nil); err != nil {
 		t.Fatal(err)
 	}
+	// A model whose weights are in the embedded zoo, for the routes that load them.
+	zoo := &store.Model{ID: "cnn-zoo", Name: "cnn", Arch: "cnn", Channels: 1, Height: 28, Width: 28, Source: "zoo",
+		Path: store.ZooPrefix + "cnn-mnist04.safetensors", CreatedAt: now, UpdatedAt: now}
+	if err := db.CreateModel(ctx, zoo); err != nil {
+		t.Fatal(err)
+	}
 	runID := "run_example"
 	m := &store.Model{ID: "model_example", Name: "trained", Arch: "cnn", Channels: 1, Height: 28, Width: 28, Classes: "[]",
 		Source: store.SourceRun, Card: "{}", Path: "models/user/model_example.safetensors", RunID: &runID, CreatedAt: now, UpdatedAt: now}

@@ -29,8 +29,10 @@ type Deps struct {
 	Architectures Architectures
 	// Scorer ranks base models for a dataset; nil where the server does not train.
 	Scorer Scorer
-	Hub    *live.Hub
-	HubID  string
+	// Timer measures base models' speed per input size; nil where the server does not train.
+	Timer Timer
+	Hub   *live.Hub
+	HubID string
 	// Limits bound what clients may cost the server.
 	Limits Limits
 	// Guard says which host names and which token the server answers to.
@@ -95,10 +97,11 @@ func New(d Deps) *gin.Engine {
 	runGroup.GET("/:id/evaluation", runs.evaluation)
 	runGroup.POST("/:id/cancel", exp.cancelRun)
 	api.GET("/compare", withResource("run"), runs.compare)
-	models := &ModelAPI{DB: d.DB, Predict: d.Predictor, Arch: d.Architectures}
+	models := &ModelAPI{DB: d.DB, Predict: d.Predictor, Arch: d.Architectures, Timer: d.Timer}
 	modelGroup := api.Group("/models", withResource("model"), ownedBy(d.DB, store.KindModel))
 	modelGroup.GET("", models.list)
 	modelGroup.GET("/:id", models.get)
+	modelGroup.GET("/:id/timing", models.timing)
 	modelGroup.POST("/:id/predict", models.predict)
 	modelGroup.GET("/:id/weights", models.download)
 	modelGroup.DELETE("/:id", del.model)

@@ -17,14 +17,15 @@ const evalActivationFloats = 1 << 25
 
 // frozenCut is the number of bottom layers whose output a run computes once per image
 // and caches: every layer but the head for a linear probe, the frozen layers of
-// freeze:K when nothing changes the images between epochs (no augmentation), the cut
-// lies between blocks and the cache fits. 0 means no cache.
+// freeze:K when no shift changes the images between epochs (a flip is cached as the
+// mirrored images' features too: frozen_flip.go), the cut lies between blocks and the
+// cache fits. 0 means no cache.
 func frozenCut(m *nn.Model, s Strategy, h Hyper, images int) int {
 	cut := 0
 	switch {
 	case s.Kind == LinearProbe:
 		return len(m.Layers) - 1
-	case s.Kind == Freeze && h.Shift == 0 && !h.HFlip:
+	case s.Kind == Freeze && h.Shift == 0:
 		cut = s.K
 	}
 	if cut <= 0 || !nn.CanStartAt(m.Layers, cut) || images*nn.InputSize(m.Layers, cut) > maxCachedFloats {

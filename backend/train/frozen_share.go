@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"time"
 
 	"transferlab/backend/refcache"
 )
@@ -97,17 +98,26 @@ func (r *Run) Prepare(ctx context.Context) error {
 	if r.cut == 0 || r.feats != nil {
 		return nil
 	}
+	// Computing the features is part of what the arm costs: its seconds count, or a
+	// linear probe would look thousands of times faster than it is.
+	t0 := time.Now()
 	feats, err := r.features(ctx, r.trainSet)
 	if err != nil {
 		return err
 	}
-	var valFeats *featureSet
+	var mirrorFeats, valFeats *featureSet
+	if r.Hyper.HFlip {
+		if mirrorFeats, err = r.features(ctx, mirrored{r.trainSet}); err != nil {
+			return err
+		}
+	}
 	if r.valSet != nil {
 		if valFeats, err = r.features(ctx, r.valSet); err != nil {
 			return err
 		}
 	}
-	r.feats, r.valFeats = feats, valFeats
+	r.feats, r.mirrorFeats, r.valFeats = feats, mirrorFeats, valFeats
+	r.elapsed += time.Since(t0)
 	return nil
 }
 
@@ -117,7 +127,7 @@ func (r *Run) dropFeatures() {
 		release()
 	}
 	r.releases = nil
-	r.feats, r.valFeats = nil, nil
+	r.feats, r.mirrorFeats, r.valFeats = nil, nil, nil
 }
 
 // SharedFeatureStats counts the frozen-output sets runs of this process built and

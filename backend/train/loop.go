@@ -127,7 +127,7 @@ func (r *Run) trainStep(idx []int, lr float64) (loss, acc float64, err error) {
 	g := r.trainG
 	labels := r.ybuf[:len(idx)]
 	if r.feats != nil {
-		r.feats.Fill(idx, g.Input(), labels)
+		r.fillFeatures(idx, g.Input(), labels)
 	} else {
 		c, h, w := r.trainSet.Shape()
 		sz := c * h * w

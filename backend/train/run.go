@@ -24,6 +24,7 @@ type Run struct {
 	feats, valFeats  *featureSet // the cached outputs of the training and validation images
 	releases         []func()    // lets go of feats and valFeats where other runs share them
 	digest           *[32]byte   // the frozen layers' identity, once asked (frozenDigest)
+	mirrorFeats      *featureSet // with the flip setting, of the training images mirrored
 	opt              *optimizer
 	params           [][]float32 // what the optimiser updates, parallel to trainG.Params()
 	lrMult           []float64
@@ -101,6 +102,9 @@ func NewRun(m *nn.Model, s Strategy, h Hyper, trainSet, valSet Dataset) (*Run, e
 	images := trainSet.Len()
 	if valSet != nil {
 		images += valSet.Len()
+	}
+	if h.HFlip {
+		images += trainSet.Len() // their mirrored features too
 	}
 	r.cut = frozenCut(m, s, h, images)
 	evalBatch := min(h.EvalBatch, max(8, evalActivationFloats/m.ActivationSize()))

@@ -65,7 +65,7 @@ func runImportTFJS(args []string, stdout, stderr io.Writer) int {
 			Cut:      "the stem through block 10 (block_10_project_BN: 96 channels at 1/16 of the input size), then global average pooling; a head is added for each target dataset; the upper blocks are not used",
 			Quantization: fmt.Sprintf("%s; %d of %d batch-norm channels have a moving variance stored as zero",
 				a.Quantization, rep.ZeroVariances, rep.Channels),
-			BatchNorm:     fmt.Sprintf("%d batch norms folded into the convolutions before them (epsilon from the topology)", rep.Layers),
+			BatchNorm:     fmt.Sprintf("%d batch norms folded into the convolutions before them (epsilon from the topology); each one's gamma, beta, folded scale and epsilon are kept with the weights, so the statistics can be re-estimated on a target dataset (the bn_reestimate setting; off by default: on the colour example the stored statistics gave the better linear probe)", rep.Layers),
 			Preprocessing: "images resized to the model's input (160 pixels by default; the weights work at 96-224), RGB scaled to [0,1], then mapped to [-1,1] inside the first layer (Keras' MobileNetV2 preprocessing); stride-2 layers pad one row and column after, as the saved model does",
 		}}
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {

@@ -170,6 +170,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Predictor:      runner,
 		Architectures:  runner,
 		Scorer:         runner,
+		Timer:          runner,
 		Hub:            hub,
 		HubID:          store.NewID("hub"),
 		DataDir:        cfg.Dirs(),

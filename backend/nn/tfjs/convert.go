@@ -60,6 +60,13 @@ func MobileNetV2(a *Artifacts, arch string, in nn.Input) (*nn.Model, FoldReport,
 			}
 			b.Data[o] = shift[o]
 		}
+		// Kept with the weights, so the statistics can be re-estimated on a user's images.
+		eps, _ := a.Layers[bnOf(l.Name)].Config["epsilon"].(float64)
+		if m.BatchNorm == nil {
+			m.BatchNorm = map[string]*nn.BatchNorm{}
+		}
+		m.BatchNorm[l.Name] = &nn.BatchNorm{Gamma: append([]float32(nil), a.Weights[bnOf(l.Name)+"/gamma"].Data...),
+			Beta: append([]float32(nil), a.Weights[bnOf(l.Name)+"/beta"].Data...), Scale: scale, Eps: float32(eps)}
 	}
 	return m, rep, nil
 }

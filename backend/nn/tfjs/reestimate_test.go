@@ -57,7 +57,7 @@ func BenchmarkBatchNormReestimation(b *testing.B) {
 		t.Fatal(err)
 	}
 	re, _, _ := MobileNetV2(a, nn.MobileNetV2B10, in)
-	if err := Reestimate(a, re, x, n); err != nil {
+	if err := Reestimate(re, x, n); err != nil {
 		t.Fatal(err)
 	}
 	var accStored, accRe float64
@@ -129,7 +129,7 @@ func TestReestimatedLayersAreNormalised(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Reestimate(a, m, x, n); err != nil {
+	if err := Reestimate(m, x, n); err != nil {
 		t.Fatal(err)
 	}
 	for _, i := range []int{0, 13, len(m.Layers) - 1} {

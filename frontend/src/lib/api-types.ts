@@ -24,6 +24,8 @@ export interface Hyper {
   head_lr_mult: number;
   aug_shift: number;
   aug_flip: boolean;
+  input_size: number;
+  bn_reestimate: boolean;
   eval_every: number;
   clip_norm: number;
   early_stop: number;

@@ -23,3 +23,15 @@ describe('groupModels', () => {
     expect(fitsInput(undefined, m('a', 'zoo'))).toBeUndefined();
   });
 });
+
+describe('groupModels for colour images', () => {
+  const photos = { id: 'p', name: 'photos', channels: 3, height: 64, width: 64 } as Dataset;
+  it('puts the models made for colour first, the digit models after', async () => {
+    const { fitsColour } = await import('./modelFit');
+    const models = [m('cnn', 'zoo'), m('imagenet', 'zoo', 3, 160, 160), m('mlp', 'zoo')];
+    expect(groupModels(models, photos)[0]!.models.map((x) => x.id)).toEqual(['imagenet', 'cnn', 'mlp']);
+    expect(fitsColour(photos, models[0]!)).toBe(false);
+    expect(fitsColour(photos, models[1]!)).toBe(true);
+    expect(fitsColour(digits, models[1]!)).toBeUndefined();
+  });
+});

@@ -1,7 +1,7 @@
 // One function per API route the pages use.
 import { apiFetch, apiSend } from './api';
 import type { MeView, NewTokenView, Request as ExperimentRequest, SpecView, TokenView, Transferability } from './api-types';
-import type { Comparison, Dataset, Evaluation, Experiment, Model, Point, Prediction, Run } from './types';
+import type { Comparison, Dataset, Evaluation, Experiment, Model, ModelTiming, Point, Prediction, Run } from './types';
 import { fileForm, uploadForm, type UploadProgress } from './upload';
 
 const enc = encodeURIComponent;
@@ -27,6 +27,8 @@ export const imageUrl = (datasetId: string, index: number, split = 'test') =>
 export const listModels = (signal?: AbortSignal) =>
   apiFetch<{ models: Model[] }>('/models', { signal }).then((r) => r.models ?? []);
 export const getModel = (id: string, signal?: AbortSignal) => apiFetch<Model>(`/models/${enc(id)}`, { signal });
+export const getModelTiming = (id: string, signal?: AbortSignal) =>
+  apiFetch<ModelTiming>(`/models/${enc(id)}/timing`, { signal });
 export const predict = (modelId: string, image: Blob, filename = 'image.png') =>
   uploadForm<Prediction>(`/models/${enc(modelId)}/predict`, fileForm(image, filename));
 

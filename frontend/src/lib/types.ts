@@ -97,6 +97,25 @@ export interface Model {
   layers?: LayerInfo[];
   owner_id?: string;
   shared?: boolean;
+  /** The model keeps batch norms the bn_reestimate setting can re-estimate. */
+  batch_norm?: boolean;
+  /** Sizes (pixels a side) it trains at through input_size; empty when fixed. */
+  input_sizes?: number[];
+}
+
+/** A base model's speed at one input size, measured on the server. */
+export interface SizeTiming {
+  size: number;
+  inference_per_sec: number;
+  train_per_sec: number;
+  seconds: number;
+  cached: boolean;
+}
+
+export interface ModelTiming {
+  model_id: string;
+  method: string;
+  sizes: SizeTiming[];
 }
 
 /** A run, with the short name and tags a person gave it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import specJSON from './api-spec.json';
-import type { Dataset, Model, SpecView } from './types';
-import { defaultChoices, experimentRequest, hyperProblems, inputNotes, settingWants, stepProblem } from './wizard';
+import type { Dataset, Model, Setting, SpecView } from './types';
+import { defaultChoices, experimentRequest, hyperProblems, inputNotes, settingForModel, settingWants, stepProblem } from './wizard';
 
 // The server's rules as GET /api/experiments/spec serves them (generated from Go; a Go
 // test fails when this copy is stale).
@@ -89,5 +89,20 @@ describe('inputNotes', () => {
       'Images are grey; the grey channel is repeated over RGB.',
     ]);
     expect(inputNotes(ds({ channels: 1, height: 28, width: 28 }), model())).toEqual([]);
+  });
+});
+
+describe('settingForModel', () => {
+  const s = (name: string) => ({ name }) as Setting;
+  const cnn = { id: 'cnn', batch_norm: false, input_sizes: [] } as unknown as Model;
+  const imagenet = { id: 'mobilenet', batch_norm: true, input_sizes: [96, 160] } as unknown as Model;
+  it('shows batch-norm re-estimation only for a model with batch norm', () => {
+    expect(settingForModel(s('bn_reestimate'), cnn)).toBe(false);
+    expect(settingForModel(s('bn_reestimate'), imagenet)).toBe(true);
+    expect(settingForModel(s('bn_reestimate'), undefined)).toBe(false);
+  });
+  it('leaves the input size to the model step and every other setting shown', () => {
+    expect(settingForModel(s('input_size'), imagenet)).toBe(false);
+    expect(settingForModel(s('lr'), cnn)).toBe(true);
   });
 });

@@ -73,6 +73,17 @@ export function hyperProblems(h: HyperChoices, settings: Setting[]): string[] {
 export const settingApplies = (s: Setting, h: HyperChoices) =>
   !s.when || String(h[s.when.setting as keyof HyperChoices]) === s.when.value;
 
+/**
+ * Whether the hyperparameter step shows a setting for the chosen model: batch-norm
+ * re-estimation only for a model with batch norm; the input size is picked beside
+ * the model instead (it needs the measured times).
+ */
+export function settingForModel(s: Setting, m: Model | undefined): boolean {
+  if (s.name === 'input_size') return false;
+  if (s.name === 'bn_reestimate') return !!m?.batch_norm;
+  return true;
+}
+
 /** What keeps the user on step i, or null when they may go on. */
 export function stepProblem(i: number, c: WizardChoices, datasets: Dataset[], models: Model[], settings: Setting[]): string | null {
   switch (i) {
