@@ -233,3 +233,23 @@ func (h *Hub) Forget(topicName string) {
 		delete(h.topics, topicName)
 	}
 }
+
+// DeliverNext delivers evs, numbered elsewhere and in order, when they follow on from
+// what the topic holds (overlap is dropped), and reports false, delivering nothing,
+// when some events between are missing: the caller then reads them from the log.
+func (h *Hub) DeliverNext(topicName string, evs []Event) bool {
+	if len(evs) == 0 {
+		return true
+	}
+	h.mu.Lock()
+	t := h.topics[topicName]
+	ok := t != nil && evs[0].Seq <= t.seq+1
+	h.mu.Unlock()
+	if !ok {
+		return false
+	}
+	for _, ev := range evs {
+		h.Deliver(topicName, ev)
+	}
+	return true
+}

@@ -92,6 +92,20 @@ func (r *Relay) Notify(topic string) {
 	go r.readWhileNews(topic, f)
 }
 
+// Offer passes on events a notice carried, numbered by the log, without reading the
+// log, when they follow on from what the hub holds; otherwise it reads the log.
+func (r *Relay) Offer(topic string, evs []Event) {
+	r.mu.Lock()
+	f := r.follows[topic]
+	r.mu.Unlock()
+	if f == nil {
+		return
+	}
+	if !r.hub.DeliverNext(topic, evs) {
+		r.Notify(topic)
+	}
+}
+
 // NotifyAll reads every followed topic: after the listening connection was lost, or
 // on the periodic check.
 func (r *Relay) NotifyAll() {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,15 +33,32 @@ func TestEventsCrossProcessesOnceAndInOrder(t *testing.T) {
 		hub   *live.Hub
 		relay *live.Relay
 	}
-	startWeb := func() web {
+	// One web process passes on the events a notice carries; the other reads the log
+	// at each notice, as it does when events do not fit in one.
+	var carried atomic.Int64
+	startWeb := func(inline bool) web {
 		hub := live.NewHub(8192, 8192)
 		relay := live.NewRelay(ctx, hub, db.LiveLog())
 		ready := make(chan struct{})
-		go store.ListenLive(ctx, url, relay.Notify, relay.NotifyAll, ready)
+		notice := func(payload string) {
+			topic, _, evs, err := store.ParseLiveNotice(payload)
+			if err != nil {
+				t.Error(err)
+			}
+			if evs != nil {
+				carried.Add(1)
+			}
+			if inline && evs != nil {
+				relay.Offer(topic, evs)
+			} else {
+				relay.Notify(topic)
+			}
+		}
+		go store.ListenLive(ctx, url, notice, relay.NotifyAll, ready)
 		<-ready
 		return web{hub, relay}
 	}
-	webs := []web{startWeb(), startWeb()}
+	webs := []web{startWeb(true), startWeb(false)}
 
 	const writers, each = 2, 1500
 	type seen struct {
@@ -103,9 +121,13 @@ func TestEventsCrossProcessesOnceAndInOrder(t *testing.T) {
 		checkOnceInOrder(t, v.evs, 1, writers, each)
 	}
 
+	if carried.Load() == 0 {
+		t.Fatal("no notice carried its events: every web process had to query for them")
+	}
+
 	// A web process started now (another, or the same one restarted) resumes a viewer
 	// that had seen up to seq 1000.
-	later := startWeb()
+	later := startWeb(true)
 	unfollow, err := later.relay.Follow(ctx, exp)
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,13 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"gorm.io/gorm"
 
@@ -45,14 +51,63 @@ func (l LiveLog) Append(ctx context.Context, topic string, evs []live.Event) err
 	if len(evs) == 0 {
 		return nil
 	}
-	err := l.d.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if tx.Dialector.Name() == "postgres" {
-			// A live event is for watching: the points themselves are stored durably
-			// by the metrics, so the commit need not wait for the disk.
-			if err := tx.Exec("SET LOCAL synchronous_commit = off").Error; err != nil {
-				return err
-			}
-		}
+	var err error
+	if l.d.g.Dialector.Name() == "postgres" {
+		err = l.appendPostgres(ctx, topic, evs)
+	} else {
+		err = l.appendPortable(ctx, topic, evs)
+	}
+	if errors.Is(err, gorm.ErrForeignKeyViolated) || isForeignKeyViolation(err) {
+		return nil
+	}
+	return err
+}
+
+// appendPostgresSQL does all of Append in one statement, so a point costs the worker
+// one round trip to the database, not one per step of a transaction. The notice's
+// payload is the experiment, the last seq and, when they fit, the events themselves
+// (a JSON array, in order), so a web process can pass them on without a query.
+// synchronous_commit is off for it: a live event is for watching, the points are
+// stored durably by the metrics.
+const appendPostgresSQL = `WITH t AS (
+	INSERT INTO live_topics (experiment_id, seq) VALUES ($1, $2)
+	ON CONFLICT (experiment_id) DO UPDATE SET seq = live_topics.seq + excluded.seq
+	RETURNING seq
+), e AS (
+	INSERT INTO live_events (experiment_id, seq, run_id, kind, data)
+	SELECT $1, t.seq - $2 + x.ord, x.run_id, x.kind, x.data
+	FROM t, unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(run_id, kind, data, ord)
+), p AS (
+	DELETE FROM live_events d USING t
+	WHERE d.experiment_id = $1 AND d.seq <= t.seq - $7 AND (t.seq - $2) / 4096 <> t.seq / 4096
+)
+SELECT set_config('synchronous_commit', 'off', true), pg_notify($8, $1 || ' ' || t.seq || ' ' || $6) FROM t`
+
+// notifyMax keeps a notice's payload under PostgreSQL's limit of 8000 bytes.
+const notifyMax = 7000
+
+func (l LiveLog) appendPostgres(ctx context.Context, topic string, evs []live.Event) error {
+	runs, kinds, data := make([]string, len(evs)), make([]string, len(evs)), make([]string, len(evs))
+	for i, ev := range evs {
+		runs[i], kinds[i], data[i] = ev.RunID, ev.Kind, string(ev.Payload)
+	}
+	inline, _ := json.Marshal(evs)
+	if len(inline)+len(topic) > notifyMax {
+		inline = nil
+	}
+	_, err := l.d.sqlDB.ExecContext(ctx, appendPostgresSQL, topic, len(evs), runs, kinds, data, string(inline), liveKeep, LiveChannel)
+	return err
+}
+
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23503"
+}
+
+// appendPortable is Append in a transaction of portable statements: SQLite's, where
+// no other process listens.
+func (l LiveLog) appendPortable(ctx context.Context, topic string, evs []live.Event) error {
+	return l.d.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var last uint64
 		err := tx.Raw(`INSERT INTO live_topics (experiment_id, seq) VALUES (?, ?)
 			ON CONFLICT (experiment_id) DO UPDATE SET seq = live_topics.seq + excluded.seq
@@ -69,19 +124,30 @@ func (l LiveLog) Append(ctx context.Context, topic string, evs []live.Event) err
 			return err
 		}
 		if (first-1)/4096 != last/4096 && last > liveKeep {
-			if err := tx.Where("experiment_id = ? AND seq <= ?", topic, last-liveKeep).Delete(&liveEventRow{}).Error; err != nil {
-				return err
-			}
-		}
-		if tx.Dialector.Name() == "postgres" {
-			return tx.Exec("SELECT pg_notify(?, ?)", LiveChannel, topic).Error
+			return tx.Where("experiment_id = ? AND seq <= ?", topic, last-liveKeep).Delete(&liveEventRow{}).Error
 		}
 		return nil
 	})
-	if errors.Is(err, gorm.ErrForeignKeyViolated) {
-		return nil
+}
+
+// ParseLiveNotice reads a notice's payload: the experiment, the seq of the last event
+// it announces and, when they fitted, the events, numbered up to that seq.
+func ParseLiveNotice(payload string) (topic string, last uint64, evs []live.Event, err error) {
+	topic, rest, _ := strings.Cut(payload, " ")
+	seqText, inline, _ := strings.Cut(rest, " ")
+	if last, err = strconv.ParseUint(seqText, 10, 64); err != nil {
+		return topic, 0, nil, fmt.Errorf("live notice %q: %w", payload, err)
 	}
-	return err
+	if inline == "" {
+		return topic, last, nil, nil
+	}
+	if err := json.Unmarshal([]byte(inline), &evs); err != nil {
+		return topic, last, nil, fmt.Errorf("live notice events: %w", err)
+	}
+	for i := range evs {
+		evs[i].Seq = last - uint64(len(evs)-1-i)
+	}
+	return topic, last, evs, nil
 }
 
 // After returns the experiment's events numbered above seq, oldest first: the newest

@@ -8,11 +8,12 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// ListenLive calls notify with the experiment id of each live notice on the
+// ListenLive calls notify with the payload of each live notice (ParseLiveNotice reads
+// it) on the
 // PostgreSQL database at url, on a connection of its own, until ctx ends. It reconnects
 // when the connection drops and then calls resync, since notices sent meanwhile are
 // lost. ready, if not nil, is closed once the first LISTEN is in place.
-func ListenLive(ctx context.Context, url string, notify func(experimentID string), resync func(), ready chan<- struct{}) {
+func ListenLive(ctx context.Context, url string, notify func(payload string), resync func(), ready chan<- struct{}) {
 	wait := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := listenOnce(ctx, url, notify, func() {

@@ -215,7 +215,7 @@ const sharedHubID = "shared"
 func startRelay(ctx context.Context, cfg config.Config, db *store.DB, hub *live.Hub, logger *slog.Logger) *live.Relay {
 	relay := live.NewRelay(ctx, hub, db.LiveLog())
 	ready := make(chan struct{})
-	go store.ListenLive(ctx, cfg.DatabaseURL, relay.Notify, relay.NotifyAll, ready)
+	go store.ListenLive(ctx, cfg.DatabaseURL, relayNotice(relay, logger), relay.NotifyAll, ready)
 	select {
 	case <-ready:
 	case <-time.After(5 * time.Second):
@@ -223,6 +223,23 @@ func startRelay(ctx context.Context, cfg config.Config, db *store.DB, hub *live.
 	case <-ctx.Done():
 	}
 	return relay
+}
+
+// relayNotice hands the relay what a live notice says: the events themselves when
+// they fitted in it, else which experiment to read.
+func relayNotice(relay *live.Relay, logger *slog.Logger) func(string) {
+	return func(payload string) {
+		topic, _, evs, err := store.ParseLiveNotice(payload)
+		switch {
+		case err != nil:
+			logger.Warn("live notice not understood", "err", err)
+			relay.Notify(topic)
+		case evs != nil:
+			relay.Offer(topic, evs)
+		default:
+			relay.Notify(topic)
+		}
+	}
 }
 
 func stopQueue(q *jobs.Queue, logger *slog.Logger) {
