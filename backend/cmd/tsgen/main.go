@@ -56,6 +56,8 @@ var types = []any{
 	experiment.Layer{}, experiment.Prediction{}, experiment.TransferScore{}, experiment.Transferability{}, experiment.Input{}, experiment.Request{}, experiment.ArmRequest{},
 	series.Point{}, experiment.ArmVerdict{}, experiment.Ratio{}, experiment.Gap{},
 	server.RunView{}, server.LabelledRun{}, server.ExperimentView{}, server.SpecView{},
+	server.Owned{}, server.UserView{}, server.MeView{}, server.LoginRequest{}, server.TokenView{}, server.NewTokenView{},
+	server.TokenRequest{}, server.NewUserRequest{},
 }
 
 func main() {
