@@ -30,9 +30,14 @@ const snapshotPoints = 2000
 type LiveAPI struct {
 	Exp *ExperimentAPI
 	Hub *live.Hub
-	// HubID changes with every server start, so a client holding a seq from a previous
-	// process gets a snapshot rather than a resume that would skip points.
-	HubID    string
+	// HubID names the numbering a client's seq belongs to. The embedded set-up's changes
+	// with every start, so a client holding a seq from a previous process gets a
+	// snapshot rather than a resume that would skip points; the web processes of a
+	// shared database share one, since the database numbers the events.
+	HubID string
+	// Relay, when set, reads the experiment's events from the shared database into Hub
+	// while someone here watches it.
+	Relay    *live.Relay
 	upgrader *websocket.Upgrader
 	watchers *watchers
 }
@@ -89,6 +94,15 @@ func (a *LiveAPI) serve(c *gin.Context) {
 	defer cancel()
 	go readUntilClosed(conn, cancel)
 
+	if a.Relay != nil {
+		unfollow, err := a.Relay.Follow(ctx, id)
+		if err != nil {
+			slog.Warn("live events", "experiment", id, "err", err)
+			conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeTryAgainLater, "live events cannot be read now"), time.Now().Add(writeWait))
+			return
+		}
+		defer unfollow()
+	}
 	sub, backlog, resumed := a.Hub.Subscribe(id, since)
 	defer sub.Close()
 	if !hasSince || !resumed {
