@@ -1,14 +1,23 @@
 // One function per API route the pages use.
 import { apiFetch, apiSend } from './api';
-import type { Request as ExperimentRequest, SpecView, Transferability } from './api-types';
-import type { Comparison, Dataset, Evaluation, Experiment, Model, Point, Prediction, Run } from './types';
+import type {
+  DatasetList,
+  ExperimentList,
+  MetricCurve,
+  MetricNames,
+  ModelList,
+  Request as ExperimentRequest,
+  SpecView,
+  Transferability,
+} from './api-types';
+import type { Comparison, Dataset, Evaluation, Experiment, Model, Prediction, Run } from './types';
 import { fileForm, uploadForm, type UploadProgress } from './upload';
 
 const enc = encodeURIComponent;
 
 // Datasets
 export const listDatasets = (signal?: AbortSignal) =>
-  apiFetch<{ datasets: Dataset[] }>('/datasets', { signal }).then((r) => r.datasets ?? []);
+  apiFetch<DatasetList>('/datasets', { signal }).then((r) => r.datasets ?? []);
 export const getDataset = (id: string, signal?: AbortSignal) => apiFetch<Dataset>(`/datasets/${enc(id)}`, { signal });
 export const renameDataset = (id: string, name: string) => apiSend<Dataset>(`/datasets/${enc(id)}`, { name }, 'PATCH');
 export const deleteDataset = (id: string) => apiFetch<void>(`/datasets/${enc(id)}`, { method: 'DELETE' });
@@ -25,7 +34,7 @@ export const imageUrl = (datasetId: string, index: number, split = 'test') =>
 
 // Models
 export const listModels = (signal?: AbortSignal) =>
-  apiFetch<{ models: Model[] }>('/models', { signal }).then((r) => r.models ?? []);
+  apiFetch<ModelList>('/models', { signal }).then((r) => r.models ?? []);
 export const getModel = (id: string, signal?: AbortSignal) => apiFetch<Model>(`/models/${enc(id)}`, { signal });
 export const predict = (modelId: string, image: Blob, filename = 'image.png') =>
   uploadForm<Prediction>(`/models/${enc(modelId)}/predict`, fileForm(image, filename));
@@ -35,7 +44,7 @@ export type { ArmRequest, Request as ExperimentRequest } from './api-types';
 /** The rules the wizard validates and defaults by: settings, limits, strategies. */
 export const getExperimentSpec = (signal?: AbortSignal) => apiFetch<SpecView>('/experiments/spec', { signal });
 export const listExperiments = (signal?: AbortSignal) =>
-  apiFetch<{ experiments: Experiment[] }>('/experiments', { signal }).then((r) => r.experiments ?? []);
+  apiFetch<ExperimentList>('/experiments', { signal }).then((r) => r.experiments ?? []);
 export const getExperiment = (id: string, signal?: AbortSignal) =>
   apiFetch<Experiment>(`/experiments/${enc(id)}`, { signal });
 export const createExperiment = (body: ExperimentRequest) => apiSend<Experiment>('/experiments', body);
@@ -49,7 +58,7 @@ export const labelRun = (id: string, label: { name?: string; tags?: string[] }) 
 export const getEvaluation = (id: string, signal?: AbortSignal) =>
   apiFetch<Evaluation>(`/runs/${enc(id)}/evaluation`, { signal });
 export const metricNames = (id: string, signal?: AbortSignal) =>
-  apiFetch<{ names: string[] }>(`/runs/${enc(id)}/metrics`, { signal }).then((r) => r.names ?? []);
+  apiFetch<MetricNames>(`/runs/${enc(id)}/metrics`, { signal }).then((r) => r.names ?? []);
 export function getMetric(
   id: string,
   name: string,
@@ -59,7 +68,7 @@ export function getMetric(
   const q = new URLSearchParams({ name, max_points: String(opts.maxPoints ?? 1000) });
   if (opts.fromStep) q.set('from_step', String(Math.max(0, Math.floor(opts.fromStep))));
   if (opts.toStep !== undefined) q.set('to_step', String(Math.max(0, Math.ceil(opts.toStep))));
-  return apiFetch<{ points: Point[]; total: number }>(`/runs/${enc(id)}/metrics?${q}`, { signal }).then((r) => r.points ?? []);
+  return apiFetch<MetricCurve>(`/runs/${enc(id)}/metrics?${q}`, { signal }).then((r) => r.points ?? []);
 }
 export const compareRuns = (ids: string[], maxPoints = 1000, signal?: AbortSignal) =>
   apiFetch<Comparison>(`/compare?runs=${ids.map(enc).join(',')}&max_points=${maxPoints}`, { signal });
