@@ -68,6 +68,7 @@ func TestRoutesAnswerTheirGeneratedShapes(t *testing.T) {
 	sameShape[ExperimentList](t, "GET /api/experiments", get("/api/experiments"))
 	sameShape[ExperimentView](t, "GET /api/experiments/:id", get("/api/experiments/exp_1"))
 	sameShape[SpecView](t, "GET /api/experiments/spec", get("/api/experiments/spec"))
+	sameShape[HealthView](t, "GET /api/health", get("/api/health"))
 }
 
 // The evaluation route serves what a finished arm stored: the engine's Evaluation.

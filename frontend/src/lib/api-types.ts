@@ -235,6 +235,15 @@ export interface SpecView {
   max_arms: number;
 }
 
+export interface HealthView {
+  status: string;
+  version: string;
+  database: string;
+  queue: string;
+  store: string;
+  unavailable: string[];
+}
+
 export interface DatasetView {
   id: string;
   name: string;
