@@ -29,6 +29,7 @@ type DatasetView struct {
 	Description string             `json:"description,omitempty"`
 	Error       string             `json:"error,omitempty"`
 	CreatedAt   time.Time          `json:"created_at"`
+	Owned
 }
 
 // DatasetList is GET /api/datasets.
@@ -41,7 +42,8 @@ type DatasetList struct {
 func DatasetViewOf(d *store.Dataset) DatasetView {
 	v := DatasetView{ID: d.ID, Name: d.Name, Status: d.Status, Source: d.Source, Format: d.Format,
 		NumClasses: d.NumClasses, NumImages: d.NumImages, Classes: []data.ClassInfo{},
-		Channels: d.Channels, Height: d.Height, Width: d.Width, Error: d.Error, CreatedAt: d.CreatedAt}
+		Channels: d.Channels, Height: d.Height, Width: d.Width, Error: d.Error, CreatedAt: d.CreatedAt,
+		Owned: Owned{OwnerID: d.OwnerID, Shared: d.Shared}}
 	decodeColumn(d.Classes, &v.Classes)
 	decodeColumn(d.Splits, &v.Splits)
 	decodeColumn(d.Stats, &v.Stats)

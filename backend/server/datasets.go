@@ -146,10 +146,13 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 	}
 	id := row.ID
 	row, err = a.DB.DeleteDataset(c.Request.Context(), id)
+	if store.IsDiskFull(err) && a.DataDir.ReleaseReserve() {
+		row, err = a.DB.DeleteDataset(c.Request.Context(), id)
+	}
 	if store.IsDiskFull(err) && a.unused(c.Request.Context(), id) {
-		// SQLite needs a little space to delete a row. Nothing reads the dataset, so
-		// its files can go first: that frees the space, and a failed retry only leaves
-		// a row whose files are gone, which a later delete finishes.
+		// Nothing reads the dataset, so its files can go first: that frees space, and
+		// a failed retry only leaves a row whose files are gone, which a later delete
+		// finishes.
 		for _, err := range a.removeFiles(id) {
 			slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", id, "err", err)
 		}
@@ -170,6 +173,7 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 	for _, err := range a.removeFiles(row.ID) {
 		slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", row.ID, "err", err)
 	}
+	keepReserve(c.Request.Context(), a.DataDir)
 	c.Status(http.StatusNoContent)
 }
 

@@ -36,6 +36,7 @@ type ModelView struct {
 	RunID        *string            `json:"run_id,omitempty"`
 	Card         json.RawMessage    `json:"card" tstype:"Card | null"`
 	Layers       []experiment.Layer `json:"layers"`
+	Owned
 }
 
 // ModelList is GET /api/models.
@@ -47,7 +48,8 @@ func (a *ModelAPI) viewOf(m *store.Model) ModelView {
 	v := ModelView{ID: m.ID, Name: m.Name, Arch: m.Arch,
 		Input:   experiment.Input{Channels: m.Channels, Height: m.Height, Width: m.Width},
 		Classes: modelClasses(m), Source: m.Source, SourceData: m.SourceDataset,
-		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: rawJSON(m.Card), Layers: []experiment.Layer{}}
+		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: rawJSON(m.Card), Layers: []experiment.Layer{},
+		Owned: Owned{OwnerID: m.OwnerID, Shared: m.Shared}}
 	if a.Arch != nil {
 		// A model whose architecture this build does not know is still listed.
 		if ls, err := a.Arch.Layers(m.Arch, v.Input, len(v.Classes)); err == nil {

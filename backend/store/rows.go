@@ -26,6 +26,8 @@ type Dataset struct {
 	Report     string
 	Path       string
 	Error      string
+	OwnerID    string
+	Shared     bool
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
@@ -45,6 +47,8 @@ type Model struct {
 	Card          string
 	Path          string
 	RunID         *string
+	OwnerID       string
+	Shared        bool
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -60,6 +64,8 @@ type Experiment struct {
 	// Summary is the result as it stands (JSON of experiment.Summary), stored when a
 	// run finishes and while runs train, so a list reads no curves.
 	Summary   string
+	OwnerID   string
+	Shared    bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Runs      []Run `gorm:"foreignKey:ExperimentID"`

@@ -222,6 +222,8 @@ export interface ExperimentView {
   summary_final: boolean;
   dataset_name: string;
   base_model_name?: string;
+  owner_id: string;
+  shared: boolean;
 }
 
 export interface ExperimentList {
@@ -244,6 +246,50 @@ export interface HealthView {
   unavailable: string[];
 }
 
+export interface Owned {
+  owner_id: string;
+  shared: boolean;
+}
+
+export interface UserView {
+  id: string;
+  name: string;
+  admin: boolean;
+  created_at: string;
+}
+
+export interface MeView {
+  auth: boolean;
+  user: UserView | null;
+}
+
+export interface LoginRequest {
+  name: string;
+  password: string;
+}
+
+export interface TokenView {
+  id: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface NewTokenView {
+  token: TokenView;
+  secret: string;
+}
+
+export interface TokenRequest {
+  name: string;
+}
+
+export interface NewUserRequest {
+  name: string;
+  password: string;
+  admin: boolean;
+}
+
 export interface DatasetView {
   id: string;
   name: string;
@@ -262,6 +308,8 @@ export interface DatasetView {
   description?: string;
   error?: string;
   created_at: string;
+  owner_id: string;
+  shared: boolean;
 }
 
 export interface DatasetList {
@@ -336,6 +384,8 @@ export interface ModelView {
   run_id?: string | null;
   card: Card | null;
   layers: Layer[];
+  owner_id: string;
+  shared: boolean;
 }
 
 export interface ModelList {

@@ -4,10 +4,13 @@ import type {
   DatasetList,
   ExperimentList,
   MetricCurve,
+  MeView,
   MetricNames,
   ModelList,
+  NewTokenView,
   Request as ExperimentRequest,
   SpecView,
+  TokenView,
   Transferability,
 } from './api-types';
 import type { Comparison, Dataset, Evaluation, Experiment, Model, Prediction, Run } from './types';
@@ -72,3 +75,17 @@ export function getMetric(
 }
 export const compareRuns = (ids: string[], maxPoints = 1000, signal?: AbortSignal) =>
   apiFetch<Comparison>(`/compare?runs=${ids.map(enc).join(',')}&max_points=${maxPoints}`, { signal });
+
+// Accounts (a server run with --auth)
+export const getMe = (signal?: AbortSignal) => apiFetch<MeView>('/auth/me', { signal });
+export const login = (name: string, password: string) => apiSend<MeView>('/auth/login', { name, password });
+export const logout = () => apiFetch<void>('/auth/logout', { method: 'POST' });
+export const listTokens = (signal?: AbortSignal) =>
+  apiFetch<{ tokens: TokenView[] }>('/tokens', { signal }).then((r) => r.tokens ?? []);
+export const createToken = (name: string) => apiSend<NewTokenView>('/tokens', { name });
+export const revokeToken = (id: string) => apiFetch<void>(`/tokens/${enc(id)}`, { method: 'DELETE' });
+
+/** What an owner can share with everyone on the server. */
+export type SharedKind = 'datasets' | 'experiments' | 'models';
+export const setShared = (kind: SharedKind, id: string, shared: boolean) =>
+  apiSend<{ shared: boolean }>(`/${kind}/${enc(id)}/shared`, { shared }, 'PUT');
