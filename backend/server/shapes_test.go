@@ -93,3 +93,25 @@ func TestEvaluationAnswersTheEnginesShape(t *testing.T) {
 	}
 	sameShape[jobs.Evaluation](t, "GET /api/runs/:id/evaluation", body, ".result.history[0].drift")
 }
+
+// The account routes the web app reads answer their generated shapes too.
+func TestAccountRoutesAnswerTheirGeneratedShapes(t *testing.T) {
+	ts := newTestServer(t, withAccounts)
+	ada := signIn(t, ts, "ada", true)
+	o := seedOwned(t, ts.db, ada, "a")
+	call := func(method, path, body string) string {
+		t.Helper()
+		status, _, out := ada.do(t, method, path, body)
+		if status >= 300 {
+			t.Fatalf("%s %s: %d %s", method, path, status, out)
+		}
+		return out
+	}
+	sameShape[MeView](t, "GET /api/auth/me", call("GET", "/api/auth/me", ""))
+	sameShape[NewTokenView](t, "POST /api/tokens", call("POST", "/api/tokens", `{"name":"notebook"}`))
+	if list := sameShape[TokenList](t, "GET /api/tokens", call("GET", "/api/tokens", "")); len(list.Tokens) != 1 {
+		t.Fatalf("tokens %+v", list)
+	}
+	sameShape[UserList](t, "GET /api/users", call("GET", "/api/users", ""))
+	sameShape[SharedView](t, "PUT /api/datasets/:id/shared", call("PUT", "/api/datasets/"+o.dataset+"/shared", `{"shared":true}`))
+}

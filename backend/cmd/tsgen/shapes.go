@@ -47,7 +47,7 @@ var types = []any{
 	series.Point{}, experiment.ArmVerdict{}, experiment.Ratio{}, experiment.Gap{},
 	server.RunView{}, server.LabelledRun{}, server.ExperimentView{}, server.ExperimentList{}, server.SpecView{}, server.HealthView{},
 	server.Owned{}, server.UserView{}, server.MeView{}, server.LoginRequest{}, server.TokenView{}, server.NewTokenView{},
-	server.TokenRequest{}, server.NewUserRequest{},
+	server.TokenRequest{}, server.NewUserRequest{}, server.TokenList{}, server.UserList{}, server.SharedView{},
 	server.DatasetView{}, server.DatasetList{}, data.ClassInfo{}, data.SplitCounts{}, data.Stats{},
 	data.Report{}, data.SkippedFile{}, data.Duplicate{}, server.UploadProgress{}, data.ImportError{},
 	server.ModelView{}, server.ModelList{}, nn.Card{}, nn.Input{}, nn.Origin{}, server.PredictView{},

@@ -290,6 +290,18 @@ export interface NewUserRequest {
   admin: boolean;
 }
 
+export interface TokenList {
+  tokens: TokenView[];
+}
+
+export interface UserList {
+  users: UserView[];
+}
+
+export interface SharedView {
+  shared: boolean;
+}
+
 export interface DatasetView {
   id: string;
   name: string;

@@ -9,8 +9,9 @@ import type {
   ModelList,
   NewTokenView,
   Request as ExperimentRequest,
+  SharedView,
   SpecView,
-  TokenView,
+  TokenList,
   Transferability,
 } from './api-types';
 import type { Comparison, Dataset, Evaluation, Experiment, Model, Prediction, Run } from './types';
@@ -81,11 +82,11 @@ export const getMe = (signal?: AbortSignal) => apiFetch<MeView>('/auth/me', { si
 export const login = (name: string, password: string) => apiSend<MeView>('/auth/login', { name, password });
 export const logout = () => apiFetch<void>('/auth/logout', { method: 'POST' });
 export const listTokens = (signal?: AbortSignal) =>
-  apiFetch<{ tokens: TokenView[] }>('/tokens', { signal }).then((r) => r.tokens ?? []);
+  apiFetch<TokenList>('/tokens', { signal }).then((r) => r.tokens ?? []);
 export const createToken = (name: string) => apiSend<NewTokenView>('/tokens', { name });
 export const revokeToken = (id: string) => apiFetch<void>(`/tokens/${enc(id)}`, { method: 'DELETE' });
 
 /** What an owner can share with everyone on the server. */
 export type SharedKind = 'datasets' | 'experiments' | 'models';
 export const setShared = (kind: SharedKind, id: string, shared: boolean) =>
-  apiSend<{ shared: boolean }>(`/${kind}/${enc(id)}/shared`, { shared }, 'PUT');
+  apiSend<SharedView>(`/${kind}/${enc(id)}/shared`, { shared }, 'PUT');
