@@ -10,9 +10,9 @@ import (
 
 // Codes of the refusals that protect the server's memory and disk.
 const (
-	CodeTooManyClasses = "too_many_classes"
-	CodeCacheTooLarge  = "cache_too_large"
-	CodeDiskFull       = "disk_full"
+	CodeTooManyClasses ImportCode = "too_many_classes"
+	CodeCacheTooLarge  ImportCode = "cache_too_large"
+	CodeDiskFull       ImportCode = "disk_full"
 )
 
 // diskHeadroom is what an import leaves free on the disk besides its cache, so the

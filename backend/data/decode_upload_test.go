@@ -100,7 +100,7 @@ func TestDecodeForModelRefusals(t *testing.T) {
 		file      []byte
 		channels  int
 		maxPixels int64
-		code      string
+		code      ImportCode
 	}{
 		{"not an image", []byte("label,p0\n1,2\n"), 1, 0, CodeUnsupportedFormat},
 		{"empty", nil, 1, 0, CodeUnsupportedFormat},

@@ -5,30 +5,40 @@ import "fmt"
 // Error codes an import can fail with. The HTTP layer maps them to a status with
 // HTTPStatus; the message always names the file and says how to fix it.
 const (
-	CodeUnsupportedFormat = "unsupported_format"
-	CodeUploadTooLarge    = "upload_too_large"
-	CodeZipSlip           = "zip_slip"
-	CodeZipBomb           = "zip_bomb"
-	CodeTooManyEntries    = "too_many_entries"
-	CodeCorruptArchive    = "corrupt_archive"
-	CodeImageTooLarge     = "image_too_large"
-	CodeTooFewClasses     = "too_few_classes"
-	CodeTooFewImages      = "too_few_images"
-	CodeBadLabel          = "bad_label"
-	CodeBadPixel          = "bad_pixel"
-	CodeIDXMismatch       = "idx_mismatch"
-	CodeTooManyFailures   = "too_many_failures"
-	CodeBadOptions        = "bad_options"
+	CodeUnsupportedFormat ImportCode = "unsupported_format"
+	CodeUploadTooLarge    ImportCode = "upload_too_large"
+	CodeZipSlip           ImportCode = "zip_slip"
+	CodeZipBomb           ImportCode = "zip_bomb"
+	CodeTooManyEntries    ImportCode = "too_many_entries"
+	CodeCorruptArchive    ImportCode = "corrupt_archive"
+	CodeImageTooLarge     ImportCode = "image_too_large"
+	CodeTooFewClasses     ImportCode = "too_few_classes"
+	CodeTooFewImages      ImportCode = "too_few_images"
+	CodeBadLabel          ImportCode = "bad_label"
+	CodeBadPixel          ImportCode = "bad_pixel"
+	CodeIDXMismatch       ImportCode = "idx_mismatch"
+	CodeTooManyFailures   ImportCode = "too_many_failures"
+	CodeBadOptions        ImportCode = "bad_options"
 )
+
+// ImportCode is the code of an ImportError: a fixed set, so the web app can tell them
+// apart by a generated union.
+type ImportCode string
+
+// ImportCodes are every code an import can fail with, for the generated union.
+var ImportCodes = []ImportCode{CodeUnsupportedFormat, CodeUploadTooLarge, CodeZipSlip, CodeZipBomb,
+	CodeTooManyEntries, CodeCorruptArchive, CodeImageTooLarge, CodeTooFewClasses, CodeTooFewImages,
+	CodeBadLabel, CodeBadPixel, CodeIDXMismatch, CodeTooManyFailures, CodeBadOptions,
+	CodeTooManyClasses, CodeCacheTooLarge, CodeDiskFull}
 
 // ImportError is a refusal caused by the uploaded file or the options, never by the
 // server; anything else an import returns is an internal failure.
 type ImportError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    ImportCode `json:"code"`
+	Message string     `json:"message"`
 }
 
-func (e *ImportError) Error() string { return e.Code + ": " + e.Message }
+func (e *ImportError) Error() string { return string(e.Code) + ": " + e.Message }
 
 // HTTPStatus is the status the API answers an ImportError with: 413 for sizes over a
 // limit, 400 for files that are not a dataset at all, 422 for datasets that parse but
@@ -46,6 +56,6 @@ func (e *ImportError) HTTPStatus() int {
 	}
 }
 
-func importErr(code, format string, args ...any) *ImportError {
+func importErr(code ImportCode, format string, args ...any) *ImportError {
 	return &ImportError{Code: code, Message: fmt.Sprintf(format, args...)}
 }

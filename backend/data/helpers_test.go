@@ -127,7 +127,7 @@ func importOK(t testing.TB, src string, o Options) (*Meta, string) {
 }
 
 // importFails expects code and checks nothing was left in the output's parent folder.
-func importFails(t *testing.T, src, code string, o Options) *ImportError {
+func importFails(t *testing.T, src string, code ImportCode, o Options) *ImportError {
 	t.Helper()
 	parent := t.TempDir()
 	_, err := Import(context.Background(), src, filepath.Join(parent, "ds"), o)

@@ -184,8 +184,9 @@ func TestRefusals(t *testing.T) {
 	good := classFiles(t, "", []string{"a", "b"}, 3)
 	csvHead := "label,p0,p1,p2,p3\n"
 	cases := []struct {
-		name, code string
-		make       func(dir string) string
+		name string
+		code ImportCode
+		make func(dir string) string
 	}{
 		{"zip slip", CodeZipSlip, func(d string) string {
 			return writeZip(t, filepath.Join(d, "x"), append(good, file{name: "a/../../evil.png", body: good[0].body}))

@@ -69,6 +69,11 @@ type SharingAPI struct {
 	Kind store.Kind
 }
 
+// SharedView is the answer of PUT …/:id/shared: whether the row is now shared.
+type SharedView struct {
+	Shared bool `json:"shared"`
+}
+
 type sharedBody struct {
 	Shared *bool `json:"shared"`
 }
@@ -93,5 +98,5 @@ func (a *SharingAPI) set(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"shared": *body.Shared})
+	c.JSON(http.StatusOK, SharedView{Shared: *body.Shared})
 }

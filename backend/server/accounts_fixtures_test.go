@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"transferlab/backend/accounts"
+	"transferlab/backend/data"
 	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 	"transferlab/models"
@@ -105,7 +106,7 @@ func seedOwned(t *testing.T, db *store.DB, p *person, tag string) owned {
 	ctx := store.WithViewer(context.Background(), store.Viewer{UserID: p.id})
 	now := time.Now().UTC()
 	o := owned{dataset: "ds_" + tag, experiment: "exp_" + tag, run: "run_" + tag, otherRun: "run_" + tag + "_b", model: "model_" + tag}
-	ds := &store.Dataset{ID: o.dataset, Name: "digits " + tag, Status: store.DatasetReady, Source: store.SourceUpload,
+	ds := &store.Dataset{ID: o.dataset, Name: "digits " + tag, Status: data.DatasetReady, Source: store.SourceUpload,
 		Channels: 1, Height: 28, Width: 28, NumClasses: 5, Classes: "[]", Splits: "{}", Stats: "{}", Report: "{}", CreatedAt: now, UpdatedAt: now}
 	if err := db.CreateDataset(ctx, ds); err != nil {
 		t.Fatal(err)

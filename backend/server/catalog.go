@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"transferlab/backend/data"
 	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
@@ -23,7 +24,7 @@ func (c catalog) Dataset(ctx context.Context, id string) (experiment.DatasetFact
 	if err != nil {
 		return experiment.DatasetFacts{}, false, err
 	}
-	return experiment.DatasetFacts{ID: ds.ID, Name: ds.Name, Ready: ds.Status == store.DatasetReady, Status: ds.Status,
+	return experiment.DatasetFacts{ID: ds.ID, Name: ds.Name, Ready: ds.Status == data.DatasetReady, Status: string(ds.Status),
 		Input: experiment.Input{Channels: ds.Channels, Height: ds.Height, Width: ds.Width}, Classes: ds.NumClasses}, true, nil
 }
 

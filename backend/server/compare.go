@@ -15,11 +15,24 @@ import (
 // compareCurves are the curves a comparison overlays.
 var compareCurves = []string{"train_loss", "train_acc", "val_loss", "val_acc"}
 
-type compareRun struct {
+// CompareRun is one run of a comparison: its curves, and their best and final values.
+type CompareRun struct {
 	LabelledRun
 	Curves map[string][]series.Point `json:"curves"`
 	Best   map[string]float64        `json:"best"`
 	Final  map[string]float64        `json:"final"`
+}
+
+// HyperDiff is one setting that differs between the compared runs, by run id.
+type HyperDiff struct {
+	Key    string         `json:"key"`
+	Values map[string]any `json:"values"`
+}
+
+// Comparison is GET /api/compare.
+type Comparison struct {
+	Runs      []CompareRun `json:"runs"`
+	HyperDiff []HyperDiff  `json:"hyper_diff"`
 }
 
 // compare lines up the curves of runs from any experiments, with a table of their best
@@ -46,11 +59,11 @@ func (a *RunAPI) compare(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := make([]compareRun, 0, len(runs))
+	out := make([]CompareRun, 0, len(runs))
 	hypers := make([]map[string]any, 0, len(runs))
 	for i := range runs {
 		l := labels[runs[i].ID]
-		cr := compareRun{LabelledRun: LabelledRun{RunView: runViewOf(&runs[i]), Name: l.Name, Tags: l.TagList()}, Curves: map[string][]series.Point{},
+		cr := CompareRun{LabelledRun: LabelledRun{RunView: runViewOf(&runs[i]), Name: l.Name, Tags: l.TagList()}, Curves: map[string][]series.Point{},
 			Best: map[string]float64{}, Final: map[string]float64{}}
 		for _, name := range compareCurves {
 			pts, err := points(ctx, a.Exp.DB, runs[i].ID, name, 0)
@@ -71,11 +84,11 @@ func (a *RunAPI) compare(c *gin.Context) {
 		hypers = append(hypers, h)
 		out = append(out, cr)
 	}
-	c.JSON(http.StatusOK, gin.H{"runs": out, "hyper_diff": hyperDiff(ids, hypers)})
+	c.JSON(http.StatusOK, Comparison{Runs: out, HyperDiff: hyperDiff(ids, hypers)})
 }
 
 // hyperDiff keeps only the settings whose values are not the same in every run.
-func hyperDiff(ids []string, hypers []map[string]any) []gin.H {
+func hyperDiff(ids []string, hypers []map[string]any) []HyperDiff {
 	keys := map[string]bool{}
 	for _, h := range hypers {
 		for k := range h {
@@ -87,7 +100,7 @@ func hyperDiff(ids []string, hypers []map[string]any) []gin.H {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	diff := []gin.H{}
+	diff := []HyperDiff{}
 	for _, k := range names {
 		vals := map[string]any{}
 		first, same := "", true
@@ -101,7 +114,7 @@ func hyperDiff(ids []string, hypers []map[string]any) []gin.H {
 			}
 		}
 		if !same {
-			diff = append(diff, gin.H{"key": k, "values": vals})
+			diff = append(diff, HyperDiff{Key: k, Values: vals})
 		}
 	}
 	return diff

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -39,40 +37,6 @@ type DatasetAPI struct {
 	Scorer         Scorer
 }
 
-type datasetView struct {
-	ID          string          `json:"id"`
-	Name        string          `json:"name"`
-	Status      string          `json:"status"`
-	Source      string          `json:"source"`
-	Format      string          `json:"format"`
-	NumClasses  int             `json:"num_classes"`
-	NumImages   int             `json:"num_images"`
-	Classes     json.RawMessage `json:"classes"`
-	Splits      json.RawMessage `json:"splits"`
-	Channels    int             `json:"channels"`
-	Height      int             `json:"height"`
-	Width       int             `json:"width"`
-	Stats       json.RawMessage `json:"stats"`
-	Report      json.RawMessage `json:"report"`
-	Description string          `json:"description,omitempty"`
-	Error       string          `json:"error,omitempty"`
-	CreatedAt   time.Time       `json:"created_at"`
-	Owned
-}
-
-func datasetViewOf(d *store.Dataset) datasetView {
-	v := datasetView{ID: d.ID, Name: d.Name, Status: d.Status, Source: d.Source, Format: d.Format,
-		NumClasses: d.NumClasses, NumImages: d.NumImages, Classes: rawJSON(d.Classes), Splits: rawJSON(d.Splits),
-		Channels: d.Channels, Height: d.Height, Width: d.Width, Stats: rawJSON(d.Stats), Report: rawJSON(d.Report),
-		Error: d.Error, CreatedAt: d.CreatedAt, Owned: Owned{OwnerID: d.OwnerID, Shared: d.Shared}}
-	if d.Source == store.SourceBuiltin {
-		if i := builtinRank(d.ID); i >= 0 {
-			v.Description = data.Builtins()[i].Description
-		}
-	}
-	return v
-}
-
 // builtinRank is the position of a built-in in data.Builtins, the order they are
 // listed in; -1 for anything else.
 func builtinRank(id string) int {
@@ -93,11 +57,11 @@ func (a *DatasetAPI) list(c *gin.Context) {
 		}
 		return builtinRank(x.ID) - builtinRank(y.ID)
 	})
-	out := make([]datasetView, len(rows))
+	out := make([]DatasetView, len(rows))
 	for i := range rows {
-		out[i] = datasetViewOf(&rows[i])
+		out[i] = DatasetViewOf(&rows[i])
 	}
-	c.JSON(http.StatusOK, gin.H{"datasets": out})
+	c.JSON(http.StatusOK, DatasetList{Datasets: out})
 }
 
 func (a *DatasetAPI) get(c *gin.Context) {
@@ -115,13 +79,13 @@ func (a *DatasetAPI) get(c *gin.Context) {
 		}
 		ds.Close()
 	}
-	c.JSON(http.StatusOK, datasetViewOf(row))
+	c.JSON(http.StatusOK, DatasetViewOf(row))
 }
 
 // open opens the dataset of a row: a built-in from the shared builtin cache (built the
 // first time, and its row filled), an upload from the folder its import made.
 func (a *DatasetAPI) open(ctx context.Context, row *store.Dataset) (*data.Dataset, error) {
-	if row.Status != store.DatasetReady {
+	if row.Status != data.DatasetReady {
 		return nil, newError(http.StatusConflict, "dataset_not_ready",
 			fmt.Sprintf("Dataset %q is %s, not ready: wait for its import to finish.", row.Name, row.Status))
 	}
@@ -166,7 +130,7 @@ func (a *DatasetAPI) rename(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, datasetViewOf(row))
+	c.JSON(http.StatusOK, DatasetViewOf(row))
 }
 
 // checkName applies the one rule for names to a name someone typed.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"transferlab/backend/data"
 	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
@@ -36,7 +37,7 @@ func (a *DatasetAPI) transferability(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if row.Status != store.DatasetReady {
+	if row.Status != data.DatasetReady {
 		writeError(c, newError(http.StatusConflict, "dataset_not_ready",
 			fmt.Sprintf("Dataset %q is %s, not ready: wait for its import to finish.", row.Name, row.Status)))
 		return

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,10 +39,10 @@ func TestTransferabilityRanksZooModels(t *testing.T) {
 		d.Scorer = jobs.NewRunner(d.DB, live.NewHub(1, 1), models.Zoo, dirs, jobs.StoreDatasets{DB: d.DB, DataDir: dirs}, 1)
 	})
 	status, _, body := ts.do(t, "GET", "/api/datasets/mnist-5-9-50/transferability?models=cnn-mnist04,mlp-mnist04,cnn-deep-mnist04", "")
-	var out experiment.Transferability
-	if status != 200 || json.Unmarshal([]byte(body), &out) != nil {
+	if status != 200 {
 		t.Fatalf("%d %s", status, body)
 	}
+	out := sameShape[experiment.Transferability](t, "GET /api/datasets/:id/transferability", body)
 	if !strings.Contains(out.Method, "ridge") || len(out.Scores) != 3 || out.Seconds <= 0 {
 		t.Fatalf("ranking %+v", out)
 	}

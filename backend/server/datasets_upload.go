@@ -87,12 +87,12 @@ func (a *DatasetAPI) upload(c *gin.Context) {
 	row, err := a.importUpload(c, &f)
 	if err != nil {
 		if ie, ok := data.IsImportError(err); ok {
-			err = newError(ie.HTTPStatus(), ie.Code, ie.Message)
+			err = newError(ie.HTTPStatus(), string(ie.Code), ie.Message)
 		}
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, datasetViewOf(row))
+	c.JSON(http.StatusCreated, DatasetViewOf(row))
 }
 
 // receive streams the multipart body: the file to a temp file in uploads/ (never into
@@ -155,7 +155,7 @@ func (a *DatasetAPI) readPart(part *multipart.Part, f *uploadForm) error {
 	case "channels", "height", "width":
 		n, err := strconv.Atoi(v)
 		if err != nil && v != "" {
-			return badRequest(data.CodeBadOptions, "Form field %s must be a whole number, not %q.", field, v)
+			return badRequest(string(data.CodeBadOptions), "Form field %s must be a whole number, not %q.", field, v)
 		}
 		switch field {
 		case "channels":
@@ -333,7 +333,7 @@ func missingFile() error {
 }
 
 func (a *DatasetAPI) tooLarge() error {
-	return newError(http.StatusRequestEntityTooLarge, data.CodeUploadTooLarge, fmt.Sprintf(
+	return newError(http.StatusRequestEntityTooLarge, string(data.CodeUploadTooLarge), fmt.Sprintf(
 		"The upload is over the limit of %d bytes (%.1f MiB); upload a smaller dataset or start the server with a larger --max-upload-bytes.",
 		a.MaxUploadBytes, float64(a.MaxUploadBytes)/(1<<20)))
 }

@@ -118,3 +118,8 @@ func replicateVaries(datasetID string) string {
 	}
 	return what
 }
+
+// ExperimentList is GET /api/experiments, newest first.
+type ExperimentList struct {
+	Experiments []ExperimentView `json:"experiments"`
+}

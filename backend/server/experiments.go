@@ -93,7 +93,7 @@ func (a *ExperimentAPI) list(c *gin.Context) {
 	for i := range es {
 		out = append(out, viewOf(&es[i], names))
 	}
-	c.JSON(http.StatusOK, gin.H{"experiments": out})
+	c.JSON(http.StatusOK, ExperimentList{Experiments: out})
 }
 
 func (a *ExperimentAPI) get(c *gin.Context) {

@@ -27,26 +27,36 @@ type HealthAPI struct {
 	Store    Pinger
 }
 
+// HealthView is GET /api/health. Each part is "ok" or "unavailable"; status is "ok",
+// or "degraded" with the parts that are down listed.
+type HealthView struct {
+	Status      string   `json:"status"`
+	Version     string   `json:"version"`
+	Database    string   `json:"database"`
+	Queue       string   `json:"queue"`
+	Store       string   `json:"store"`
+	Unavailable []string `json:"unavailable"`
+}
+
 func (h *HealthAPI) get(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
-	body := gin.H{"status": "ok", "version": h.Version}
-	down := []string{}
+	body := HealthView{Status: "ok", Version: h.Version, Unavailable: []string{}}
 	for _, part := range []struct {
 		name string
 		p    Pinger
-	}{{"database", h.Database}, {"queue", h.Queue}, {"store", h.Store}} {
-		body[part.name] = "ok"
+		to   *string
+	}{{"database", h.Database, &body.Database}, {"queue", h.Queue, &body.Queue}, {"store", h.Store, &body.Store}} {
+		*part.to = "ok"
 		if part.p == nil || part.p.Ping(ctx) != nil {
-			body[part.name] = "unavailable"
-			down = append(down, part.name)
+			*part.to = "unavailable"
+			body.Unavailable = append(body.Unavailable, part.name)
 		}
 	}
 	status := http.StatusOK
-	if len(down) > 0 {
-		body["status"], status = "degraded", http.StatusServiceUnavailable
+	if len(body.Unavailable) > 0 {
+		body.Status, status = "degraded", http.StatusServiceUnavailable
 	}
-	body["unavailable"] = down
 	c.JSON(status, body)
 }
 

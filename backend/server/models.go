@@ -23,17 +23,19 @@ type Architectures interface {
 	Layers(arch string, in experiment.Input, classes int) ([]experiment.Layer, error)
 }
 
-type modelView struct {
+// ModelView is a model as the API shows it (GET /api/models/:id). Its card is the one
+// written beside the weights (the engine's nn.Card), passed on as stored.
+type ModelView struct {
 	ID           string             `json:"id"`
 	Name         string             `json:"name"`
 	Arch         string             `json:"arch"`
-	Input        inputShape         `json:"input"`
-	Classes      json.RawMessage    `json:"classes"`
+	Input        experiment.Input   `json:"input"`
+	Classes      []string           `json:"classes"`
 	Source       string             `json:"source"`
 	SourceData   string             `json:"source_dataset"`
 	TestAccuracy *float64           `json:"test_accuracy"`
 	RunID        *string            `json:"run_id,omitempty"`
-	Card         json.RawMessage    `json:"card"`
+	Card         json.RawMessage    `json:"card" tstype:"Card | null"`
 	Layers       []experiment.Layer `json:"layers"`
 	Owned
 	// BatchNorm says the model keeps batch norms the bn_reestimate setting can
@@ -43,16 +45,15 @@ type modelView struct {
 	InputSizes []int `json:"input_sizes"`
 }
 
-type inputShape struct {
-	Channels int `json:"channels"`
-	Height   int `json:"height"`
-	Width    int `json:"width"`
+// ModelList is GET /api/models.
+type ModelList struct {
+	Models []ModelView `json:"models"`
 }
 
-func (a *ModelAPI) viewOf(m *store.Model) modelView {
-	v := modelView{ID: m.ID, Name: m.Name, Arch: m.Arch,
-		Input:   inputShape{Channels: m.Channels, Height: m.Height, Width: m.Width},
-		Classes: rawJSON(m.Classes), Source: m.Source, SourceData: m.SourceDataset,
+func (a *ModelAPI) viewOf(m *store.Model) ModelView {
+	v := ModelView{ID: m.ID, Name: m.Name, Arch: m.Arch,
+		Input:   experiment.Input{Channels: m.Channels, Height: m.Height, Width: m.Width},
+		Classes: modelClasses(m), Source: m.Source, SourceData: m.SourceDataset,
 		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: rawJSON(m.Card), Layers: []experiment.Layer{},
 		Owned:     Owned{OwnerID: m.OwnerID, Shared: m.Shared},
 		BatchNorm: experiment.ArchHasBatchNorm(m.Arch), InputSizes: experiment.InputSizes(m.Arch)}
@@ -61,8 +62,7 @@ func (a *ModelAPI) viewOf(m *store.Model) modelView {
 	}
 	if a.Arch != nil {
 		// A model whose architecture this build does not know is still listed.
-		in := experiment.Input{Channels: m.Channels, Height: m.Height, Width: m.Width}
-		if ls, err := a.Arch.Layers(m.Arch, in, len(modelClasses(m))); err == nil {
+		if ls, err := a.Arch.Layers(m.Arch, v.Input, len(v.Classes)); err == nil {
 			v.Layers = ls
 		}
 	}
@@ -75,11 +75,11 @@ func (a *ModelAPI) list(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out := make([]modelView, len(ms))
+	out := make([]ModelView, len(ms))
 	for i := range ms {
 		out[i] = a.viewOf(&ms[i])
 	}
-	c.JSON(http.StatusOK, gin.H{"models": out})
+	c.JSON(http.StatusOK, ModelList{Models: out})
 }
 
 func (a *ModelAPI) get(c *gin.Context) {
@@ -93,7 +93,7 @@ func (a *ModelAPI) get(c *gin.Context) {
 
 // modelClasses reads a model row's class list.
 func modelClasses(m *store.Model) []string {
-	var classes []string
+	classes := []string{}
 	_ = json.Unmarshal([]byte(m.Classes), &classes)
 	return classes
 }

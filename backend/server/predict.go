@@ -18,6 +18,12 @@ type Predictor interface {
 	Weights(ctx context.Context, modelID string) ([]byte, error)
 }
 
+// PredictView is POST /api/models/:id/predict: the likeliest classes, most likely first.
+type PredictView struct {
+	ModelID string                  `json:"model_id"`
+	Top     []experiment.Prediction `json:"top"`
+}
+
 // maxPredictBytes bounds an image sent for prediction; a photo fits, an archive does not.
 const maxPredictBytes = 20 << 20
 
@@ -40,14 +46,14 @@ func (a *ModelAPI) predict(c *gin.Context) {
 	defer f.Close()
 	top, err := a.Predict.Predict(c.Request.Context(), c.Param("id"), f, 5)
 	if ie, ok := data.IsImportError(err); ok {
-		fail(c, newError(ie.HTTPStatus(), ie.Code, ie.Message))
+		fail(c, newError(ie.HTTPStatus(), string(ie.Code), ie.Message))
 		return
 	}
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"model_id": c.Param("id"), "top": top})
+	c.JSON(http.StatusOK, PredictView{ModelID: c.Param("id"), Top: top})
 }
 
 // download sends the model's weights as a safetensors file PyTorch's safetensors reads;

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -11,7 +10,6 @@ import (
 
 	"transferlab/backend/data"
 	"transferlab/backend/datadir"
-	"transferlab/backend/experiment"
 	"transferlab/backend/jobs"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
@@ -58,11 +56,12 @@ func TestPredictClassifiesRealDigitsWithTheShippedModel(t *testing.T) {
 			t.Fatal(err)
 		}
 		status, body := postFile(t, ts.URL+"/api/models/cnn-mnist04/predict", "file", "digit.png", img.Bytes())
-		var res struct {
-			Top []experiment.Prediction `json:"top"`
-		}
-		if status != 200 || json.Unmarshal([]byte(body), &res) != nil || len(res.Top) != 5 {
+		if status != 200 {
 			t.Fatalf("predict: %d %s", status, body)
+		}
+		res := sameShape[PredictView](t, "POST /api/models/:id/predict", body)
+		if len(res.Top) != 5 {
+			t.Fatalf("predict: %s", body)
 		}
 		sum := 0.0
 		for _, p := range res.Top {

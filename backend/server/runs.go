@@ -46,6 +46,21 @@ func intQuery(c *gin.Context, key string, def int64) (int64, error) {
 	return n, nil
 }
 
+// MetricNames is GET /api/runs/:id/metrics without a name: the curves a run has.
+type MetricNames struct {
+	RunID string   `json:"run_id"`
+	Names []string `json:"names"`
+}
+
+// MetricCurve is GET /api/runs/:id/metrics?name=…: one curve, downsampled; total
+// counts the points before downsampling.
+type MetricCurve struct {
+	RunID  string         `json:"run_id"`
+	Name   string         `json:"name"`
+	Total  int            `json:"total"`
+	Points []series.Point `json:"points"`
+}
+
 // metrics returns one curve of a run, downsampled to max_points with every extreme kept.
 func (a *RunAPI) metrics(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -61,7 +76,7 @@ func (a *RunAPI) metrics(c *gin.Context) {
 			fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"run_id": r.ID, "names": names})
+		c.JSON(http.StatusOK, MetricNames{RunID: r.ID, Names: names})
 		return
 	}
 	from, err := intQuery(c, "from_step", 0)
@@ -87,7 +102,7 @@ func (a *RunAPI) metrics(c *gin.Context) {
 	pts := store.Points(ms)
 	total := len(pts)
 	pts = series.Downsample(pts, int(max(maxPts, 4)))
-	c.JSON(http.StatusOK, gin.H{"run_id": r.ID, "name": name, "total": total, "points": pts})
+	c.JSON(http.StatusOK, MetricCurve{RunID: r.ID, Name: name, Total: total, Points: pts})
 }
 
 // Limits on a run's label: a name short enough for a table cell and a legend.

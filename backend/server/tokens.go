@@ -25,6 +25,11 @@ type TokenView struct {
 	LastUsedAt *time.Time `json:"last_used_at"`
 }
 
+// TokenList is GET /api/tokens: the signed-in person's tokens.
+type TokenList struct {
+	Tokens []TokenView `json:"tokens"`
+}
+
 // NewTokenView is a token just made, with its secret: the only time it is shown.
 type NewTokenView struct {
 	Token  TokenView `json:"token"`
@@ -65,7 +70,7 @@ func (a *TokenAPI) list(c *gin.Context) {
 	for i := range ts {
 		out = append(out, tokenViewOf(&ts[i]))
 	}
-	c.JSON(http.StatusOK, gin.H{"tokens": out})
+	c.JSON(http.StatusOK, TokenList{Tokens: out})
 }
 
 func tokenViewOf(t *store.APIToken) TokenView {

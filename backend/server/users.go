@@ -16,6 +16,11 @@ type UserAPI struct {
 	Auth *AuthAPI
 }
 
+// UserList is GET /api/users.
+type UserList struct {
+	Users []UserView `json:"users"`
+}
+
 // NewUserRequest is the body of POST /api/users.
 type NewUserRequest struct {
 	Name     string `json:"name"`
@@ -48,7 +53,7 @@ func (a *UserAPI) list(c *gin.Context) {
 	for i := range us {
 		out = append(out, userViewOf(&us[i]))
 	}
-	c.JSON(http.StatusOK, gin.H{"users": out})
+	c.JSON(http.StatusOK, UserList{Users: out})
 }
 
 func (a *UserAPI) create(c *gin.Context) {

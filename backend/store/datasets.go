@@ -12,11 +12,10 @@ import (
 	"transferlab/backend/experiment"
 )
 
-// Dataset sources and the status of a dataset that can be trained on.
+// Dataset sources.
 const (
 	SourceUpload  = "upload"
 	SourceBuiltin = "builtin"
-	DatasetReady  = "ready"
 )
 
 // ActiveRun is a queued or running run that reads a dataset.

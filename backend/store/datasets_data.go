@@ -15,7 +15,7 @@ import (
 // listing never opens a dataset.
 func NewUploadDataset(id, name, path string, m *data.Meta) (*Dataset, error) {
 	now := time.Now().UTC()
-	ds := &Dataset{ID: id, Name: name, Status: DatasetReady, Source: SourceUpload, Path: path,
+	ds := &Dataset{ID: id, Name: name, Status: data.DatasetReady, Source: SourceUpload, Path: path,
 		CreatedAt: now, UpdatedAt: now}
 	err := fillContents(ds, m.Format, m.Classes, m.Splits, m.Stats, m.Report, m.Channels, m.Height, m.Width)
 	return ds, err
@@ -28,7 +28,7 @@ func (d *DB) SyncBuiltinDatasets(ctx context.Context) (int, error) {
 	n := 0
 	now := time.Now().UTC()
 	for _, b := range data.Builtins() {
-		row := Dataset{ID: b.ID, Name: b.Name, Status: DatasetReady, Source: SourceBuiltin,
+		row := Dataset{ID: b.ID, Name: b.Name, Status: data.DatasetReady, Source: SourceBuiltin,
 			Classes: "[]", Splits: `{"train":0,"val":0,"test":0}`, Stats: `{"mean":[],"std":[]}`, Report: "{}",
 			CreatedAt: now, UpdatedAt: now}
 		res := d.g.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)

@@ -19,7 +19,7 @@ func (d *DB) OpenDataset(ctx context.Context, dirs datadir.Layout, row *Dataset)
 // OpenDatasetSample is OpenDataset with the seed a sampled view (few-shot) draws its
 // training images with; a replicate passes its own.
 func (d *DB) OpenDatasetSample(ctx context.Context, dirs datadir.Layout, row *Dataset, sample int64) (*data.Dataset, error) {
-	if row.Status != DatasetReady {
+	if row.Status != data.DatasetReady {
 		return nil, fmt.Errorf("dataset %s is %s, not ready", row.Name, row.Status)
 	}
 	if row.Source != SourceBuiltin {

@@ -3,6 +3,7 @@ package store
 import (
 	"time"
 
+	"transferlab/backend/data"
 	"transferlab/backend/experiment"
 )
 
@@ -11,7 +12,7 @@ import (
 type Dataset struct {
 	ID         string `gorm:"primaryKey"`
 	Name       string
-	Status     string
+	Status     data.DatasetStatus
 	Source     string
 	Format     string
 	NumClasses int

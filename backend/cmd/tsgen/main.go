@@ -11,12 +11,11 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"transferlab/backend/experiment"
-	"transferlab/backend/series"
 	"transferlab/backend/server"
 )
 
@@ -24,41 +23,8 @@ import (
 const (
 	TypesFile = "frontend/src/lib/api-types.ts"
 	SpecFile  = "frontend/src/lib/api-spec.json"
+	NamesFile = "frontend/src/lib/api-names.json"
 )
-
-// enum is a string type and its values, written as a union.
-type enum struct {
-	t      reflect.Type
-	values []string
-}
-
-func enumOf[T ~string](values ...T) enum {
-	var zero T
-	out := enum{t: reflect.TypeOf(zero)}
-	for _, v := range values {
-		out.values = append(out.values, string(v))
-	}
-	return out
-}
-
-var enums = []enum{
-	enumOf(experiment.Queued, experiment.Running, experiment.Succeeded, experiment.Failed, experiment.Cancelled),
-	enumOf(experiment.ExperimentQueued, experiment.ExperimentRunning, experiment.ExperimentSucceeded,
-		experiment.ExperimentFailed, experiment.ExperimentCancelled),
-	enumOf(experiment.Scratch, experiment.Finetune, experiment.Freeze, experiment.LinearProbe,
-		experiment.GradualUnfreeze, experiment.LayerwiseLR),
-	enumOf(experiment.KindInt, experiment.KindFloat, experiment.KindBool, experiment.KindChoice),
-}
-
-// types are the API's shapes, each written as an interface with its Go name.
-var types = []any{
-	experiment.Hyper{}, experiment.Setting{}, experiment.When{}, experiment.StrategyInfo{},
-	experiment.Layer{}, experiment.Prediction{}, experiment.TransferScore{}, experiment.Transferability{}, experiment.Input{}, experiment.Request{}, experiment.ArmRequest{},
-	series.Point{}, experiment.ArmVerdict{}, experiment.Ratio{}, experiment.Gap{},
-	server.RunView{}, server.LabelledRun{}, server.ExperimentView{}, server.SpecView{},
-	server.Owned{}, server.UserView{}, server.MeView{}, server.LoginRequest{}, server.TokenView{}, server.NewTokenView{},
-	server.TokenRequest{}, server.NewUserRequest{},
-}
 
 func main() {
 	for path, b := range Files() {
@@ -75,7 +41,11 @@ func Files() map[string][]byte {
 	if err != nil {
 		panic(err)
 	}
-	return map[string][]byte{TypesFile: Types(), SpecFile: append(spec, '\n')}
+	names, err := json.MarshalIndent(NameCases(), "", "  ")
+	if err != nil {
+		panic(err)
+	}
+	return map[string][]byte{TypesFile: Types(), SpecFile: append(spec, '\n'), NamesFile: append(names, '\n')}
 }
 
 // Types renders the TypeScript shapes.
@@ -92,8 +62,21 @@ func Types() []byte {
 		}
 		fmt.Fprintf(&b, "\nexport type %s = %s;\n", e.t.Name(), strings.Join(quoted, " | "))
 	}
+	written := map[string]string{}
 	for _, v := range types {
-		writeInterface(&b, reflect.TypeOf(v))
+		t := reflect.TypeOf(v)
+		var body bytes.Buffer
+		writeFields(&body, t)
+		name := tsName(t)
+		if prev, ok := written[name]; ok {
+			// Two Go types may share a name only when their JSON is the same.
+			if prev != body.String() {
+				panic("tsgen: two different shapes are both named " + name + "; add one to renamed")
+			}
+			continue
+		}
+		written[name] = body.String()
+		fmt.Fprintf(&b, "\nexport interface %s {\n%s}\n", name, body.String())
 	}
 	return b.Bytes()
 }
@@ -101,12 +84,6 @@ func Types() []byte {
 func jsonString(s string) (string, error) {
 	q, err := json.Marshal(s)
 	return string(q), err
-}
-
-func writeInterface(b *bytes.Buffer, t reflect.Type) {
-	fmt.Fprintf(b, "\nexport interface %s {\n", t.Name())
-	writeFields(b, t)
-	b.WriteString("}\n")
 }
 
 // writeFields writes t's JSON fields; an embedded struct's fields are inlined, as
@@ -128,6 +105,9 @@ func writeFields(b *bytes.Buffer, t reflect.Type) {
 		ts := f.Tag.Get("tstype")
 		if ts == "" {
 			ts = tsType(f.Type)
+		}
+		if slices.Contains(mayBeNull[t], f.Name) {
+			ts += " | null"
 		}
 		optional := ""
 		if strings.Contains(opts, "omitempty") {
@@ -175,11 +155,19 @@ func tsType(t reflect.Type) string {
 	case reflect.Map:
 		return "Record<" + tsType(t.Key()) + ", " + tsType(t.Elem()) + ">"
 	case reflect.Struct:
-		return t.Name()
+		return tsName(t)
 	case reflect.Interface:
 		return "unknown"
 	}
 	panic("tsgen: no TypeScript for " + t.String())
+}
+
+// tsName is the TypeScript name of a Go struct: its own, unless renamed.
+func tsName(t reflect.Type) string {
+	if n, ok := renamed[t]; ok {
+		return n
+	}
+	return t.Name()
 }
 
 func arrayOf(elem string) string {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, apiFetch, apiSend, getHealth, parseErrorBody } from './api';
+import { ApiError, apiFetch, apiSend, getHealth, parseErrorBody, type Health } from './api';
 
 function jsonResponse(body: unknown, status = 200, statusText = ''): Response {
   return new Response(JSON.stringify(body), {
@@ -30,7 +30,7 @@ afterEach(() => {
 
 describe('apiFetch', () => {
   it('returns the decoded body and asks for JSON under /api', async () => {
-    const health = { status: 'ok', version: '1.2.3', database: 'ok', queue: 'ok' };
+    const health = { status: 'ok', version: '1.2.3', database: 'ok', queue: 'ok', store: 'ok', unavailable: [] } satisfies Health;
     const fetchMock = stubFetch(async () => jsonResponse(health));
 
     await expect(getHealth()).resolves.toEqual(health);

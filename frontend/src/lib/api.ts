@@ -1,5 +1,6 @@
 // The one way the app talks to the server: JSON over fetch, with every failure turned
 // into an ApiError that carries the server's error code and a message a person can act on.
+import type { HealthView } from './api-types';
 
 /** An API failure: the server's `{"error":{"code","message"}}`, or one made up here. */
 export class ApiError extends Error {
@@ -15,13 +16,8 @@ export class ApiError extends Error {
   }
 }
 
-/** The answer of GET /api/health. */
-export interface Health {
-  status: string;
-  version: string;
-  database: string;
-  queue: string;
-}
+/** The answer of GET /api/health (generated from Go). */
+export type Health = HealthView;
 
 /** Base path of the API; the built app is always served by the same server. */
 export const API_BASE = '/api';

@@ -1,13 +1,12 @@
 // The arms an experiment races: the strategies a person ticked, each freeze depth its own
 // arm, and the shared scratch baseline last. Also the name the server gives an unnamed
-// experiment, so the wizard can show it before launch.
+// experiment, so the wizard can show it before launch (its test replays the names the
+// server gives, generated into api-names.json). The arm limit is the server's, from
+// GET /api/experiments/spec.
 import { modelName } from './names';
 import type { Dataset, Model } from './types';
 
 export type Strategy = 'finetune' | 'freeze' | 'linear-probe' | 'gradual-unfreeze' | 'layerwise-lr';
-
-/** The most arms one experiment may have (the server's limit). */
-export const maxArms = 8;
 
 export interface ArmChoices {
   strategies: Strategy[];
@@ -27,8 +26,9 @@ export function armStrategies(c: ArmChoices): string[] {
   return out;
 }
 
-/** What keeps the strategy step from going on, or null. `layers` counts the head. */
-export function armsProblem(c: ArmChoices, layers: number): string | null {
+/** What keeps the strategy step from going on, or null. `layers` counts the head;
+ * `maxArms` is the server's limit (the spec's max_arms). */
+export function armsProblem(c: ArmChoices, layers: number, maxArms: number): string | null {
   if (c.strategies.length === 0) return 'Tick at least one way to use the pretrained layers.';
   if (c.strategies.includes('freeze')) {
     const max = layers - 1;
@@ -42,12 +42,25 @@ export function armsProblem(c: ArmChoices, layers: number): string | null {
   return null;
 }
 
-const words = (s: string) =>
-  s === 'finetune' ? 'fine-tune' : s === 'linear-probe' ? 'linear probe' : s.startsWith('freeze:') ? `freeze ${s.slice(7)}` : s;
+/** How the server's default name words each strategy. */
+function words(s: string): string {
+  if (s.startsWith('freeze:')) return `freeze ${s.slice(7)}`;
+  const w: Record<string, string> = {
+    finetune: 'fine-tune',
+    'linear-probe': 'linear probe',
+    'gradual-unfreeze': 'gradual unfreezing',
+    'layerwise-lr': 'layer-wise rates',
+  };
+  return w[s] ?? s;
+}
 
-/** The server's default name: "shapes: fine-tune, freeze 2 vs scratch · from cnn". */
-export function defaultExperimentName(arms: string[], dataset: Dataset | undefined, model: Model | undefined): string {
-  const tried = arms.filter((a) => a !== 'scratch').map(words);
+/** The server's default name: "shapes: fine-tune, freeze 2 vs scratch · from CNN digits 0-4". */
+export function defaultExperimentName(
+  arms: string[],
+  dataset: Pick<Dataset, 'name'> | undefined,
+  model: Pick<Model, 'name' | 'arch'> | undefined,
+): string {
+  const tried = [...new Set(arms.filter((a) => a !== 'scratch').map(words))];
   const what = tried.join(', ') + (arms.includes('scratch') ? ' vs scratch' : '');
   const data = dataset?.name ?? 'dataset';
   if (tried.length === 0) return `${data}: ${model?.arch ?? 'model'} from scratch`;

@@ -1,6 +1,7 @@
 // The expected time per epoch at each input size, from the speeds the server measured
 // (GET /api/models/:id/timing) and the dataset's split sizes.
-import type { Dataset, SizeTiming } from './types';
+import type { SizeTiming } from './api-types';
+import type { Dataset } from './types';
 
 export interface EpochEstimate {
   size: number;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fitsInput, groupModels } from './modelFit';
 import type { Dataset, Model } from './types';
 
-const m = (id: string, source: string, c = 1, h = 28, w = 28) => ({ id, name: id, arch: 'cnn', source, classes: [], input: { channels: c, height: h, width: w } }) as Model;
+const m = (id: string, source: string, c = 1, h = 28, w = 28) => ({ id, name: id, arch: 'cnn', source, source_dataset: '', test_accuracy: null, card: null, layers: [], owner_id: '', shared: false, batch_norm: false, input_sizes: [], classes: [], input: { channels: c, height: h, width: w } }) satisfies Model;
 const digits = { id: 'd', name: 'digits', channels: 1, height: 28, width: 28 } as Dataset;
 
 describe('groupModels', () => {

@@ -1,14 +1,28 @@
 // One function per API route the pages use.
 import { apiFetch, apiSend } from './api';
-import type { MeView, NewTokenView, Request as ExperimentRequest, SpecView, TokenView, Transferability } from './api-types';
-import type { Comparison, Dataset, Evaluation, Experiment, Model, ModelTiming, Point, Prediction, Run } from './types';
+import type {
+  DatasetList,
+  ExperimentList,
+  MetricCurve,
+  MeView,
+  MetricNames,
+  ModelTiming,
+  ModelList,
+  NewTokenView,
+  Request as ExperimentRequest,
+  SharedView,
+  SpecView,
+  TokenList,
+  Transferability,
+} from './api-types';
+import type { Comparison, Dataset, Evaluation, Experiment, Model, Prediction, Run } from './types';
 import { fileForm, uploadForm, type UploadProgress } from './upload';
 
 const enc = encodeURIComponent;
 
 // Datasets
 export const listDatasets = (signal?: AbortSignal) =>
-  apiFetch<{ datasets: Dataset[] }>('/datasets', { signal }).then((r) => r.datasets ?? []);
+  apiFetch<DatasetList>('/datasets', { signal }).then((r) => r.datasets ?? []);
 export const getDataset = (id: string, signal?: AbortSignal) => apiFetch<Dataset>(`/datasets/${enc(id)}`, { signal });
 export const renameDataset = (id: string, name: string) => apiSend<Dataset>(`/datasets/${enc(id)}`, { name }, 'PATCH');
 export const deleteDataset = (id: string) => apiFetch<void>(`/datasets/${enc(id)}`, { method: 'DELETE' });
@@ -25,7 +39,7 @@ export const imageUrl = (datasetId: string, index: number, split = 'test') =>
 
 // Models
 export const listModels = (signal?: AbortSignal) =>
-  apiFetch<{ models: Model[] }>('/models', { signal }).then((r) => r.models ?? []);
+  apiFetch<ModelList>('/models', { signal }).then((r) => r.models ?? []);
 export const getModel = (id: string, signal?: AbortSignal) => apiFetch<Model>(`/models/${enc(id)}`, { signal });
 export const getModelTiming = (id: string, signal?: AbortSignal) =>
   apiFetch<ModelTiming>(`/models/${enc(id)}/timing`, { signal });
@@ -37,7 +51,7 @@ export type { ArmRequest, Request as ExperimentRequest } from './api-types';
 /** The rules the wizard validates and defaults by: settings, limits, strategies. */
 export const getExperimentSpec = (signal?: AbortSignal) => apiFetch<SpecView>('/experiments/spec', { signal });
 export const listExperiments = (signal?: AbortSignal) =>
-  apiFetch<{ experiments: Experiment[] }>('/experiments', { signal }).then((r) => r.experiments ?? []);
+  apiFetch<ExperimentList>('/experiments', { signal }).then((r) => r.experiments ?? []);
 export const getExperiment = (id: string, signal?: AbortSignal) =>
   apiFetch<Experiment>(`/experiments/${enc(id)}`, { signal });
 export const createExperiment = (body: ExperimentRequest) => apiSend<Experiment>('/experiments', body);
@@ -51,7 +65,7 @@ export const labelRun = (id: string, label: { name?: string; tags?: string[] }) 
 export const getEvaluation = (id: string, signal?: AbortSignal) =>
   apiFetch<Evaluation>(`/runs/${enc(id)}/evaluation`, { signal });
 export const metricNames = (id: string, signal?: AbortSignal) =>
-  apiFetch<{ names: string[] }>(`/runs/${enc(id)}/metrics`, { signal }).then((r) => r.names ?? []);
+  apiFetch<MetricNames>(`/runs/${enc(id)}/metrics`, { signal }).then((r) => r.names ?? []);
 export function getMetric(
   id: string,
   name: string,
@@ -61,7 +75,7 @@ export function getMetric(
   const q = new URLSearchParams({ name, max_points: String(opts.maxPoints ?? 1000) });
   if (opts.fromStep) q.set('from_step', String(Math.max(0, Math.floor(opts.fromStep))));
   if (opts.toStep !== undefined) q.set('to_step', String(Math.max(0, Math.ceil(opts.toStep))));
-  return apiFetch<{ points: Point[]; total: number }>(`/runs/${enc(id)}/metrics?${q}`, { signal }).then((r) => r.points ?? []);
+  return apiFetch<MetricCurve>(`/runs/${enc(id)}/metrics?${q}`, { signal }).then((r) => r.points ?? []);
 }
 export const compareRuns = (ids: string[], maxPoints = 1000, signal?: AbortSignal) =>
   apiFetch<Comparison>(`/compare?runs=${ids.map(enc).join(',')}&max_points=${maxPoints}`, { signal });
@@ -71,11 +85,11 @@ export const getMe = (signal?: AbortSignal) => apiFetch<MeView>('/auth/me', { si
 export const login = (name: string, password: string) => apiSend<MeView>('/auth/login', { name, password });
 export const logout = () => apiFetch<void>('/auth/logout', { method: 'POST' });
 export const listTokens = (signal?: AbortSignal) =>
-  apiFetch<{ tokens: TokenView[] }>('/tokens', { signal }).then((r) => r.tokens ?? []);
+  apiFetch<TokenList>('/tokens', { signal }).then((r) => r.tokens ?? []);
 export const createToken = (name: string) => apiSend<NewTokenView>('/tokens', { name });
 export const revokeToken = (id: string) => apiFetch<void>(`/tokens/${enc(id)}`, { method: 'DELETE' });
 
 /** What an owner can share with everyone on the server. */
 export type SharedKind = 'datasets' | 'experiments' | 'models';
 export const setShared = (kind: SharedKind, id: string, shared: boolean) =>
-  apiSend<{ shared: boolean }>(`/${kind}/${enc(id)}/shared`, { shared }, 'PUT');
+  apiSend<SharedView>(`/${kind}/${enc(id)}/shared`, { shared }, 'PUT');

@@ -17,19 +17,19 @@ const model = (over: Partial<Model> = {}) =>
 describe('stepProblem', () => {
   it('asks for a dataset, then a model, before going on', () => {
     const c = defaultChoices(spec);
-    expect(stepProblem(0, c, [ds()], [model()], spec.settings)).toMatch(/Pick a dataset/);
+    expect(stepProblem(0, c, [ds()], [model()], spec)).toMatch(/Pick a dataset/);
     c.datasetId = 'd1';
-    expect(stepProblem(0, c, [ds()], [model()], spec.settings)).toBeNull();
-    expect(stepProblem(1, c, [ds()], [model()], spec.settings)).toMatch(/Pick a base model/);
+    expect(stepProblem(0, c, [ds()], [model()], spec)).toBeNull();
+    expect(stepProblem(1, c, [ds()], [model()], spec)).toMatch(/Pick a base model/);
     c.baseModelId = 'cnn-mnist04';
-    expect(stepProblem(1, c, [ds()], [model()], spec.settings)).toBeNull();
+    expect(stepProblem(1, c, [ds()], [model()], spec)).toBeNull();
   });
 
   it('keeps every freeze depth below the number of layers (the head always trains)', () => {
     const c = { ...defaultChoices(spec, 'd1'), baseModelId: 'cnn-mnist04', strategies: ['freeze' as const], freezeKs: [1, 4] };
-    expect(stepProblem(2, c, [ds()], [model()], spec.settings)).toMatch(/between 1 and 3/);
+    expect(stepProblem(2, c, [ds()], [model()], spec)).toMatch(/between 1 and 3/);
     c.freezeKs = [1, 3];
-    expect(stepProblem(2, c, [ds()], [model()], spec.settings)).toBeNull();
+    expect(stepProblem(2, c, [ds()], [model()], spec)).toBeNull();
   });
 
   it('names the first bad hyperparameter', () => {
@@ -37,7 +37,7 @@ describe('stepProblem', () => {
     expect(hyperProblems(c.hyper, spec.settings)).toEqual([]);
     c.hyper.epochs = 0;
     c.hyper.lr = -1;
-    expect(stepProblem(3, c, [], [], spec.settings)).toBe('Epochs must be a whole number from 1 to 500.');
+    expect(stepProblem(3, c, [], [], spec)).toBe('Epochs must be a whole number from 1 to 500.');
     expect(hyperProblems(c.hyper, spec.settings)).toHaveLength(2);
   });
 

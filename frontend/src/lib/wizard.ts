@@ -84,8 +84,11 @@ export function settingForModel(s: Setting, m: Model | undefined): boolean {
   return true;
 }
 
+/** The server's rules a step is checked by (GET /api/experiments/spec). */
+export type StepRules = Pick<SpecView, 'settings' | 'max_arms'>;
+
 /** What keeps the user on step i, or null when they may go on. */
-export function stepProblem(i: number, c: WizardChoices, datasets: Dataset[], models: Model[], settings: Setting[]): string | null {
+export function stepProblem(i: number, c: WizardChoices, datasets: Dataset[], models: Model[], rules: StepRules): string | null {
   switch (i) {
     case 0:
       if (!c.datasetId) return 'Pick a dataset, or upload one.';
@@ -96,9 +99,9 @@ export function stepProblem(i: number, c: WizardChoices, datasets: Dataset[], mo
       if (!models.some((m) => m.id === c.baseModelId)) return 'That model is no longer listed: pick another.';
       return null;
     case 2:
-      return armsProblem(c, layersOf(models.find((m) => m.id === c.baseModelId)).length);
+      return armsProblem(c, layersOf(models.find((m) => m.id === c.baseModelId)).length, rules.max_arms);
     case 3: {
-      const p = hyperProblems(c.hyper, settings);
+      const p = hyperProblems(c.hyper, rules.settings);
       return p.length ? p[0]! : null;
     }
     default:
