@@ -31,6 +31,7 @@ export interface Hyper {
   target_fraction: number;
   target_acc: number;
   val_limit: number;
+  labels_per_class: number;
   unfreeze_every: number;
   layer_lr_decay: number;
 }

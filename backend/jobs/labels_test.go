@@ -1,0 +1,75 @@
+package jobs
+
+import (
+	"testing"
+
+	"transferlab/backend/train"
+)
+
+// Each image's one pixel is its position, so a pick can be read back from Fill.
+func positionsDataset(t *testing.T, classes, perClass int) *train.SliceDataset {
+	t.Helper()
+	n := classes * perClass
+	x, y := make([]float32, n), make([]int, n)
+	for i := range n {
+		x[i], y[i] = float32(i), (i*7)%classes // classes interleaved, as in a real split
+	}
+	ds, err := train.NewSliceDataset(1, 1, 1, classes, x, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+func picked(ds train.Dataset) (map[int]bool, map[int]int) {
+	idx := make([]int, ds.Len())
+	for i := range idx {
+		idx[i] = i
+	}
+	x, y := make([]float32, len(idx)), make([]int, len(idx))
+	ds.Fill(idx, x, y)
+	set, counts := map[int]bool{}, map[int]int{}
+	for i := range idx {
+		set[int(x[i])] = true
+		counts[y[i]]++
+	}
+	return set, counts
+}
+
+func TestPerClassPickIsStratifiedAndNested(t *testing.T) {
+	ds := positionsDataset(t, 5, 40)
+	for _, seed := range []int64{1, 2, 3} {
+		var smaller map[int]bool
+		for _, n := range []int{1, 2, 5, 10, 20, 40} {
+			set, counts := picked(perClassPick(ds, n, seed))
+			for c := range 5 {
+				if counts[c] != n {
+					t.Fatalf("seed %d, %d per class: class %d has %d images", seed, n, c, counts[c])
+				}
+			}
+			for p := range smaller {
+				if !set[p] {
+					t.Fatalf("seed %d: the %d-per-class pick lost image %d of the smaller pick", seed, n, p)
+				}
+			}
+			smaller = set
+		}
+	}
+	a, _ := picked(perClassPick(ds, 5, 1))
+	b, _ := picked(perClassPick(ds, 5, 2))
+	same := 0
+	for p := range a {
+		if b[p] {
+			same++
+		}
+	}
+	if same == len(a) {
+		t.Fatal("two seeds drew the same 5-per-class pick: replicates would not vary the data")
+	}
+	if got := perClassPick(ds, 0, 1); got != train.Dataset(ds) {
+		t.Fatal("0 per class should train on the whole split")
+	}
+	if _, counts := picked(perClassPick(ds, 500, 1)); counts[0] != 40 {
+		t.Fatalf("asking for more than a class holds gives all of it, got %d", counts[0])
+	}
+}
