@@ -75,6 +75,13 @@ func New(d Deps) *gin.Engine {
 	del := &DeleteAPI{DB: d.DB, DataDir: d.DataDir}
 	experiments.DELETE("/:id", del.experiment)
 	experiments.GET("/:id/live", stream.serve)
+	sl, _ := d.Jobs.(SweepLauncher)
+	sw := &SweepAPI{DB: d.DB, Jobs: sl, Exp: exp, Arch: d.Architectures}
+	sweeps := api.Group("/sweeps", withResource("sweep"))
+	sweeps.GET("", sw.list)
+	sweeps.POST("", sw.create)
+	sweeps.GET("/:id", sw.get)
+	sweeps.POST("/:id/cancel", sw.cancel)
 	runGroup := api.Group("/runs", withResource("run"))
 	runGroup.GET("/:id", runs.get)
 	runGroup.PATCH("/:id", runs.label)

@@ -48,6 +48,7 @@ var enums = []enum{
 	enumOf(experiment.Scratch, experiment.Finetune, experiment.Freeze, experiment.LinearProbe,
 		experiment.GradualUnfreeze, experiment.LayerwiseLR),
 	enumOf(experiment.KindInt, experiment.KindFloat, experiment.KindBool, experiment.KindChoice),
+	enumOf(experiment.Axes...),
 }
 
 // types are the API's shapes, each written as an interface with its Go name.
@@ -56,6 +57,8 @@ var types = []any{
 	experiment.Layer{}, experiment.Prediction{}, experiment.TransferScore{}, experiment.Transferability{}, experiment.Input{}, experiment.Request{}, experiment.ArmRequest{},
 	series.Point{}, experiment.ArmVerdict{}, experiment.Ratio{}, experiment.Gap{},
 	server.RunView{}, server.LabelledRun{}, server.ExperimentView{}, server.SpecView{},
+	experiment.SweepRequest{}, experiment.SweepSpec{}, experiment.Band{}, experiment.LinePoint{},
+	server.SweepListItem{}, server.SweepCellView{}, server.SweepView{},
 }
 
 func main() {
