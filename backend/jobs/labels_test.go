@@ -1,8 +1,10 @@
 package jobs
 
 import (
+	"context"
 	"testing"
 
+	"transferlab/backend/datadir"
 	"transferlab/backend/train"
 )
 
@@ -71,5 +73,42 @@ func TestPerClassPickIsStratifiedAndNested(t *testing.T) {
 	}
 	if _, counts := picked(perClassPick(ds, 500, 1)); counts[0] != 40 {
 		t.Fatalf("asking for more than a class holds gives all of it, got %d", counts[0])
+	}
+}
+
+// On the real few-shot digits, as a run opens them: the 10-per-class pick of a
+// replicate holds its 5-per-class pick, image for image.
+func TestPerClassPickIsNestedOnRealImages(t *testing.T) {
+	l := openLab(t, t.TempDir())
+	images := func(ds train.Dataset) map[string]int {
+		c, h, w := ds.Shape()
+		size := c * h * w
+		out := map[string]int{}
+		for i := range ds.Len() {
+			x, y := make([]float32, size), make([]int, 1)
+			ds.Fill([]int{i}, x, y)
+			key := make([]byte, 0, size)
+			for _, v := range x {
+				key = append(key, byte(v*255))
+			}
+			out[string(key)] = y[0]
+		}
+		return out
+	}
+	for _, seed := range []int64{1, 2} {
+		data, err := StoreDatasets{DB: l.db, DataDir: datadir.New(l.dir)}.Open(context.Background(), "mnist-5-9-50", nil, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		five, ten := images(perClassPick(data.Train, 5, seed)), images(perClassPick(data.Train, 10, seed))
+		data.Close()
+		if len(five) != 25 || len(ten) != 50 {
+			t.Fatalf("seed %d: %d and %d distinct images, want 25 and 50", seed, len(five), len(ten))
+		}
+		for img, y := range five {
+			if got, ok := ten[img]; !ok || got != y {
+				t.Fatalf("seed %d: an image of the 5-per-class pick is not in the 10-per-class one", seed)
+			}
+		}
 	}
 }
