@@ -211,16 +211,18 @@ func Crossing(line string, cells []CellGap) string {
 		}
 		return fmt.Sprintf("%s and scratch cannot be told apart at any value tried, %s to %s (every test-accuracy interval holds 0)%s.", capital(who), first, last, soFar)
 	}
-	earlier := ""
-	for _, s := range states[:i-1] {
-		if beats(s) != beats(states[i-1]) {
-			earlier = " The order also changed at smaller values."
-			break
-		}
+	prefixMixed := false
+	for _, st := range states[:i] {
+		prefixMixed = prefixMixed || beats(st) != beats(states[i-1]) || st != states[0]
 	}
 	from := known[i].Label
-	if tailBeats {
-		return fmt.Sprintf("From %s on, %s beats scratch; below that they cannot be told apart%s.%s", from, who, soFar, earlier)
+	switch {
+	case prefixMixed:
+		return mixedWords(who, known, states, soFar)
+	case tailBeats && states[0] == behindGap:
+		return fmt.Sprintf("From %s on, %s beats scratch; below that scratch beats it%s.", from, who, soFar)
+	case tailBeats:
+		return fmt.Sprintf("From %s on, %s beats scratch; below that they cannot be told apart%s.", from, who, soFar)
 	}
 	verb, why := "matches", "every test-accuracy interval of the difference holds 0"
 	if !slices.Contains(states[i:], levelGap) {
@@ -228,7 +230,40 @@ func Crossing(line string, cells []CellGap) string {
 	} else if slices.Contains(states[i:], behindGap) {
 		verb, why = "matches or beats", "each test-accuracy interval of the difference holds 0 or lies below it"
 	}
-	return fmt.Sprintf("From %s on, scratch %s %s (%s)%s.%s", from, verb, who, why, soFar, earlier)
+	return fmt.Sprintf("From %s on, scratch %s %s (%s)%s.", from, verb, who, why, soFar)
+}
+
+// mixedWords lists where the line wins, ties and loses when no single value splits the
+// axis in two: intervals too wide to draw one line (more replicates narrow them).
+func mixedWords(who string, known []CellGap, states []gapState, soFar string) string {
+	var ahead, level, behind []string
+	for k, st := range states {
+		switch st {
+		case aheadGap:
+			ahead = append(ahead, known[k].Label)
+		case levelGap:
+			level = append(level, known[k].Label)
+		case behindGap:
+			behind = append(behind, known[k].Label)
+		}
+	}
+	var parts []string
+	if len(ahead) > 0 {
+		parts = append(parts, fmt.Sprintf("%s beats scratch at %s", capital(who), strings.Join(ahead, ", ")))
+	}
+	if len(level) > 0 {
+		parts = append(parts, fmt.Sprintf("the intervals cannot tell them apart at %s", strings.Join(level, ", ")))
+	}
+	if len(behind) > 0 {
+		parts = append(parts, fmt.Sprintf("scratch beats %s at %s", who, strings.Join(behind, ", ")))
+	}
+	out := capital(strings.Join(parts, "; ")) + soFar + "."
+	if len(behind) == 0 {
+		out += " The lines do not cross; no single value splits the axis (more replicates would narrow the intervals)."
+	} else {
+		out += " No single value splits the axis (more replicates would narrow the intervals)."
+	}
+	return out
 }
 
 func lineWords(line string) string {

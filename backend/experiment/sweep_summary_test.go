@@ -47,6 +47,10 @@ func TestCrossingDecidedByIntervals(t *testing.T) {
 			"From 10 per class on, fine-tune beats scratch; below that they cannot be told apart."},
 		{"one replicate has no interval", []Gap{{}, {}, {}, {}, {}},
 			"Nothing to say yet about fine-tune against scratch"},
+		{"no single split", []Gap{level, ahead, ahead, level, ahead},
+			"Fine-tune beats scratch at 5 per class, 10 per class, 50 per class; the intervals cannot tell them apart at 2 per class, 20 per class. The lines do not cross"},
+		{"scratch wins somewhere in the middle", []Gap{ahead, behind, ahead, ahead, ahead},
+			"scratch beats fine-tune at 5 per class. No single value splits the axis"},
 		{"cells without an interval are skipped", []Gap{ahead, {}, ahead, level, {}},
 			"From 20 per class on, scratch matches fine-tune"},
 	} {
