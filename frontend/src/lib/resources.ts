@@ -1,6 +1,6 @@
 // One function per API route the pages use.
 import { apiFetch, apiSend } from './api';
-import type { Request as ExperimentRequest, SpecView, Transferability } from './api-types';
+import type { Request as ExperimentRequest, SpecView, SweepListItem, SweepRequest, SweepView, Transferability } from './api-types';
 import type { Comparison, Dataset, Evaluation, Experiment, Model, Point, Prediction, Run } from './types';
 import { fileForm, uploadForm, type UploadProgress } from './upload';
 
@@ -40,6 +40,13 @@ export const getExperiment = (id: string, signal?: AbortSignal) =>
   apiFetch<Experiment>(`/experiments/${enc(id)}`, { signal });
 export const createExperiment = (body: ExperimentRequest) => apiSend<Experiment>('/experiments', body);
 export const cancelExperiment = (id: string) => apiSend<Experiment>(`/experiments/${enc(id)}/cancel`, {});
+
+// Sweeps: one question along an axis, each value an experiment
+export const listSweeps = (signal?: AbortSignal) =>
+  apiFetch<{ sweeps: SweepListItem[] }>('/sweeps', { signal }).then((r) => r.sweeps ?? []);
+export const getSweep = (id: string, signal?: AbortSignal) => apiFetch<SweepView>(`/sweeps/${enc(id)}`, { signal });
+export const createSweep = (body: SweepRequest) => apiSend<SweepView>('/sweeps', body);
+export const cancelSweep = (id: string) => apiSend<SweepView>(`/sweeps/${enc(id)}/cancel`, {});
 
 // Runs
 export const getRun = (id: string, signal?: AbortSignal) => apiFetch<Run>(`/runs/${enc(id)}`, { signal });

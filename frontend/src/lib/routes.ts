@@ -24,14 +24,14 @@ export function normalizePath(path: string): string {
 export function routeFor(path: string): RouteInfo | undefined {
   const p = normalizePath(path);
   if (p === '/') return routes[0];
-  if (p.startsWith('/runs/')) return routes.find((r) => r.path === '/experiments');
+  if (p.startsWith('/runs/') || p.startsWith('/sweeps/')) return routes.find((r) => r.path === '/experiments');
   return routes.find((r) => r.path !== '/' && (p === r.path || p.startsWith(r.path + '/')));
 }
 
 /** Which page shows a path, with the id in it if any. */
 export type PageMatch =
   | { page: 'home' | 'datasets' | 'models' | 'experiments' | 'compare' | 'new-experiment' }
-  | { page: 'dataset' | 'experiment' | 'run'; id: string };
+  | { page: 'dataset' | 'experiment' | 'run' | 'sweep'; id: string };
 
 /** '/experiments/exp_1' -> {page: 'experiment', id: 'exp_1'}; undefined for no page. */
 export function matchPage(path: string): PageMatch | undefined {
@@ -52,6 +52,8 @@ export function matchPage(path: string): PageMatch | undefined {
       return id ? undefined : { page: 'compare' };
     case 'runs':
       return id ? { page: 'run', id } : undefined;
+    case 'sweeps':
+      return id ? { page: 'sweep', id } : undefined;
   }
   return undefined;
 }
