@@ -200,16 +200,19 @@ func Crossing(line string, cells []CellGap) string {
 	for i > 0 && beats(states[i-1]) == beats(states[i]) {
 		i--
 	}
-	first, last := known[0].Label, known[len(known)-1].Label
+	where := fmt.Sprintf("at every value tried, %s to %s", known[0].Label, known[len(known)-1].Label)
+	if len(known) == 1 {
+		where = "at " + known[0].Label
+	}
 	tailBeats := beats(states[i])
 	if i == 0 {
 		if tailBeats {
-			return fmt.Sprintf("%s beats scratch at every value tried, %s to %s: the lines do not cross%s.", capital(who), first, last, soFar)
+			return fmt.Sprintf("%s beats scratch %s: the lines do not cross%s.", capital(who), where, soFar)
 		}
 		if slices.Contains(states, behindGap) && !slices.Contains(states, levelGap) {
-			return fmt.Sprintf("Scratch beats %s at every value tried, %s to %s%s.", who, first, last, soFar)
+			return fmt.Sprintf("Scratch beats %s %s%s.", who, where, soFar)
 		}
-		return fmt.Sprintf("%s and scratch cannot be told apart at any value tried, %s to %s (every test-accuracy interval holds 0)%s.", capital(who), first, last, soFar)
+		return fmt.Sprintf("%s and scratch cannot be told apart %s (every test-accuracy interval holds 0)%s.", capital(who), where, soFar)
 	}
 	prefixMixed := false
 	for _, st := range states[:i] {

@@ -42,7 +42,7 @@ func TestCrossingDecidedByIntervals(t *testing.T) {
 		{"no crossing", []Gap{ahead, ahead, ahead, ahead, ahead},
 			"Fine-tune beats scratch at every value tried, 2 per class to 50 per class: the lines do not cross."},
 		{"never told apart", []Gap{level, level, level, level, level},
-			"Fine-tune and scratch cannot be told apart at any value tried"},
+			"Fine-tune and scratch cannot be told apart at every value tried, 2 per class to 50 per class"},
 		{"fine-tune pulls ahead", []Gap{level, level, ahead, ahead, ahead},
 			"From 10 per class on, fine-tune beats scratch; below that they cannot be told apart."},
 		{"one replicate has no interval", []Gap{{}, {}, {}, {}, {}},
@@ -66,6 +66,9 @@ func TestCrossingDecidedByIntervals(t *testing.T) {
 	cells[4].Final = false
 	if got := Crossing("finetune", cells); !strings.Contains(got, "(so far)") {
 		t.Fatalf("unfinished sweep: %q does not say so far", got)
+	}
+	if got := Crossing("finetune", cellsOf(perClass[:1], level)); !strings.Contains(got, "cannot be told apart at 2 per class (") {
+		t.Fatalf("one value: %q", got)
 	}
 	if got := Crossing(FrozenLine, cellsOf(perClass, ahead, level, level, level, level)); !strings.Contains(got, "scratch matches the frozen model") {
 		t.Fatalf("frozen line: %q", got)

@@ -103,6 +103,12 @@ func (a *SweepAPI) view(ctx context.Context, id string) (SweepView, error) {
 		v.CellViews = append(v.CellViews, cv)
 	}
 	v.Status = experiment.StatusOf(statuses)
+	if !v.Final {
+		// Cells still training have no verdict row yet; the words must still say "so far".
+		for line := range gaps {
+			gaps[line] = append(gaps[line], experiment.CellGap{Final: false})
+		}
+	}
 	for _, line := range v.Lines {
 		if g, ok := gaps[line]; ok {
 			v.Crossings = append(v.Crossings, experiment.Crossing(line, g))
