@@ -167,3 +167,83 @@ func TestCancellingASweepCancelsItsRuns(t *testing.T) {
 		}
 	}
 }
+
+// waitSweep polls until every run of the sweep finished and its summary is final.
+func waitSweep(t *testing.T, p *proc, s *sweepJSON, d time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !s.Final || s.Finished < s.Runs {
+		if time.Now().After(deadline) {
+			t.Fatalf("sweep %s did not finish: %d of %d runs\n%s", s.ID, s.Finished, s.Runs, p.log.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+		p.getJSON(t, "/api/sweeps/"+s.ID, s)
+	}
+}
+
+func TestFreezeBaseModelAndRateSweepsTrain(t *testing.T) {
+	p := sweepServer(t)
+	small := `"hyper":{"epochs":1,"batch_size":16,"val_limit":100,"eval_every":2}`
+	freeze := postSweep(t, p, `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","axis":"freeze_depth",
+		"values":["linear-probe",0,2],"replicates":2,`+small+`}`)
+	models := postSweep(t, p, `{"dataset_id":"mnist-5-9-50","axis":"base_model",
+		"values":["cnn-mnist04","cnn-fashion04"],"replicates":1,`+small+`}`)
+	rates := postSweep(t, p, `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","axis":"lr",
+		"values":[0.1,0.001],"strategies":["finetune"],"replicates":1,`+small+`}`)
+	for _, s := range []*sweepJSON{&freeze, &models, &rates} {
+		waitSweep(t, p, s, 4*time.Minute)
+		if s.Status != "succeeded" {
+			t.Fatalf("sweep %s: %s", s.ID, s.Status)
+		}
+	}
+	// Frozen depth: one "frozen" line whose strategy is the value, next to scratch, with
+	// seconds per epoch for the cost side.
+	if len(freeze.Lines) != 2 || freeze.Lines[0] != "frozen" || freeze.Lines[1] != "scratch" {
+		t.Fatalf("freeze lines %v", freeze.Lines)
+	}
+	for i, want := range []string{"finetune", "freeze:2", "linear-probe"} {
+		c := freeze.CellViews[i]
+		if c.Runs[0].Strategy != want || c.Runs[1].Strategy != "scratch" || len(c.Verdict) != 1 {
+			t.Fatalf("freeze cell %s: runs %+v verdict %+v", c.Value, c.Runs, c.Verdict)
+		}
+	}
+	var raw struct {
+		CellViews []struct {
+			Lines []struct {
+				SecondsPerEpoch struct {
+					Value *float64 `json:"value"`
+				} `json:"seconds_per_epoch"`
+			} `json:"lines"`
+		} `json:"cell_views"`
+	}
+	p.getJSON(t, "/api/sweeps/"+freeze.ID, &raw)
+	if v := raw.CellViews[2].Lines[0].SecondsPerEpoch.Value; v == nil || *v <= 0 {
+		t.Fatalf("linear probe has no seconds per epoch: %v", v)
+	}
+	// Base model: each cell starts from its own model, with scratch beside it.
+	for i, model := range []string{"cnn-mnist04", "cnn-fashion04"} {
+		var exp struct {
+			BaseModelID string    `json:"base_model_id"`
+			Runs        []runJSON `json:"runs"`
+		}
+		p.getJSON(t, "/api/experiments/"+models.CellViews[i].ExperimentID, &exp)
+		if exp.BaseModelID != model || len(exp.Runs) != 2 {
+			t.Fatalf("base model cell %d: %s with %d runs", i, exp.BaseModelID, len(exp.Runs))
+		}
+	}
+	// Learning rate: values in axis order, each cell training at its own rate.
+	for i, lr := range []float64{0.001, 0.1} {
+		var run struct {
+			Hyper struct {
+				LR float64 `json:"lr"`
+			} `json:"hyper"`
+		}
+		p.getJSON(t, "/api/runs/"+rates.CellViews[i].Runs[0].ID, &run)
+		if run.Hyper.LR != lr {
+			t.Fatalf("lr cell %d trained at %v, want %v", i, run.Hyper.LR, lr)
+		}
+	}
+	if len(rates.Crossings) != 0 {
+		t.Fatalf("a sweep without scratch has no crossing to state: %q", rates.Crossings)
+	}
+}
