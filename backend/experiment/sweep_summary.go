@@ -16,7 +16,7 @@ type SweepRun struct {
 	Status    RunStatus
 	ValAcc    []series.Point
 	TestAcc   *float64
-	Seconds   float64 // wall time from start to finish, evaluations included
+	Seconds   float64 // training time (steps and evaluations), without waits for other runs
 	Epochs    int
 }
 
@@ -41,7 +41,7 @@ type LinePoint struct {
 	// replicates that reached it; Reached counts them.
 	StepsToTarget Band `json:"steps_to_target"`
 	Reached       int  `json:"reached"`
-	// SecondsPerEpoch is the wall time of an epoch, evaluation included (mean, min-max).
+	// SecondsPerEpoch is the training time of an epoch, evaluation included (mean, min-max).
 	SecondsPerEpoch Band `json:"seconds_per_epoch"`
 	Done            int  `json:"done"`
 	Runs            int  `json:"runs"`

@@ -137,12 +137,14 @@ func (a *SweepAPI) cellView(ctx context.Context, axis experiment.Axis, e *store.
 		}
 		sr := experiment.SweepRun{Arm: r.ArmIndex, Replicate: r.Replicate, Strategy: st, Status: r.Status,
 			TestAcc: r.TestAcc, Epochs: r.EpochsDone}
-		if r.StartedAt != nil && r.FinishedAt != nil {
-			sr.Seconds = r.FinishedAt.Sub(*r.StartedAt).Seconds()
-		}
 		if r.Status == experiment.Succeeded {
 			if sr.ValAcc, err = points(ctx, a.DB, r.ID, "val_acc", 0); err != nil {
 				return cv, err
+			}
+			// The run's own training time (steps and evaluations), not its wall-clock span,
+			// which also holds the turns its experiment's other arms took.
+			if n := len(sr.ValAcc); n > 0 {
+				sr.Seconds = sr.ValAcc[n-1].WallTime
 			}
 		}
 		runs = append(runs, sr)

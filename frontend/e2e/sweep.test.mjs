@@ -94,3 +94,32 @@ test('a labels sweep launched from the wizard fills its chart in live', async ()
   await page.getByTestId('verdict').waitFor({ timeout: 15_000 });
   assert.deepEqual(browser.errors, []);
 });
+
+test('a frozen-depth sweep charts accuracy and seconds per epoch against the depth', async () => {
+  const res = await fetch(`${server.url}/api/sweeps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      dataset_id: 'mnist-5-9-50',
+      base_model_id: 'cnn-mnist04',
+      axis: 'freeze_depth',
+      values: [0, 1, 2, 'linear-probe'],
+      replicates: 2,
+      hyper: { epochs: 2, val_limit: 200 },
+    }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { id } = await res.json();
+  const { page } = browser;
+  await page.goto(`${server.url}/sweeps/${id}`);
+  await page.getByRole('heading', { name: 'Seconds per epoch against frozen bottom layers' }).waitFor();
+  await page.waitForFunction(
+    () => Number(document.querySelector('[data-testid="sweep-second-chart"]')?.getAttribute('data-points')) === 8,
+    null,
+    { timeout: 300_000, polling: 500 },
+  );
+  assert.equal(await page.getByTestId('sweep-acc-chart').getAttribute('data-bands'), '2');
+  assert.match((await page.getByTestId('crossings').textContent()) ?? '', /frozen model/);
+  await screenshot(page, 'sweep-freeze-final-1366x900');
+  assert.deepEqual(browser.errors, []);
+});
