@@ -2,9 +2,11 @@ package experiment
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -204,25 +206,27 @@ func sweepStrategies(axis Axis, given []string) ([]string, error) {
 	return out, nil
 }
 
+// axisVal is one value of an axis: its sort key, canonical string and words.
+type axisVal struct {
+	key   float64
+	value string
+	label string
+}
+
 // sweepValues reads the axis values into canonical strings and words, in axis order
 // for the ordered axes, and refuses duplicates.
 func sweepValues(axis Axis, raw []json.RawMessage) ([]string, []string, error) {
-	type val struct {
-		key   float64
-		value string
-		label string
-	}
-	var vals []val
+	var vals []axisVal
 	for i, rv := range raw {
 		var num json.Number
 		var str string
 		d := json.NewDecoder(bytes.NewReader(rv))
 		d.UseNumber()
-		var any any
-		if err := d.Decode(&any); err != nil {
+		var decoded any
+		if err := d.Decode(&decoded); err != nil {
 			return nil, nil, problem("bad_value", "values[%d] is not valid JSON: send numbers or strings.", i)
 		}
-		switch x := any.(type) {
+		switch x := decoded.(type) {
 		case json.Number:
 			num = x
 		case string:
@@ -234,18 +238,10 @@ func sweepValues(axis Axis, raw []json.RawMessage) ([]string, []string, error) {
 		if err != nil {
 			return nil, nil, problem("bad_value", "values[%d]: %v.", i, err)
 		}
-		vals = append(vals, val(v))
+		vals = append(vals, v)
 	}
 	if axis != AxisBaseModel {
-		slices.SortStableFunc(vals, func(a, b val) int {
-			switch {
-			case a.key < b.key:
-				return -1
-			case a.key > b.key:
-				return 1
-			}
-			return 0
-		})
+		slices.SortStableFunc(vals, func(a, b axisVal) int { return cmp.Compare(a.key, b.key) })
 	}
 	var values, labels []string
 	for _, v := range vals {
@@ -257,51 +253,42 @@ func sweepValues(axis Axis, raw []json.RawMessage) ([]string, []string, error) {
 	return values, labels, nil
 }
 
-// axisValue reads one value: its sort key, its canonical string and its words.
-func axisValue(axis Axis, num json.Number, str string) (struct {
-	key   float64
-	value string
-	label string
-}, error) {
-	type out = struct {
-		key   float64
-		value string
-		label string
-	}
+// axisValue reads one value of axis, given as a number or a string.
+func axisValue(axis Axis, num json.Number, str string) (axisVal, error) {
 	switch axis {
 	case AxisLabels:
 		if str == AllLabels {
-			return out{1e18, AllLabels, "all labels"}, nil
+			return axisVal{math.Inf(1), AllLabels, "all labels"}, nil
 		}
 		n, err := strconv.Atoi(num.String())
 		if str != "" || err != nil || n < 1 || n > MaxLabelsPerClass {
-			return out{}, fmt.Errorf("labels per class must be a whole number from 1 to %d, or %q", MaxLabelsPerClass, AllLabels)
+			return axisVal{}, fmt.Errorf("labels per class must be a whole number from 1 to %d, or %q", MaxLabelsPerClass, AllLabels)
 		}
-		return out{float64(n), strconv.Itoa(n), fmt.Sprintf("%d per class", n)}, nil
+		return axisVal{float64(n), strconv.Itoa(n), fmt.Sprintf("%d per class", n)}, nil
 	case AxisFreeze:
 		if str == LinearProbeDepth {
-			return out{1e18, LinearProbeDepth, "linear probe"}, nil
+			return axisVal{math.Inf(1), LinearProbeDepth, "linear probe"}, nil
 		}
 		n, err := strconv.Atoi(num.String())
 		if str != "" || err != nil || n < 0 {
-			return out{}, fmt.Errorf("a frozen depth is a whole number of bottom layers, 0 (fine-tune all) or more, or %q", LinearProbeDepth)
+			return axisVal{}, fmt.Errorf("a frozen depth is a whole number of bottom layers, 0 (fine-tune all) or more, or %q", LinearProbeDepth)
 		}
 		if n == 0 {
-			return out{0, "0", "fine-tune all"}, nil
+			return axisVal{0, "0", "fine-tune all"}, nil
 		}
-		return out{float64(n), strconv.Itoa(n), fmt.Sprintf("freeze %d", n)}, nil
+		return axisVal{float64(n), strconv.Itoa(n), fmt.Sprintf("freeze %d", n)}, nil
 	case AxisLR:
 		f, err := num.Float64()
 		if str != "" || err != nil || f <= 0 || f > 10 {
-			return out{}, fmt.Errorf("a learning rate is a number above 0 and at most 10, e.g. 0.01")
+			return axisVal{}, fmt.Errorf("a learning rate is a number above 0 and at most 10, e.g. 0.01")
 		}
 		s := strconv.FormatFloat(f, 'g', -1, 64)
-		return out{f, s, "lr " + s}, nil
+		return axisVal{f, s, "lr " + s}, nil
 	default: // AxisBaseModel
 		if str == "" {
-			return out{}, fmt.Errorf("a base model is named by its id, a string from GET /api/models")
+			return axisVal{}, fmt.Errorf("a base model is named by its id, a string from GET /api/models")
 		}
-		return out{0, str, str}, nil
+		return axisVal{0, str, str}, nil
 	}
 }
 
