@@ -37,9 +37,18 @@ type Config struct {
 	// AllowedHosts are the public names the server is reached by, comma-separated;
 	// IP addresses and localhost always work.
 	AllowedHosts string
-	// AccessToken is required on every request when set, and must be set when the
-	// server listens beyond loopback.
+	// AccessToken is the older way to open the server beyond loopback: one secret every
+	// request must carry, everyone who has it being the same single user. It keeps
+	// working for servers started with it; accounts (Auth) replace it.
 	AccessToken string
+	// Auth makes people sign in, each seeing their own work and what others shared; it
+	// is on whenever the server listens beyond loopback without an AccessToken.
+	Auth bool
+	// AdminName and AdminPassword (TRANSFERLAB_ADMIN_NAME, TRANSFERLAB_ADMIN_PASSWORD;
+	// never flags, which other users of the machine can read) make the first account
+	// when accounts are on and there is none yet.
+	AdminName     string
+	AdminPassword string
 	// KeepCheckpoints keeps finished runs' checkpoints instead of removing them.
 	KeepCheckpoints bool
 
@@ -103,7 +112,11 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	fs.StringVar(&c.AllowedHosts, "allowed-hosts", env("ALLOWED_HOSTS", c.AllowedHosts),
 		"comma-separated host names browsers reach the server by, besides IP addresses and localhost (TRANSFERLAB_ALLOWED_HOSTS)")
 	fs.StringVar(&c.AccessToken, "access-token", env("ACCESS_TOKEN", c.AccessToken),
-		"token every request must carry; required when --addr is not a loopback address (TRANSFERLAB_ACCESS_TOKEN)")
+		"one shared token every request must carry, instead of accounts (TRANSFERLAB_ACCESS_TOKEN); prefer --auth")
+	fs.BoolVar(&c.Auth, "auth", c.envBool("AUTH", c.Auth),
+		"people sign in and see their own work and what others share; on whenever --addr is not a loopback address, unless --access-token is given (TRANSFERLAB_AUTH)")
+	c.AdminName = env("ADMIN_NAME", "admin")
+	c.AdminPassword = env("ADMIN_PASSWORD", "")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel),
 		"debug, info, warn or error (TRANSFERLAB_LOG_LEVEL)")
 }
@@ -229,10 +242,17 @@ func (c Config) checkAccess() error {
 	if c.AccessToken != "" && len(c.AccessToken) < minTokenLen {
 		return fmt.Errorf("access token is %d characters; use at least %d random ones (for example `openssl rand -hex 16`)", len(c.AccessToken), minTokenLen)
 	}
-	if !c.Loopback() && c.AccessToken == "" {
-		return fmt.Errorf("listen address %s is reachable from other machines: set --access-token (TRANSFERLAB_ACCESS_TOKEN) to at least %d random characters, or listen on 127.0.0.1", c.Addr, minTokenLen)
+	if c.Auth && c.AccessToken != "" {
+		return errors.New("--auth and --access-token both given: accounts (--auth) give each person a sign-in and personal API tokens and replace the one shared access token; drop --access-token")
 	}
 	return nil
+}
+
+// Accounts tells whether people sign in: asked for with --auth, or because the server
+// listens beyond loopback with no access token. Anyone who can reach the port could
+// otherwise train, delete and read everything.
+func (c Config) Accounts() bool {
+	return c.Auth || (!c.Loopback() && c.AccessToken == "")
 }
 
 func writableDir(dir string) error {

@@ -5,24 +5,33 @@ import (
 	"testing"
 )
 
-func TestAccessTokenRequiredBeyondLoopback(t *testing.T) {
+func TestAccountsOnBeyondLoopback(t *testing.T) {
 	cases := []struct {
-		addr, token, hosts, wantErr string
+		addr, token, hosts string
+		auth               bool
+		wantErr            string
+		wantAccounts       bool
 	}{
-		{"127.0.0.1:8080", "", "", ""},
-		{"localhost:8080", "", "", ""},
-		{"[::1]:8080", "", "", ""},
-		{"0.0.0.0:8080", "", "", "--access-token"},
-		{":8080", "", "", "--access-token"},
-		{"192.168.1.5:8080", "", "", "--access-token"},
-		{"0.0.0.0:8080", "short", "", "at least 16"},
-		{"0.0.0.0:8080", "0123456789abcdef", "lab.example.org", ""},
-		{"127.0.0.1:8080", "", "http://lab.example.org", "bare host names"},
+		{"127.0.0.1:8080", "", "", false, "", false},
+		{"localhost:8080", "", "", false, "", false},
+		{"[::1]:8080", "", "", false, "", false},
+		{"127.0.0.1:8080", "", "", true, "", true},
+		{"0.0.0.0:8080", "", "", false, "", true},
+		{":8080", "", "", false, "", true},
+		{"192.168.1.5:8080", "", "", false, "", true},
+		{"0.0.0.0:8080", "short", "", false, "at least 16", false},
+		// A server started with the older shared token keeps working as it did.
+		{"0.0.0.0:8080", "0123456789abcdef", "lab.example.org", false, "", false},
+		{"0.0.0.0:8080", "0123456789abcdef", "", true, "drop --access-token", true},
+		{"127.0.0.1:8080", "", "http://lab.example.org", false, "bare host names", false},
 	}
 	for _, tc := range cases {
 		c := Defaults()
 		c.DataDir = t.TempDir()
-		c.Addr, c.AccessToken, c.AllowedHosts = tc.addr, tc.token, tc.hosts
+		c.Addr, c.AccessToken, c.AllowedHosts, c.Auth = tc.addr, tc.token, tc.hosts, tc.auth
+		if got := c.Accounts(); tc.wantErr == "" && got != tc.wantAccounts {
+			t.Errorf("%s token %q auth %v: accounts %v, want %v", tc.addr, tc.token, tc.auth, got, tc.wantAccounts)
+		}
 		err := c.Validate()
 		if tc.wantErr == "" && err != nil {
 			t.Errorf("%s: %v", tc.addr, err)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"syscall"
+
+	"transferlab/backend/datadir"
 )
 
 // Codes of the refusals that protect the server's memory and disk.
@@ -19,7 +21,7 @@ const diskHeadroom = 32 << 20
 
 // freeBytes says how much the disk holding dir has free for this process; a variable so
 // tests can play a nearly full disk.
-var freeBytes = DiskFree
+var freeBytes = datadir.DiskFree
 
 // checkBudget refuses an import before any image is decoded when its cache (count
 // images of c x h x w bytes) would be over the cache limit or over what the disk has

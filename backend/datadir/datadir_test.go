@@ -41,3 +41,27 @@ func TestPrepareMakesEveryFolder(t *testing.T) {
 		t.Error("a file as the data directory was accepted")
 	}
 }
+
+// The reserve is real space, made once, given back on demand and made again.
+func TestReserveIsHeldGivenBackAndRemade(t *testing.T) {
+	l := New(t.TempDir())
+	if ok, err := l.KeepReserve(); !ok || err != nil {
+		t.Fatalf("keep: %v %v", ok, err)
+	}
+	st, err := os.Stat(l.Reserve())
+	if err != nil || st.Size() != ReserveSize {
+		t.Fatalf("reserve file: %v %v", st, err)
+	}
+	if !l.ReleaseReserve() {
+		t.Fatal("release said there was no reserve")
+	}
+	if l.ReleaseReserve() {
+		t.Fatal("a second release found a reserve")
+	}
+	if _, err := os.Stat(l.Reserve()); !os.IsNotExist(err) {
+		t.Fatalf("reserve still there: %v", err)
+	}
+	if ok, _ := l.KeepReserve(); !ok {
+		t.Fatal("reserve not made again")
+	}
+}

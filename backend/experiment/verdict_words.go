@@ -37,7 +37,7 @@ func speedWords(v ArmVerdict) string {
 	case v.Replicates < 2:
 		return soFar + fmt.Sprintf("%s%s (one replicate: no interval)%s", times(m), at, reached)
 	case (lo == nil || *lo <= 1) && (hi == nil || *hi >= 1):
-		return soFar + fmt.Sprintf("not distinguishable from scratch%s (%s, interval %s)%s", at, ratioText(m), interval(lo, hi, ratioText), reached)
+		return soFar + fmt.Sprintf("time to %s not distinguishable from scratch's (median %s, interval %s)%s", target, times(m), interval(lo, hi, ratioText), reached)
 	}
 	return soFar + fmt.Sprintf("%s%s (interval %s)%s", times(m), at, interval(lo, hi, ratioText), reached)
 }

@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 
@@ -60,5 +61,7 @@ func perClassPick(ds train.Dataset, n int, seed int64) train.Dataset {
 	}
 	// Back to the dataset's order, so batches do not come class by class.
 	slices.Sort(idx)
-	return &sampled{Dataset: ds, idx: idx}
+	// The pick names itself in DataKey, so cached frozen outputs of the whole split are
+	// never taken for the pick's, nor one seed's pick for another's.
+	return &sampled{Dataset: ds, idx: idx, pick: fmt.Sprintf("|%d per class, seed %d", n, seed)}
 }

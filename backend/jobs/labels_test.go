@@ -23,6 +23,11 @@ func positionsDataset(t *testing.T, classes, perClass int) *train.SliceDataset {
 	return ds
 }
 
+// keyedSlice is a dataset that names its images, as an opened dataset does.
+type keyedSlice struct{ *train.SliceDataset }
+
+func (keyedSlice) DataKey() string { return "digits" }
+
 func picked(ds train.Dataset) (map[int]bool, map[int]int) {
 	idx := make([]int, ds.Len())
 	for i := range idx {
@@ -67,6 +72,11 @@ func TestPerClassPickIsStratifiedAndNested(t *testing.T) {
 	}
 	if same == len(a) {
 		t.Fatal("two seeds drew the same 5-per-class pick: replicates would not vary the data")
+	}
+	keyed := keyedSlice{ds}
+	k5, k10, k5b := perClassPick(keyed, 5, 1).(train.Keyed), perClassPick(keyed, 10, 1).(train.Keyed), perClassPick(keyed, 5, 2).(train.Keyed)
+	if k5.DataKey() == keyed.DataKey() || k5.DataKey() == k10.DataKey() || k5.DataKey() == k5b.DataKey() {
+		t.Fatalf("picks share a data key with the whole or each other: %q %q %q", k5.DataKey(), k10.DataKey(), k5b.DataKey())
 	}
 	if got := perClassPick(ds, 0, 1); got != train.Dataset(ds) {
 		t.Fatal("0 per class should train on the whole split")

@@ -29,6 +29,7 @@ type Config struct {
 	TrainingWorkers int
 	UploadsDir      string
 	DatasetsDir     string
+	BuiltinDir      string
 	Logger          *slog.Logger
 	// TrainOnly works training jobs and nothing else (a `worker` process); with
 	// TrainingWorkers 0 the process trains nothing (`serve --workers 0`).
@@ -76,7 +77,7 @@ func newQueue(ctx context.Context, driver riverdriver.Driver[*sql.Tx], pool *sql
 		return nil, fmt.Errorf("migrate job queue: %w", err)
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &SweepUploadsWorker{Dir: cfg.UploadsDir, DatasetsDir: cfg.DatasetsDir})
+	river.AddWorker(workers, &SweepUploadsWorker{Dir: cfg.UploadsDir, PartDirs: []string{cfg.DatasetsDir, cfg.BuiltinDir}})
 	if cfg.Register != nil {
 		cfg.Register(workers)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"transferlab/backend/data"
 	"transferlab/backend/datadir"
 	"transferlab/backend/experiment"
 	"transferlab/backend/live"
@@ -204,7 +203,7 @@ func (r *Runner) waitForSpace(ctx context.Context, runID string, rec *recorder) 
 			return false
 		case <-t.C:
 		}
-		if free, err := data.DiskFree(r.DataDir.Root); err != nil || free >= spaceToResume {
+		if free, err := datadir.DiskFree(r.DataDir.Root); err != nil || free >= spaceToResume {
 			slog.Info("disk space is back: training resumes from its checkpoint", "run", runID)
 			return true
 		}

@@ -36,14 +36,14 @@ func (SweepUploadsArgs) Kind() string { return "sweep_uploads" }
 // SweepUploadsWorker removes partial uploads and imports a crashed request left behind.
 type SweepUploadsWorker struct {
 	river.WorkerDefaults[SweepUploadsArgs]
-	Dir         string // uploads/
-	DatasetsDir string // datasets/
+	Dir      string   // uploads/
+	PartDirs []string // datasets/ and builtin/: where imports and cache builds write
 }
 
 // Work deletes the stale leftovers; those of uploads still in progress are younger and
 // stay.
 func (w *SweepUploadsWorker) Work(ctx context.Context, job *river.Job[SweepUploadsArgs]) error {
-	_, err := SweepLeftovers(w.Dir, w.DatasetsDir, job.Args.OlderThan, time.Now())
+	_, err := SweepLeftovers(w.Dir, w.PartDirs, job.Args.OlderThan, time.Now())
 	if err != nil {
 		return err
 	}
@@ -57,21 +57,23 @@ func PeriodicSweep() *river.PeriodicJob {
 	}, nil)
 }
 
-// SweepLeftovers removes uploads/incoming-* files and datasets/.*.part-* folders in
+// SweepLeftovers removes uploads/incoming-* files and .*.part-* folders in partDirs in
 // which nothing changed since now-olderThan, and returns how many it removed. With
 // olderThan 0 it removes them all: right for a server starting on a data directory
 // it holds the lock of, as no request can be writing them then.
-func SweepLeftovers(uploadsDir, datasetsDir string, olderThan time.Duration, now time.Time) (int, error) {
+func SweepLeftovers(uploadsDir string, partDirs []string, olderThan time.Duration, now time.Time) (int, error) {
 	cutoff := now.Add(-olderThan)
 	removed := 0
 	var errs []error
-	for _, d := range []struct {
+	type place struct {
 		dir  string
 		left func(string) bool
-	}{
-		{uploadsDir, func(n string) bool { return strings.HasPrefix(n, TempUploadPrefix) }},
-		{datasetsDir, atomicfile.IsPart}, // a dataset folder a killed import was writing
-	} {
+	}
+	places := []place{{uploadsDir, func(n string) bool { return strings.HasPrefix(n, TempUploadPrefix) }}}
+	for _, dir := range partDirs { // a folder a killed import or cache build was writing
+		places = append(places, place{dir, atomicfile.IsPart})
+	}
+	for _, d := range places {
 		if d.dir == "" {
 			continue
 		}

@@ -9,7 +9,7 @@ import (
 
 func TestSweepRemovesIdleLeftoversOnly(t *testing.T) {
 	root := t.TempDir()
-	uploads, datasets := filepath.Join(root, "uploads"), filepath.Join(root, "datasets")
+	uploads, datasets, builtin := filepath.Join(root, "uploads"), filepath.Join(root, "datasets"), filepath.Join(root, "builtin")
 	write := func(path string, age time.Duration) {
 		t.Helper()
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -37,10 +37,17 @@ func TestSweepRemovesIdleLeftoversOnly(t *testing.T) {
 		}
 	}
 	write(filepath.Join(datasets, "ds_c", "cache.bin"), old)
+	// A built-in dataset's cache that a killed process was building, next to a built one.
+	write(filepath.Join(builtin, ".mnist.part-3", "cache.bin"), old)
+	if err := os.Chtimes(filepath.Join(builtin, ".mnist.part-3"), at, at); err != nil {
+		t.Fatal(err)
+	}
+	write(filepath.Join(builtin, "mnist", "cache.bin"), old)
+	parts := []string{datasets, builtin}
 
-	n, err := SweepLeftovers(uploads, datasets, SweepIdle, time.Now())
-	if err != nil || n != 2 {
-		t.Fatalf("periodic sweep removed %d (%v), want 2", n, err)
+	n, err := SweepLeftovers(uploads, parts, SweepIdle, time.Now())
+	if err != nil || n != 3 {
+		t.Fatalf("periodic sweep removed %d (%v), want 3", n, err)
 	}
 	for path, want := range map[string]bool{
 		filepath.Join(uploads, TempUploadPrefix+"dead"): false,
@@ -49,13 +56,15 @@ func TestSweepRemovesIdleLeftoversOnly(t *testing.T) {
 		filepath.Join(datasets, ".ds_a.part-1"):         false,
 		filepath.Join(datasets, ".ds_b.part-2"):         true,
 		filepath.Join(datasets, "ds_c"):                 true,
+		filepath.Join(builtin, ".mnist.part-3"):         false,
+		filepath.Join(builtin, "mnist"):                 true,
 	} {
 		if _, err := os.Stat(path); (err == nil) != want {
 			t.Errorf("%s: exists=%v, want %v", path, err == nil, want)
 		}
 	}
 	// At start everything partial goes, whatever its age; finished data stays.
-	if n, err := SweepLeftovers(uploads, datasets, 0, time.Now()); err != nil || n != 2 {
+	if n, err := SweepLeftovers(uploads, parts, 0, time.Now()); err != nil || n != 2 {
 		t.Fatalf("start sweep removed %d (%v), want 2", n, err)
 	}
 	if _, err := os.Stat(filepath.Join(datasets, "ds_c", "cache.bin")); err != nil {

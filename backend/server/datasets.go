@@ -55,13 +55,14 @@ type datasetView struct {
 	Description string          `json:"description,omitempty"`
 	Error       string          `json:"error,omitempty"`
 	CreatedAt   time.Time       `json:"created_at"`
+	Owned
 }
 
 func datasetViewOf(d *store.Dataset) datasetView {
 	v := datasetView{ID: d.ID, Name: d.Name, Status: d.Status, Source: d.Source, Format: d.Format,
 		NumClasses: d.NumClasses, NumImages: d.NumImages, Classes: rawJSON(d.Classes), Splits: rawJSON(d.Splits),
 		Channels: d.Channels, Height: d.Height, Width: d.Width, Stats: rawJSON(d.Stats), Report: rawJSON(d.Report),
-		Error: d.Error, CreatedAt: d.CreatedAt}
+		Error: d.Error, CreatedAt: d.CreatedAt, Owned: Owned{OwnerID: d.OwnerID, Shared: d.Shared}}
 	if d.Source == store.SourceBuiltin {
 		if i := builtinRank(d.ID); i >= 0 {
 			v.Description = data.Builtins()[i].Description
@@ -181,10 +182,13 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 	}
 	id := row.ID
 	row, err = a.DB.DeleteDataset(c.Request.Context(), id)
+	if store.IsDiskFull(err) && a.DataDir.ReleaseReserve() {
+		row, err = a.DB.DeleteDataset(c.Request.Context(), id)
+	}
 	if store.IsDiskFull(err) && a.unused(c.Request.Context(), id) {
-		// SQLite needs a little space to delete a row. Nothing reads the dataset, so
-		// its files can go first: that frees the space, and a failed retry only leaves
-		// a row whose files are gone, which a later delete finishes.
+		// Nothing reads the dataset, so its files can go first: that frees space, and
+		// a failed retry only leaves a row whose files are gone, which a later delete
+		// finishes.
 		for _, err := range a.removeFiles(id) {
 			slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", id, "err", err)
 		}
@@ -205,6 +209,7 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 	for _, err := range a.removeFiles(row.ID) {
 		slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", row.ID, "err", err)
 	}
+	keepReserve(c.Request.Context(), a.DataDir)
 	c.Status(http.StatusNoContent)
 }
 

@@ -82,11 +82,17 @@ func (b *ProgressBoard) get(id string) (UploadProgress, bool) {
 }
 
 func (a *DatasetAPI) progress(c *gin.Context) {
-	p, ok := a.Progress.get(c.Param("upload_id"))
+	p, ok := a.Progress.get(progressOwner(c) + "/" + c.Param("upload_id"))
 	if !ok {
 		fail(c, store.ErrNotFound)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, p)
+}
+
+// progressOwner is the account an upload's progress belongs to; empty without accounts.
+func progressOwner(c *gin.Context) string {
+	v, _ := store.ViewerOf(c.Request.Context())
+	return v.UserID
 }

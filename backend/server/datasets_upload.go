@@ -32,9 +32,19 @@ type uploadForm struct {
 	name                    string
 	fileName                string // as the browser named it; for messages only, never a path
 	uploadID                string
+	owner                   string // who uploads: progress is theirs to see
 	channels, height, width int
 	tmp                     string // where the file was streamed to
 	touched                 time.Time
+}
+
+// progressKey is where the upload's progress is kept: under its uploader, so another
+// person asking for the same id finds nothing.
+func (f *uploadForm) progressKey() string {
+	if f.uploadID == "" {
+		return ""
+	}
+	return f.owner + "/" + f.uploadID
 }
 
 // touch marks the received file as in use now and then while it is imported, so the
@@ -47,7 +57,7 @@ func (f *uploadForm) touch() {
 }
 
 func (a *DatasetAPI) upload(c *gin.Context) {
-	f := uploadForm{uploadID: c.Query("upload_id")}
+	f := uploadForm{uploadID: c.Query("upload_id"), owner: progressOwner(c)}
 	if f.uploadID != "" && !progressIDPattern.MatchString(f.uploadID) {
 		fail(c, badUploadID())
 		return
@@ -66,7 +76,7 @@ func (a *DatasetAPI) upload(c *gin.Context) {
 		if f.tmp != "" { // cleared once the file is kept as uploads/<id><ext>
 			os.Remove(f.tmp)
 		}
-		a.Progress.update(f.uploadID, func(p *UploadProgress) { p.Done = true })
+		a.Progress.update(f.progressKey(), func(p *UploadProgress) { p.Done = true })
 	}()
 	if err := a.receive(c, &f); err != nil {
 		fail(c, err)
@@ -90,7 +100,7 @@ func (a *DatasetAPI) receive(c *gin.Context, f *uploadForm) error {
 		return a.tooLarge()
 	}
 	total := max(c.Request.ContentLength, 0)
-	a.Progress.update(f.uploadID, func(p *UploadProgress) { p.TotalBytes = total })
+	a.Progress.update(f.progressKey(), func(p *UploadProgress) { p.TotalBytes = total })
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, a.MaxUploadBytes+formSlack)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
@@ -169,7 +179,7 @@ func (a *DatasetAPI) saveFile(part io.Reader, f *uploadForm) error {
 		return err
 	}
 	f.tmp = out.Name()
-	counted := &progressWriter{w: out, board: a.Progress, id: f.uploadID}
+	counted := &progressWriter{w: out, board: a.Progress, id: f.progressKey()}
 	n, err := io.Copy(counted, io.LimitReader(part, a.MaxUploadBytes+1))
 	if cerr := out.Close(); err == nil {
 		err = cerr
@@ -236,7 +246,7 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 		Channels: f.channels, Height: f.height, Width: f.width,
 		Progress: func(p data.Progress) {
 			f.touch()
-			a.Progress.update(f.uploadID, func(u *UploadProgress) { u.ImagesDecoded, u.ImagesTotal = p.ImagesDecoded, p.ImagesTotal })
+			a.Progress.update(f.progressKey(), func(u *UploadProgress) { u.ImagesDecoded, u.ImagesTotal = p.ImagesDecoded, p.ImagesTotal })
 		},
 	})
 	if err != nil {

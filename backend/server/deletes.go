@@ -33,9 +33,12 @@ func (a *DeleteAPI) experiment(c *gin.Context) {
 	ctx := c.Request.Context()
 	id := c.Param("id")
 	del, err := a.DB.DeleteExperiment(ctx, id)
+	if store.IsDiskFull(err) && a.DataDir.ReleaseReserve() {
+		del, err = a.DB.DeleteExperiment(ctx, id)
+	}
 	if store.IsDiskFull(err) && a.DB.ExperimentDeletable(ctx, id) == nil {
-		// SQLite needs a little room to delete rows; the files can go first, as
-		// nothing uses them, and a later delete finishes a row left behind.
+		// The files can go first, as nothing uses them, and a later delete finishes a
+		// row left behind.
 		if pending, perr := a.experimentFiles(ctx, id); perr == nil {
 			a.removeFiles(ctx, pending.RunIDs, pending.ModelIDs)
 		}
@@ -52,6 +55,7 @@ func (a *DeleteAPI) experiment(c *gin.Context) {
 		return
 	}
 	a.removeFiles(ctx, del.RunIDs, del.ModelIDs)
+	keepReserve(ctx, a.DataDir)
 	c.Status(http.StatusNoContent)
 }
 
@@ -75,6 +79,9 @@ func (a *DeleteAPI) model(c *gin.Context) {
 	ctx := c.Request.Context()
 	id := c.Param("id")
 	_, err := a.DB.DeleteModel(ctx, id)
+	if store.IsDiskFull(err) && a.DataDir.ReleaseReserve() {
+		_, err = a.DB.DeleteModel(ctx, id)
+	}
 	if store.IsDiskFull(err) && a.DB.ModelDeletable(ctx, id) == nil {
 		a.removeFiles(ctx, nil, []string{id})
 		_, err = a.DB.DeleteModel(ctx, id)
@@ -93,6 +100,7 @@ func (a *DeleteAPI) model(c *gin.Context) {
 		return
 	}
 	a.removeFiles(ctx, nil, []string{id})
+	keepReserve(ctx, a.DataDir)
 	c.Status(http.StatusNoContent)
 }
 
@@ -116,5 +124,13 @@ func (a *DeleteAPI) removeFiles(ctx context.Context, runIDs, modelIDs []string) 
 		if err := os.RemoveAll(p); err != nil {
 			slog.WarnContext(ctx, "files of a deleted experiment or model left behind", "path", p, "err", err)
 		}
+	}
+}
+
+// keepReserve puts back the space held for deletes once a delete has freed enough; a
+// reserve that cannot be made yet is made by a later delete or the next start.
+func keepReserve(ctx context.Context, l datadir.Layout) {
+	if _, err := l.KeepReserve(); err != nil {
+		slog.WarnContext(ctx, "no space held back for deletes", "err", err)
 	}
 }

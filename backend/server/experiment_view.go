@@ -61,6 +61,7 @@ type ExperimentView struct {
 	SummaryFinal bool `json:"summary_final"`
 
 	ExperimentNames
+	Owned
 }
 
 func (a *ExperimentAPI) view(ctx context.Context, id string) (ExperimentView, error) {
@@ -82,7 +83,8 @@ func viewOf(e *store.Experiment, names catalogNames) ExperimentView {
 	}
 	v := ExperimentView{ID: e.ID, Name: e.Name, DatasetID: e.DatasetID, BaseModelID: e.BaseModelID,
 		Arch: e.Arch, Hyper: rawJSON(e.Hyper), CreatedAt: e.CreatedAt, Runs: []LabelledRun{},
-		Status: experiment.StatusOf(statuses), Verdict: []experiment.ArmVerdict{}, ExperimentNames: names.of(e)}
+		Status: experiment.StatusOf(statuses), Verdict: []experiment.ArmVerdict{}, ExperimentNames: names.of(e),
+		Owned: Owned{OwnerID: e.OwnerID, Shared: e.Shared}}
 	for i := range e.Runs {
 		v.Runs = append(v.Runs, names.run(&e.Runs[i]))
 	}

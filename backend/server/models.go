@@ -34,6 +34,7 @@ type modelView struct {
 	RunID        *string            `json:"run_id,omitempty"`
 	Card         json.RawMessage    `json:"card"`
 	Layers       []experiment.Layer `json:"layers"`
+	Owned
 }
 
 type inputShape struct {
@@ -46,7 +47,8 @@ func (a *ModelAPI) viewOf(m *store.Model) modelView {
 	v := modelView{ID: m.ID, Name: m.Name, Arch: m.Arch,
 		Input:   inputShape{Channels: m.Channels, Height: m.Height, Width: m.Width},
 		Classes: rawJSON(m.Classes), Source: m.Source, SourceData: m.SourceDataset,
-		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: rawJSON(m.Card), Layers: []experiment.Layer{}}
+		TestAccuracy: m.TestAccuracy, RunID: m.RunID, Card: rawJSON(m.Card), Layers: []experiment.Layer{},
+		Owned: Owned{OwnerID: m.OwnerID, Shared: m.Shared}}
 	if a.Arch != nil {
 		// A model whose architecture this build does not know is still listed.
 		in := experiment.Input{Channels: m.Channels, Height: m.Height, Width: m.Width}

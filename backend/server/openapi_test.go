@@ -70,9 +70,12 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 }
 
 // seedExamples adds the rows the document's examples name, as an import, the zoo sync
-// and a created experiment would.
-func seedExamples(t *testing.T, db *store.DB) {
+// and a created experiment would, and signs in as the admin they belong to: the rows
+// are made before accounts, and the first admin adopts them as a server start does.
+func seedExamples(t *testing.T, ts *testServer) *person {
 	t.Helper()
+	db := ts.db
+	ada := signIn(t, ts, "ada", true)
 	seedCatalog(t, db)
 	ctx := context.Background()
 	now := time.Now().UTC()
@@ -97,6 +100,16 @@ func seedExamples(t *testing.T, db *store.DB) {
 	if err := db.CreateSweep(ctx, sw, []*store.Experiment{cell}, nil); err != nil {
 		t.Fatal(err)
 	}
+	runID := "run_example"
+	m := &store.Model{ID: "model_example", Name: "trained", Arch: "cnn", Channels: 1, Height: 28, Width: 28, Classes: "[]",
+		Source: store.SourceRun, Card: "{}", Path: "models/user/model_example.safetensors", RunID: &runID, CreatedAt: now, UpdatedAt: now}
+	if err := db.CreateModel(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.AdoptUnowned(ctx, ada.id); err != nil || n < 4 {
+		t.Fatalf("the admin adopted %d rows: %v", n, err)
+	}
+	return ada
 }
 
 // TestOpenAPIExamplesAreAcceptedByTheRealRoutes sends every example request body of the
@@ -104,8 +117,8 @@ func seedExamples(t *testing.T, db *store.DB) {
 // that matches the documented response.
 func TestOpenAPIExamplesAreAcceptedByTheRealRoutes(t *testing.T) {
 	doc := loadOpenAPI(t)
-	ts := newTestServer(t, withRules)
-	seedExamples(t, ts.db)
+	ts := newTestServer(t, withRules, withAccounts)
+	ada := seedExamples(t, ts)
 	doc.Servers = openapi3.Servers{{URL: ts.URL}}
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
@@ -140,6 +153,7 @@ func TestOpenAPIExamplesAreAcceptedByTheRealRoutes(t *testing.T) {
 				t.Fatal(err)
 			}
 			req.Header.Set("Content-Type", "application/json")
+			req.AddCookie(ada.cookie)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
@@ -196,8 +210,8 @@ func checkResponse(t *testing.T, router routers.Router, req *http.Request, reqBo
 // its parameters' examples, and checks the status and body are among those described.
 func TestOpenAPIReadsAnswerAsDescribed(t *testing.T) {
 	doc := loadOpenAPI(t)
-	ts := newTestServer(t, withRules)
-	seedExamples(t, ts.db)
+	ts := newTestServer(t, withRules, withAccounts)
+	ada := seedExamples(t, ts)
 	doc.Servers = openapi3.Servers{{URL: ts.URL}}
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
@@ -225,6 +239,7 @@ func TestOpenAPIReadsAnswerAsDescribed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		req.AddCookie(ada.cookie)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

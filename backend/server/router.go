@@ -36,6 +36,9 @@ type Deps struct {
 	Guard Guard
 	// DataDir is where datasets, uploads and the built-in caches live.
 	DataDir datadir.Layout
+	// Accounts turns sign-in on (--auth); each person then sees their own rows and
+	// what others shared.
+	Accounts Accounts
 }
 
 // New builds the router with every route of the API and the web app behind it.
@@ -45,15 +48,19 @@ func New(d Deps) *gin.Engine {
 	r.HandleMethodNotAllowed = true
 	lim := d.Limits.withDefaults()
 	r.Use(httpMetrics())
-	r.Use(requestLog(), recoverJSON(), d.Guard.middleware(), readDeadline(), newWriteLimiter(lim).middleware())
+	auth := newAuthAPI(d.DB, d.Accounts)
+	r.Use(requestLog(), recoverJSON(), d.Guard.middleware(), auth.identify(), readDeadline(), newWriteLimiter(lim).middleware())
 
 	api := r.Group("/api")
 	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue, Store: dirStore{d.DataDir.Root}}
 	api.GET("/health", health.get)
 	registerOps(r, api, d)
+	registerAccounts(api, auth)
 	// Resource routes register below, one line each.
 	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, uploads: make(slots, lim.Uploads), Progress: NewProgressBoard(), Scorer: d.Scorer}
-	datasets := api.Group("/datasets", withResource("dataset"))
+	// Each group of owned rows is guarded by ownedBy (access.go): a route added to it
+	// answers 404 for another person's private row and 403 for a change to a shared one.
+	datasets := api.Group("/datasets", withResource("dataset"), ownedBy(d.DB, store.KindDataset))
 	datasets.GET("", ds.list)
 	datasets.POST("", ds.upload)
 	datasets.GET("/:id", ds.get)
@@ -62,11 +69,12 @@ func New(d Deps) *gin.Engine {
 	datasets.GET("/:id/preview", ds.preview)
 	datasets.GET("/:id/images/:index", ds.image)
 	datasets.GET("/:id/transferability", ds.transferability)
+	datasets.PUT("/:id/shared", (&SharingAPI{DB: d.DB, Kind: store.KindDataset}).set)
 	api.GET("/uploads/:upload_id/progress", withResource("upload"), ds.progress)
 	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs, Arch: d.Architectures}
 	runs := &RunAPI{Exp: exp}
 	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID, upgrader: newUpgrader(d.Guard), watchers: newWatchers(lim)}
-	experiments := api.Group("/experiments", withResource("experiment"))
+	experiments := api.Group("/experiments", withResource("experiment"), ownedBy(d.DB, store.KindExperiment))
 	experiments.GET("", exp.list)
 	experiments.POST("", exp.create)
 	experiments.GET("/spec", exp.spec)
@@ -75,14 +83,15 @@ func New(d Deps) *gin.Engine {
 	del := &DeleteAPI{DB: d.DB, DataDir: d.DataDir}
 	experiments.DELETE("/:id", del.experiment)
 	experiments.GET("/:id/live", stream.serve)
+	experiments.PUT("/:id/shared", (&SharingAPI{DB: d.DB, Kind: store.KindExperiment}).set)
 	sl, _ := d.Jobs.(SweepLauncher)
 	sw := &SweepAPI{DB: d.DB, Jobs: sl, Exp: exp, Arch: d.Architectures}
-	sweeps := api.Group("/sweeps", withResource("sweep"))
+	sweeps := api.Group("/sweeps", withResource("sweep"), ownedBy(d.DB, store.KindSweep))
 	sweeps.GET("", sw.list)
 	sweeps.POST("", sw.create)
 	sweeps.GET("/:id", sw.get)
 	sweeps.POST("/:id/cancel", sw.cancel)
-	runGroup := api.Group("/runs", withResource("run"))
+	runGroup := api.Group("/runs", withResource("run"), ownedBy(d.DB, store.KindRun))
 	runGroup.GET("/:id", runs.get)
 	runGroup.PATCH("/:id", runs.label)
 	runGroup.GET("/:id/metrics", runs.metrics)
@@ -90,12 +99,13 @@ func New(d Deps) *gin.Engine {
 	runGroup.POST("/:id/cancel", exp.cancelRun)
 	api.GET("/compare", withResource("run"), runs.compare)
 	models := &ModelAPI{DB: d.DB, Predict: d.Predictor, Arch: d.Architectures}
-	modelGroup := api.Group("/models", withResource("model"))
+	modelGroup := api.Group("/models", withResource("model"), ownedBy(d.DB, store.KindModel))
 	modelGroup.GET("", models.list)
 	modelGroup.GET("/:id", models.get)
 	modelGroup.POST("/:id/predict", models.predict)
 	modelGroup.GET("/:id/weights", models.download)
 	modelGroup.DELETE("/:id", del.model)
+	modelGroup.PUT("/:id/shared", (&SharingAPI{DB: d.DB, Kind: store.KindModel}).set)
 
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, newError(http.StatusMethodNotAllowed, "method_not_allowed",

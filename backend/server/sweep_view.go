@@ -21,6 +21,7 @@ type SweepListItem struct {
 	Runs      int                         `json:"runs"`
 	Finished  int                         `json:"finished"`
 	CreatedAt time.Time                   `json:"created_at"`
+	Owned
 }
 
 // SweepCellView is one value of the axis: its experiment, that experiment's verdict,
@@ -62,7 +63,7 @@ func (a *SweepAPI) view(ctx context.Context, id string) (SweepView, error) {
 		return SweepView{}, err
 	}
 	v := SweepView{SweepListItem: SweepListItem{ID: s.ID, Name: s.Name, DatasetID: s.DatasetID, Axis: experiment.Axis(s.Axis),
-		CreatedAt: s.CreatedAt, Cells: len(cells)}, Lines: []string{}, CellViews: []SweepCellView{}, Crossings: []string{}, Final: true,
+		CreatedAt: s.CreatedAt, Cells: len(cells), Owned: Owned{OwnerID: s.OwnerID, Shared: s.Shared}}, Lines: []string{}, CellViews: []SweepCellView{}, Crossings: []string{}, Final: true,
 		Hyper: json.RawMessage("null")}
 	_ = json.Unmarshal([]byte(s.Spec), &v.Spec)
 	gaps := map[string][]experiment.CellGap{}

@@ -76,7 +76,7 @@ func (a *SweepAPI) list(c *gin.Context) {
 			return
 		}
 		item := SweepListItem{ID: ss[i].ID, Name: ss[i].Name, DatasetID: ss[i].DatasetID, Axis: experiment.Axis(ss[i].Axis),
-			CreatedAt: ss[i].CreatedAt, Cells: len(cells)}
+			CreatedAt: ss[i].CreatedAt, Cells: len(cells), Owned: Owned{OwnerID: ss[i].OwnerID, Shared: ss[i].Shared}}
 		_ = json.Unmarshal([]byte(ss[i].Spec), &item.Spec)
 		var statuses []experiment.RunStatus
 		for _, e := range cells {

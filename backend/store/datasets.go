@@ -45,14 +45,14 @@ func (e *DatasetInUseError) Error() string {
 func (d *DB) Datasets(ctx context.Context) ([]Dataset, error) {
 	var ds []Dataset
 	// A boolean sorts false first in SQLite and PostgreSQL alike.
-	err := d.g.WithContext(ctx).Order("source = '" + SourceBuiltin + "', created_at DESC, id").Find(&ds).Error
+	err := d.scoped(ctx, KindDataset).Order("source = '" + SourceBuiltin + "', created_at DESC, id").Find(&ds).Error
 	return ds, err
 }
 
 // Dataset loads one dataset.
 func (d *DB) Dataset(ctx context.Context, id string) (*Dataset, error) {
 	var ds Dataset
-	err := d.g.WithContext(ctx).First(&ds, "id = ?", id).Error
+	err := d.scoped(ctx, KindDataset).First(&ds, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -61,6 +61,7 @@ func (d *DB) Dataset(ctx context.Context, id string) (*Dataset, error) {
 
 // CreateDataset inserts a dataset row.
 func (d *DB) CreateDataset(ctx context.Context, ds *Dataset) error {
+	stampOwner(ctx, &ds.OwnerID)
 	return d.g.WithContext(ctx).Create(ds).Error
 }
 

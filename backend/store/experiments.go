@@ -18,6 +18,7 @@ import (
 // is left behind, and no job ever names a row that does not exist. enqueue gets the
 // transaction's own connection; it may be nil.
 func (d *DB) CreateExperiment(ctx context.Context, e *Experiment, enqueue func(tx *sql.Tx) error) error {
+	stampOwner(ctx, &e.OwnerID)
 	return d.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(e).Error; err != nil {
 			return err
@@ -36,7 +37,7 @@ func (d *DB) CreateExperiment(ctx context.Context, e *Experiment, enqueue func(t
 // Experiment loads one experiment with its runs in arm order.
 func (d *DB) Experiment(ctx context.Context, id string) (*Experiment, error) {
 	var e Experiment
-	err := d.g.WithContext(ctx).Preload("Runs", func(db *gorm.DB) *gorm.DB { return db.Order("replicate, arm_index") }).
+	err := d.scoped(ctx, KindExperiment).Preload("Runs", func(db *gorm.DB) *gorm.DB { return db.Order("replicate, arm_index") }).
 		First(&e, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
@@ -48,7 +49,7 @@ func (d *DB) Experiment(ctx context.Context, id string) (*Experiment, error) {
 // each experiment carries its stored summary.
 func (d *DB) Experiments(ctx context.Context, limit int) ([]Experiment, error) {
 	var es []Experiment
-	err := d.g.WithContext(ctx).Preload("Runs", func(db *gorm.DB) *gorm.DB { return db.Order("replicate, arm_index") }).
+	err := d.scoped(ctx, KindExperiment).Preload("Runs", func(db *gorm.DB) *gorm.DB { return db.Order("replicate, arm_index") }).
 		Order("created_at DESC").Limit(limit).Find(&es).Error
 	return es, err
 }

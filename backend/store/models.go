@@ -79,14 +79,14 @@ func (d *DB) SyncZoo(ctx context.Context, fsys fs.FS, prefix string) (int, error
 // Models lists the zoo first, then models made by runs, newest first.
 func (d *DB) Models(ctx context.Context) ([]Model, error) {
 	var ms []Model
-	err := d.g.WithContext(ctx).Order("source = 'zoo' DESC, created_at DESC, id").Find(&ms).Error
+	err := d.scoped(ctx, KindModel).Order("source = 'zoo' DESC, created_at DESC, id").Find(&ms).Error
 	return ms, err
 }
 
 // Model loads one model.
 func (d *DB) Model(ctx context.Context, id string) (*Model, error) {
 	var m Model
-	err := d.g.WithContext(ctx).First(&m, "id = ?", id).Error
+	err := d.scoped(ctx, KindModel).First(&m, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -95,5 +95,6 @@ func (d *DB) Model(ctx context.Context, id string) (*Model, error) {
 
 // CreateModel records a model whose weights are already in place.
 func (d *DB) CreateModel(ctx context.Context, m *Model) error {
+	stampOwner(ctx, &m.OwnerID)
 	return d.g.WithContext(ctx).Create(m).Error
 }

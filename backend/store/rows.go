@@ -25,6 +25,8 @@ type Dataset struct {
 	Report     string
 	Path       string
 	Error      string
+	OwnerID    string
+	Shared     bool
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
@@ -44,6 +46,8 @@ type Model struct {
 	Card          string
 	Path          string
 	RunID         *string
+	OwnerID       string
+	Shared        bool
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -59,6 +63,8 @@ type Experiment struct {
 	// Summary is the result as it stands (JSON of experiment.Summary), stored when a
 	// run finishes and while runs train, so a list reads no curves.
 	Summary string
+	OwnerID string
+	Shared  bool
 	// SweepID is the sweep the experiment is a cell of ("" for none); SweepCell is
 	// which value of the sweep's axis it measures.
 	SweepID   string

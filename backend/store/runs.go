@@ -52,7 +52,7 @@ func (p RunPatch) columns() map[string]any {
 // Run loads one run.
 func (d *DB) Run(ctx context.Context, id string) (*Run, error) {
 	var r Run
-	err := d.g.WithContext(ctx).First(&r, "id = ?", id).Error
+	err := d.scoped(ctx, KindRun).First(&r, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -62,7 +62,7 @@ func (d *DB) Run(ctx context.Context, id string) (*Run, error) {
 // RunsByID loads the runs named, in the order named.
 func (d *DB) RunsByID(ctx context.Context, ids []string) ([]Run, error) {
 	var rs []Run
-	if err := d.g.WithContext(ctx).Where("id IN ?", ids).Find(&rs).Error; err != nil {
+	if err := d.scoped(ctx, KindRun).Where("id IN ?", ids).Find(&rs).Error; err != nil {
 		return nil, err
 	}
 	byID := map[string]Run{}
@@ -121,6 +121,12 @@ func (d *DB) FinishArm(ctx context.Context, f FinishedArm) (bool, error) {
 		runID := f.RunID
 		art := Artifact{ID: NewID("art"), RunID: &runID, Kind: EvaluationKind, Meta: f.Evaluation, CreatedAt: now}
 		if err := tx.Create(&art).Error; err != nil {
+			return err
+		}
+		// A trained model is its experiment's owner's, private until they share it.
+		if err := tx.Table("experiments").Select("experiments.owner_id").
+			Joins("JOIN runs ON runs.experiment_id = experiments.id").Where("runs.id = ?", f.RunID).
+			Scan(&f.Model.OwnerID).Error; err != nil {
 			return err
 		}
 		if err := tx.Save(&f.Model).Error; err != nil {

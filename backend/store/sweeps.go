@@ -21,6 +21,8 @@ type Sweep struct {
 	DatasetID string
 	Axis      string
 	Spec      string // JSON of experiment.SweepSpec
+	OwnerID   string
+	Shared    bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -44,6 +46,11 @@ func NewSweep(p *experiment.SweepPlan, now time.Time) (*Sweep, []*Experiment) {
 // CreateSweep inserts a sweep with its cells and their runs, and runs enqueue in the
 // same transaction, as CreateExperiment does: a launch that fails leaves nothing.
 func (d *DB) CreateSweep(ctx context.Context, s *Sweep, cells []*Experiment, enqueue func(tx *sql.Tx) error) error {
+	// The sweep and its cells belong to whoever launched it.
+	stampOwner(ctx, &s.OwnerID)
+	for _, e := range cells {
+		stampOwner(ctx, &e.OwnerID)
+	}
 	return d.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(s).Error; err != nil {
 			return err
@@ -67,7 +74,7 @@ func (d *DB) CreateSweep(ctx context.Context, s *Sweep, cells []*Experiment, enq
 // Sweep loads one sweep.
 func (d *DB) Sweep(ctx context.Context, id string) (*Sweep, error) {
 	var s Sweep
-	err := d.g.WithContext(ctx).First(&s, "id = ?", id).Error
+	err := d.scoped(ctx, KindSweep).First(&s, "sweeps.id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrNotFound
 	}
@@ -77,14 +84,15 @@ func (d *DB) Sweep(ctx context.Context, id string) (*Sweep, error) {
 // Sweeps lists the newest sweeps first.
 func (d *DB) Sweeps(ctx context.Context, limit int) ([]Sweep, error) {
 	var ss []Sweep
-	err := d.g.WithContext(ctx).Order("created_at DESC").Limit(limit).Find(&ss).Error
+	err := d.scoped(ctx, KindSweep).Order("created_at DESC").Limit(limit).Find(&ss).Error
 	return ss, err
 }
 
-// SweepCells loads a sweep's experiments in axis order, with their runs.
+// SweepCells loads a sweep's experiments in axis order, with their runs: those the
+// viewer may see.
 func (d *DB) SweepCells(ctx context.Context, sweepID string) ([]Experiment, error) {
 	var es []Experiment
-	err := d.g.WithContext(ctx).Preload("Runs", func(db *gorm.DB) *gorm.DB { return db.Order("replicate, arm_index") }).
+	err := d.scoped(ctx, KindExperiment).Preload("Runs", func(db *gorm.DB) *gorm.DB { return db.Order("replicate, arm_index") }).
 		Where("sweep_id = ?", sweepID).Order("sweep_cell").Find(&es).Error
 	return es, err
 }

@@ -43,16 +43,16 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Start `transferlab serve` on a free port and a fresh data dir, and wait until
- * GET /api/health answers 200.
+ * Start `transferlab serve` on a free port and a fresh data dir, with extra `args` and
+ * environment `env`, and wait until GET /api/health answers 200.
  * @returns {Promise<{url: string, dataDir: string, output: () => string, stop: () => Promise<void>}>}
  */
-export async function startServer({ timeoutMs = 30_000 } = {}) {
+export async function startServer({ timeoutMs = 30_000, args: extra = [], env = {} } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'transferlab-e2e-data-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', dataDir];
-  const proc = spawn(binaryPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', dataDir, ...extra];
+  const proc = spawn(binaryPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 
   let log = '';
   const keep = (chunk) => {

@@ -106,16 +106,18 @@ func TestAttackCrossSiteAndRebinding(t *testing.T) {
 	conn.Close()
 }
 
-// A server listening beyond loopback must not start open to the network.
-func TestAttackOpenNetworkNeedsAToken(t *testing.T) {
+// A server listening beyond loopback must not start open to the network: accounts are
+// on there, and it refuses to start before anyone can sign in. The older shared access
+// token keeps working for the servers started with it.
+func TestAttackOpenNetworkNeedsAccountsOrAToken(t *testing.T) {
 	bin, env := serverBinary()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "0.0.0.0:0", "--data-dir", t.TempDir())
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
-	if ctx.Err() != nil || !strings.Contains(string(out), "--access-token") {
-		t.Fatalf("started listening on 0.0.0.0 without a token (%v):\n%s", err, short(string(out)))
+	if ctx.Err() != nil || !strings.Contains(string(out), "transferlab user add") || !strings.Contains(string(out), "TRANSFERLAB_ADMIN_PASSWORD") {
+		t.Fatalf("started listening on 0.0.0.0 with no account (%v):\n%s", err, short(string(out)))
 	}
 	tg := startTarget(t, "", "--access-token", "correct-horse-battery-staple")
 	if status, _, body := tg.do(t, "GET", "/api/datasets", nil, nil); status != 401 || errCode(body) != "unauthorized" {

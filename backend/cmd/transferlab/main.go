@@ -25,6 +25,7 @@ func commands() map[string]command {
 		"bench-demo":  {"time the demo experiment end to end with 1 and 3 replicates", runBenchDemo},
 		"import-tfjs": {"convert the ImageNet MobileNetV2 an npm package ships (TF.js format) into a zoo backbone", runImportTFJS},
 		"worker":      {"train experiments queued on a shared PostgreSQL database", runWorker},
+		"user":        {"add accounts, list them and set passwords, for a server run with --auth", runUser},
 		"version":     {"print the version", func(_ []string, out, _ io.Writer) int { fmt.Fprintln(out, version); return 0 }},
 	}
 }

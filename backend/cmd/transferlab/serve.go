@@ -100,15 +100,23 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if _, err := db.SyncBuiltinDatasets(ctx); err != nil {
 		return fmt.Errorf("built-in datasets: %w", err)
 	}
+	if cfg.Accounts() {
+		if err := firstAccount(ctx, db, cfg, logger); err != nil {
+			return err
+		}
+	}
 	// Holding the lock, no request of ours is writing an upload or an import: whatever
 	// partial ones there are, a killed process left.
 	if cfg.Shared() {
 		// Other processes may be writing uploads now: the periodic sweep, which waits
 		// for files to age, is the one that clears up.
-	} else if n, err := jobs.SweepLeftovers(cfg.Dirs().Uploads(), cfg.Dirs().Datasets(), 0, time.Now()); err != nil {
+	} else if n, err := jobs.SweepLeftovers(cfg.Dirs().Uploads(), []string{cfg.Dirs().Datasets(), cfg.Dirs().Builtin()}, 0, time.Now()); err != nil {
 		logger.Warn("could not remove every partial upload or import", "err", err)
 	} else if n > 0 {
 		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
+	}
+	if ok, err := cfg.Dirs().KeepReserve(); !ok {
+		logger.Warn("the disk is nearly full: no space is held back for deletes", "err", err)
 	}
 	hub := live.NewHub(liveHistory, liveBuffer)
 	runner := jobs.NewRunner(db, hub, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
@@ -116,6 +124,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		TrainingWorkers: cfg.Workers,
 		UploadsDir:      cfg.Dirs().Uploads(),
 		DatasetsDir:     cfg.Dirs().Datasets(),
+		BuiltinDir:      cfg.Dirs().Builtin(),
 		Logger:          logger,
 		Register:        runner.Register,
 	})
@@ -160,7 +169,8 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		DataDir:        cfg.Dirs(),
 		Limits: server.Limits{WritesPerSecond: float64(cfg.WritesPerSecond), WriteBurst: 5 * cfg.WritesPerSecond,
 			Uploads: cfg.Uploads, WatchersPerExperiment: cfg.WatchersPerExperiment, Watchers: cfg.Watchers},
-		Guard: server.Guard{AllowedHosts: cfg.Hosts(), Token: cfg.AccessToken},
+		Guard:    server.Guard{AllowedHosts: cfg.Hosts(), Token: cfg.AccessToken},
+		Accounts: server.Accounts{On: cfg.Accounts()},
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -170,6 +180,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	// Bodies are held to their own deadlines by the router; these bound the rest.
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "Transfer Lab %s listening on http://%s (data in %s)\n", version, ln.Addr(), cfg.DataDir)
+	if cfg.Accounts() {
+		fmt.Fprintln(stdout, "Accounts are on: people sign in; add them with `transferlab user add`.")
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 

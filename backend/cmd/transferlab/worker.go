@@ -50,6 +50,7 @@ func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) erro
 		TrainOnly:       true,
 		UploadsDir:      cfg.Dirs().Uploads(),
 		DatasetsDir:     cfg.Dirs().Datasets(),
+		BuiltinDir:      cfg.Dirs().Builtin(),
 		Logger:          logger,
 		Register:        runner.Register,
 	})

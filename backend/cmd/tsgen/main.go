@@ -59,6 +59,8 @@ var types = []any{
 	server.RunView{}, server.LabelledRun{}, server.ExperimentView{}, server.SpecView{},
 	experiment.SweepRequest{}, experiment.SweepSpec{}, experiment.Band{}, experiment.LinePoint{},
 	server.SweepListItem{}, server.SweepCellView{}, server.SweepView{},
+	server.Owned{}, server.UserView{}, server.MeView{}, server.LoginRequest{}, server.TokenView{}, server.NewTokenView{},
+	server.TokenRequest{}, server.NewUserRequest{},
 }
 
 func main() {

@@ -221,6 +221,8 @@ export interface ExperimentView {
   summary_final: boolean;
   dataset_name: string;
   base_model_name?: string;
+  owner_id: string;
+  shared: boolean;
 }
 
 export interface SpecView {
@@ -279,6 +281,8 @@ export interface SweepListItem {
   runs: number;
   finished: number;
   created_at: string;
+  owner_id: string;
+  shared: boolean;
 }
 
 export interface SweepCellView {
@@ -305,10 +309,56 @@ export interface SweepView {
   runs: number;
   finished: number;
   created_at: string;
+  owner_id: string;
+  shared: boolean;
   base_model_id: string;
   hyper: Hyper;
   lines: string[];
   cell_views: SweepCellView[];
   crossings: string[];
   final: boolean;
+}
+
+export interface Owned {
+  owner_id: string;
+  shared: boolean;
+}
+
+export interface UserView {
+  id: string;
+  name: string;
+  admin: boolean;
+  created_at: string;
+}
+
+export interface MeView {
+  auth: boolean;
+  user: UserView | null;
+}
+
+export interface LoginRequest {
+  name: string;
+  password: string;
+}
+
+export interface TokenView {
+  id: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface NewTokenView {
+  token: TokenView;
+  secret: string;
+}
+
+export interface TokenRequest {
+  name: string;
+}
+
+export interface NewUserRequest {
+  name: string;
+  password: string;
+  admin: boolean;
 }

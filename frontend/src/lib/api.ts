@@ -26,6 +26,13 @@ export interface Health {
 /** Base path of the API; the built app is always served by the same server. */
 export const API_BASE = '/api';
 
+let onUnauthorized: (() => void) | undefined;
+
+/** Call `fn` whenever the server says the request needs signing in (a session ended). */
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
 /** Request `path` under /api and return its decoded JSON body (undefined for 204). */
 export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
@@ -46,7 +53,11 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
     );
   }
 
-  if (!res.ok) throw await errorFrom(res);
+  if (!res.ok) {
+    const err = await errorFrom(res);
+    if (res.status === 401 && err.code === 'sign_in_required') onUnauthorized?.();
+    throw err;
+  }
   if (res.status === 204) return undefined as T;
   try {
     return (await res.json()) as T;

@@ -1,6 +1,6 @@
 // One function per API route the pages use.
 import { apiFetch, apiSend } from './api';
-import type { Request as ExperimentRequest, SpecView, SweepListItem, SweepRequest, SweepView, Transferability } from './api-types';
+import type { MeView, NewTokenView, Request as ExperimentRequest, SpecView, SweepListItem, SweepRequest, SweepView, TokenView, Transferability } from './api-types';
 import type { Comparison, Dataset, Evaluation, Experiment, Model, Point, Prediction, Run } from './types';
 import { fileForm, uploadForm, type UploadProgress } from './upload';
 
@@ -70,3 +70,17 @@ export function getMetric(
 }
 export const compareRuns = (ids: string[], maxPoints = 1000, signal?: AbortSignal) =>
   apiFetch<Comparison>(`/compare?runs=${ids.map(enc).join(',')}&max_points=${maxPoints}`, { signal });
+
+// Accounts (a server run with --auth)
+export const getMe = (signal?: AbortSignal) => apiFetch<MeView>('/auth/me', { signal });
+export const login = (name: string, password: string) => apiSend<MeView>('/auth/login', { name, password });
+export const logout = () => apiFetch<void>('/auth/logout', { method: 'POST' });
+export const listTokens = (signal?: AbortSignal) =>
+  apiFetch<{ tokens: TokenView[] }>('/tokens', { signal }).then((r) => r.tokens ?? []);
+export const createToken = (name: string) => apiSend<NewTokenView>('/tokens', { name });
+export const revokeToken = (id: string) => apiFetch<void>(`/tokens/${enc(id)}`, { method: 'DELETE' });
+
+/** What an owner can share with everyone on the server. */
+export type SharedKind = 'datasets' | 'experiments' | 'models';
+export const setShared = (kind: SharedKind, id: string, shared: boolean) =>
+  apiSend<{ shared: boolean }>(`/${kind}/${enc(id)}/shared`, { shared }, 'PUT');

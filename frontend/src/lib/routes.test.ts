@@ -9,6 +9,8 @@ describe('matchPage', () => {
     ['/experiments/exp_1/', { page: 'experiment', id: 'exp_1' }],
     ['/runs/run_1', { page: 'run', id: 'run_1' }],
     ['/compare', { page: 'compare' }],
+    ['/settings', { page: 'settings' }],
+    ['/settings/x', undefined],
     ['/runs', undefined],
     ['/models/x', undefined],
     ['/experiments/a/b', undefined],

@@ -25,12 +25,13 @@ export function routeFor(path: string): RouteInfo | undefined {
   const p = normalizePath(path);
   if (p === '/') return routes[0];
   if (p.startsWith('/runs/') || p.startsWith('/sweeps/')) return routes.find((r) => r.path === '/experiments');
+  if (p === '/settings') return { path: '/settings', label: 'Settings' };
   return routes.find((r) => r.path !== '/' && (p === r.path || p.startsWith(r.path + '/')));
 }
 
 /** Which page shows a path, with the id in it if any. */
 export type PageMatch =
-  | { page: 'home' | 'datasets' | 'models' | 'experiments' | 'compare' | 'new-experiment' }
+  | { page: 'home' | 'datasets' | 'models' | 'experiments' | 'compare' | 'new-experiment' | 'settings' }
   | { page: 'dataset' | 'experiment' | 'run' | 'sweep'; id: string };
 
 /** '/experiments/exp_1' -> {page: 'experiment', id: 'exp_1'}; undefined for no page. */
@@ -54,6 +55,8 @@ export function matchPage(path: string): PageMatch | undefined {
       return id ? { page: 'run', id } : undefined;
     case 'sweeps':
       return id ? { page: 'sweep', id } : undefined;
+    case 'settings':
+      return id ? undefined : { page: 'settings' };
   }
   return undefined;
 }

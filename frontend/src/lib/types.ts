@@ -51,6 +51,10 @@ export interface Dataset {
   report?: ImportReport | null;
   error?: string;
   created_at?: string;
+  /** The account that made it ('' for built-ins and rows made without accounts). */
+  owner_id?: string;
+  /** Shown to everyone on the server by its owner. */
+  shared?: boolean;
 }
 
 /** What an import did with each file it did not turn into a training image. */
@@ -91,6 +95,8 @@ export interface Model {
   run_id?: string;
   card?: ModelCard;
   layers?: LayerInfo[];
+  owner_id?: string;
+  shared?: boolean;
 }
 
 /** A run, with the short name and tags a person gave it. */

@@ -37,6 +37,8 @@ const experiment = (): Experiment => ({
   verdict: [],
   replicate_varies: 'the seed',
   summary_final: false,
+  owner_id: '',
+  shared: false,
 });
 
 const snapshot = (seq: number, hub = 'hub_a', over: Partial<SnapshotMessage> = {}): SnapshotMessage => ({
