@@ -36,6 +36,7 @@ type Hyper struct {
 	TargetFraction float64 `json:"target_fraction"`
 	TargetAcc      float64 `json:"target_acc"`
 	ValLimit       int     `json:"val_limit"`
+	LabelsPerClass int     `json:"labels_per_class"`
 
 	// The practice strategies' own settings (gradual-unfreeze, layerwise-lr).
 	UnfreezeEvery int     `json:"unfreeze_every"`

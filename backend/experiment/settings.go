@@ -54,6 +54,9 @@ const MaxArms = 8
 const (
 	MaxReplicates    = 10
 	WizardReplicates = 3
+	// MaxLabelsPerClass bounds the labels_per_class setting; a class with fewer images
+	// trains on all of them.
+	MaxLabelsPerClass = 100000
 )
 
 // Settings is the table of every training setting, in the order the web app shows
@@ -108,6 +111,8 @@ var Settings = []Setting{
 		Help: "The speedup is measured at this share of scratch's final smoothed validation accuracy (unless a target accuracy is set)."},
 	{Name: "target_acc", Kind: KindFloat, Default: 0.0, Min: num(0), Max: num(1), Label: "Target accuracy",
 		Help: "A fixed validation accuracy to measure the speedup at; 0 uses the target fraction of scratch's final smoothed accuracy."},
+	{Name: "labels_per_class", Kind: KindInt, Default: 0, Min: num(0), Max: num(MaxLabelsPerClass), Label: "Labels per class", Unit: "images",
+		Help: "Train on this many images of each class, drawn per replicate (seeded, nested: the 10-per-class pick holds the 5-per-class one); 0 trains on every training image. Validation and test stay whole."},
 	{Name: "val_limit", Kind: KindInt, Default: 1000, Min: num(0), Max: num(1000000), Label: "Validation images", Unit: "images",
 		Help: "Score at most this many validation images for the live curves; 0 scores them all. The final test uses every test image."},
 }

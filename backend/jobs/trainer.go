@@ -102,6 +102,7 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		return err
 	}
 	defer data.Close()
+	data.Train = perClassPick(data.Train, h.LabelsPerClass, sampleSeed(run, h))
 	// The checks the server made at creation, again: the model or data may have changed.
 	layers, err := trainmap.Layers(exp.Arch, experiment.Input(data.Input), len(data.Classes))
 	if err != nil {

@@ -96,7 +96,7 @@ func (p *person) do(t *testing.T, method, path, body string) (int, http.Header, 
 // owned is one person's rows of every kind: a dataset, an experiment with two runs
 // and a trained model.
 type owned struct {
-	dataset, experiment, run, otherRun, model string
+	dataset, experiment, run, otherRun, model, sweep string
 }
 
 // seedOwned makes p's rows as their requests would: the store stamps the viewer in
@@ -105,7 +105,7 @@ func seedOwned(t *testing.T, db *store.DB, p *person, tag string) owned {
 	t.Helper()
 	ctx := store.WithViewer(context.Background(), store.Viewer{UserID: p.id})
 	now := time.Now().UTC()
-	o := owned{dataset: "ds_" + tag, experiment: "exp_" + tag, run: "run_" + tag, otherRun: "run_" + tag + "_b", model: "model_" + tag}
+	o := owned{dataset: "ds_" + tag, experiment: "exp_" + tag, run: "run_" + tag, otherRun: "run_" + tag + "_b", model: "model_" + tag, sweep: "swp_" + tag}
 	ds := &store.Dataset{ID: o.dataset, Name: "digits " + tag, Status: data.DatasetReady, Source: store.SourceUpload,
 		Channels: 1, Height: 28, Width: 28, NumClasses: 5, Classes: "[]", Splits: "{}", Stats: "{}", Report: "{}", CreatedAt: now, UpdatedAt: now}
 	if err := db.CreateDataset(ctx, ds); err != nil {
@@ -126,6 +126,14 @@ func seedOwned(t *testing.T, db *store.DB, p *person, tag string) owned {
 	m := &store.Model{ID: o.model, Name: "trained " + tag, Arch: "cnn", Channels: 1, Height: 28, Width: 28, Classes: `["5","6","7","8","9"]`,
 		Source: store.SourceRun, Card: "{}", Path: "models/user/" + o.model + ".safetensors", RunID: &runID, CreatedAt: now, UpdatedAt: now}
 	if err := db.CreateModel(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	sw := &store.Sweep{ID: o.sweep, Name: "sweep " + tag, DatasetID: o.dataset, Axis: "lr",
+		Spec: `{"axis":"lr","values":["0.01"],"labels":["lr 0.01"],"strategies":["finetune"],"replicates":1}`, CreatedAt: now, UpdatedAt: now}
+	cell := &store.Experiment{ID: "exp_cell_" + tag, Name: "cell " + tag, DatasetID: o.dataset, Hyper: "{}", Summary: "{}",
+		SweepID: o.sweep, CreatedAt: now, UpdatedAt: now,
+		Runs: []store.Run{{ID: "run_cell_" + tag, Strategy: "finetune", Hyper: "{}", Status: experiment.Succeeded, CreatedAt: now, UpdatedAt: now}}}
+	if err := db.CreateSweep(ctx, sw, []*store.Experiment{cell}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return o

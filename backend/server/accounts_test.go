@@ -50,6 +50,7 @@ func TestAnotherPersonsPrivateRowsAnswer404OnEveryRoute(t *testing.T) {
 		"/api/runs/":        mine.run,
 		"/api/models/":      mine.model,
 		"/api/tokens/":      adaToken,
+		"/api/sweeps/":      mine.sweep,
 	}
 	checked := 0
 	for _, r := range New(Deps{Queue: okPinger{}}).Routes() {
@@ -108,6 +109,7 @@ func TestAnotherPersonsPrivateRowsAnswer404OnEveryRoute(t *testing.T) {
 	// Lists leave the row out.
 	for _, l := range []struct{ url, key, id string }{
 		{"/api/datasets", "datasets", mine.dataset}, {"/api/experiments", "experiments", mine.experiment}, {"/api/models", "models", mine.model},
+		{"/api/sweeps", "sweeps", mine.sweep},
 	} {
 		_, _, got := bob.do(t, "GET", l.url, "")
 		if slices.Contains(ids(t, got, l.key), l.id) {

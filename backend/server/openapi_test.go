@@ -97,6 +97,15 @@ func seedExamples(t *testing.T, ts *testServer) *person {
 	if err := db.CreateModel(ctx, zoo); err != nil {
 		t.Fatal(err)
 	}
+	sw := &store.Sweep{ID: "swp_example", Name: "s", DatasetID: "ds_example", Axis: "labels_per_class",
+		Spec:      `{"axis":"labels_per_class","values":["5"],"labels":["5 per class"],"strategies":["finetune","scratch"],"replicates":1}`,
+		CreatedAt: now, UpdatedAt: now}
+	cell := &store.Experiment{ID: "exp_cell", Name: "s · 5 per class", DatasetID: "ds_example", Hyper: `{"labels_per_class":5}`,
+		Summary: "{}", SweepID: sw.ID, CreatedAt: now, UpdatedAt: now,
+		Runs: []store.Run{{ID: "run_cell", Strategy: "finetune", Hyper: `{}`, Status: experiment.Queued, CreatedAt: now, UpdatedAt: now}}}
+	if err := db.CreateSweep(ctx, sw, []*store.Experiment{cell}, nil); err != nil {
+		t.Fatal(err)
+	}
 	runID := "run_example"
 	m := &store.Model{ID: "model_example", Name: "trained", Arch: "cnn", Channels: 1, Height: 28, Width: 28, Classes: "[]",
 		Source: store.SourceRun, Card: "{}", Path: "models/user/model_example.safetensors", RunID: &runID, CreatedAt: now, UpdatedAt: now}

@@ -93,6 +93,13 @@ func New(d Deps) *gin.Engine {
 	experiments.DELETE("/:id", del.experiment)
 	experiments.GET("/:id/live", stream.serve)
 	experiments.PUT("/:id/shared", (&SharingAPI{DB: d.DB, Kind: store.KindExperiment}).set)
+	sl, _ := d.Jobs.(SweepLauncher)
+	sw := &SweepAPI{DB: d.DB, Jobs: sl, Exp: exp, Arch: d.Architectures}
+	sweeps := api.Group("/sweeps", withResource("sweep"), ownedBy(d.DB, store.KindSweep))
+	sweeps.GET("", sw.list)
+	sweeps.POST("", sw.create)
+	sweeps.GET("/:id", sw.get)
+	sweeps.POST("/:id/cancel", sw.cancel)
 	runGroup := api.Group("/runs", withResource("run"), ownedBy(d.DB, store.KindRun))
 	runGroup.GET("/:id", runs.get)
 	runGroup.PATCH("/:id", runs.label)

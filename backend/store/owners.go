@@ -52,6 +52,7 @@ const (
 	KindExperiment Kind = "experiment"
 	KindRun        Kind = "run"
 	KindModel      Kind = "model"
+	KindSweep      Kind = "sweep"
 )
 
 // ErrNotOwner refuses a change to a row the viewer may see (it is shared or ships
@@ -70,6 +71,8 @@ func visibleWhere(k Kind) string {
 		return "(experiments.owner_id = @uid OR experiments.shared = @yes)"
 	case KindRun:
 		return "runs.experiment_id IN (SELECT id FROM experiments WHERE owner_id = @uid OR shared = @yes)"
+	case KindSweep:
+		return "(sweeps.owner_id = @uid OR sweeps.shared = @yes)"
 	}
 	panic("store: no owner rule for " + string(k))
 }
@@ -115,6 +118,8 @@ func tableOf(k Kind) string {
 		return "runs"
 	case KindModel:
 		return "models"
+	case KindSweep:
+		return "sweeps"
 	}
 	panic("store: no table for " + string(k))
 }
@@ -154,6 +159,7 @@ func (d *DB) AdoptUnowned(ctx context.Context, userID string) (int64, error) {
 			{"datasets", "owner_id = '' AND source <> '" + SourceBuiltin + "'"},
 			{"experiments", "owner_id = ''"},
 			{"models", "owner_id = '' AND source <> 'zoo'"},
+			{"sweeps", "owner_id = ''"},
 		} {
 			res := tx.Table(q.table).Where(q.where).Update("owner_id", userID)
 			if res.Error != nil {

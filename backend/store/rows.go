@@ -63,9 +63,13 @@ type Experiment struct {
 	Hyper       string
 	// Summary is the result as it stands (JSON of experiment.Summary), stored when a
 	// run finishes and while runs train, so a list reads no curves.
-	Summary   string
-	OwnerID   string
-	Shared    bool
+	Summary string
+	OwnerID string
+	Shared  bool
+	// SweepID is the sweep the experiment is a cell of ("" for none); SweepCell is
+	// which value of the sweep's axis it measures.
+	SweepID   string
+	SweepCell int
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Runs      []Run `gorm:"foreignKey:ExperimentID"`

@@ -36,6 +36,7 @@ var enums = []enum{
 	enumOf(experiment.KindInt, experiment.KindFloat, experiment.KindBool, experiment.KindChoice),
 	enumOf(data.DatasetStatuses...),
 	enumOf(data.ImportCodes...),
+	enumOf(experiment.Axes...),
 }
 
 // types are the API's shapes, each written as an interface with its Go name (or the
@@ -46,6 +47,8 @@ var types = []any{
 	experiment.Layer{}, experiment.Prediction{}, experiment.TransferScore{}, experiment.Transferability{}, experiment.ModelTiming{}, experiment.SizeTiming{}, experiment.Input{}, experiment.Request{}, experiment.ArmRequest{},
 	series.Point{}, experiment.ArmVerdict{}, experiment.Ratio{}, experiment.Gap{},
 	server.RunView{}, server.LabelledRun{}, server.ExperimentView{}, server.ExperimentList{}, server.SpecView{}, server.HealthView{},
+	experiment.SweepRequest{}, experiment.SweepSpec{}, experiment.Band{}, experiment.LinePoint{},
+	server.SweepListItem{}, server.SweepCellView{}, server.SweepView{},
 	server.Owned{}, server.UserView{}, server.MeView{}, server.LoginRequest{}, server.TokenView{}, server.NewTokenView{},
 	server.TokenRequest{}, server.NewUserRequest{}, server.TokenList{}, server.UserList{}, server.SharedView{},
 	server.DatasetView{}, server.DatasetList{}, data.ClassInfo{}, data.SplitCounts{}, data.Stats{},

@@ -12,6 +12,9 @@ import type {
   Request as ExperimentRequest,
   SharedView,
   SpecView,
+  SweepListItem,
+  SweepRequest,
+  SweepView,
   TokenList,
   Transferability,
 } from './api-types';
@@ -56,6 +59,13 @@ export const getExperiment = (id: string, signal?: AbortSignal) =>
   apiFetch<Experiment>(`/experiments/${enc(id)}`, { signal });
 export const createExperiment = (body: ExperimentRequest) => apiSend<Experiment>('/experiments', body);
 export const cancelExperiment = (id: string) => apiSend<Experiment>(`/experiments/${enc(id)}/cancel`, {});
+
+// Sweeps: one question along an axis, each value an experiment
+export const listSweeps = (signal?: AbortSignal) =>
+  apiFetch<{ sweeps: SweepListItem[] }>('/sweeps', { signal }).then((r) => r.sweeps ?? []);
+export const getSweep = (id: string, signal?: AbortSignal) => apiFetch<SweepView>(`/sweeps/${enc(id)}`, { signal });
+export const createSweep = (body: SweepRequest) => apiSend<SweepView>('/sweeps', body);
+export const cancelSweep = (id: string) => apiSend<SweepView>(`/sweeps/${enc(id)}/cancel`, {});
 
 // Runs
 export const getRun = (id: string, signal?: AbortSignal) => apiFetch<Run>(`/runs/${enc(id)}`, { signal });

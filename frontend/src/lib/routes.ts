@@ -24,7 +24,7 @@ export function normalizePath(path: string): string {
 export function routeFor(path: string): RouteInfo | undefined {
   const p = normalizePath(path);
   if (p === '/') return routes[0];
-  if (p.startsWith('/runs/')) return routes.find((r) => r.path === '/experiments');
+  if (p.startsWith('/runs/') || p.startsWith('/sweeps/')) return routes.find((r) => r.path === '/experiments');
   if (p === '/settings') return { path: '/settings', label: 'Settings' };
   return routes.find((r) => r.path !== '/' && (p === r.path || p.startsWith(r.path + '/')));
 }
@@ -32,7 +32,7 @@ export function routeFor(path: string): RouteInfo | undefined {
 /** Which page shows a path, with the id in it if any. */
 export type PageMatch =
   | { page: 'home' | 'datasets' | 'models' | 'experiments' | 'compare' | 'new-experiment' | 'settings' }
-  | { page: 'dataset' | 'experiment' | 'run'; id: string };
+  | { page: 'dataset' | 'experiment' | 'run' | 'sweep'; id: string };
 
 /** '/experiments/exp_1' -> {page: 'experiment', id: 'exp_1'}; undefined for no page. */
 export function matchPage(path: string): PageMatch | undefined {
@@ -53,6 +53,8 @@ export function matchPage(path: string): PageMatch | undefined {
       return id ? undefined : { page: 'compare' };
     case 'runs':
       return id ? { page: 'run', id } : undefined;
+    case 'sweeps':
+      return id ? { page: 'sweep', id } : undefined;
     case 'settings':
       return id ? undefined : { page: 'settings' };
   }
