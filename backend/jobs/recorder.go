@@ -26,7 +26,7 @@ type StepPoint struct {
 // batches: one transaction per flush, not per point, so recording costs training little.
 type recorder struct {
 	db    *store.DB
-	hub   *live.Hub
+	hub   live.Publisher
 	topic string
 	runID string
 
@@ -40,7 +40,7 @@ const (
 	flushPoints = 2000
 )
 
-func newRecorder(db *store.DB, hub *live.Hub, topic, runID string) *recorder {
+func newRecorder(db *store.DB, hub live.Publisher, topic, runID string) *recorder {
 	return &recorder{db: db, hub: hub, topic: topic, runID: runID, last: time.Now()}
 }
 

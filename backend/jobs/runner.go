@@ -34,8 +34,10 @@ func (TrainArmArgs) InsertOpts() river.InsertOpts {
 
 // Runner launches, cancels and works training arms.
 type Runner struct {
-	DB       *store.DB
-	Hub      *live.Hub
+	DB *store.DB
+	// Hub gets every run's points and status changes: the web app's own hub, or a
+	// journal on the shared database that every web process relays.
+	Hub      live.Publisher
 	Zoo      fs.FS          // the model zoo (shipped and --zoo-dir), for paths with store.ZooPrefix
 	DataDir  datadir.Layout // where runs keep checkpoints and user models
 	Datasets DatasetOpener
@@ -52,7 +54,7 @@ type Runner struct {
 }
 
 // NewRunner makes a runner that trains `slots` experiments at a time.
-func NewRunner(db *store.DB, hub *live.Hub, zoo fs.FS, dataDir datadir.Layout, datasets DatasetOpener, slots int) *Runner {
+func NewRunner(db *store.DB, hub live.Publisher, zoo fs.FS, dataDir datadir.Layout, datasets DatasetOpener, slots int) *Runner {
 	r := &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
 		cancels: map[string]context.CancelFunc{}}
 	r.gate.older = func(ctx context.Context, jobID int64) ([]string, error) {

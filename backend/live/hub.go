@@ -195,3 +195,61 @@ func (h *Hub) Recent(topicName string) []Event {
 	}
 	return nil
 }
+
+// Deliver adds an event numbered elsewhere (by the shared database), for a hub that
+// relays another process's events instead of numbering its own. An event at or before
+// the topic's last seq is one already delivered and is dropped, so a relay may read
+// overlapping ranges; one after a gap starts the kept history afresh, and watchers who
+// missed the gap are told to resync.
+func (h *Hub) Deliver(topicName string, ev Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := h.topic(topicName)
+	if ev.Seq <= t.seq {
+		return
+	}
+	if ev.Seq != t.seq+1 {
+		t.ring = t.ring[:0]
+	}
+	t.seq = ev.Seq
+	if ev.Wire == nil {
+		ev.Wire, _ = json.Marshal(ev)
+	}
+	t.ring = append(t.ring, ev)
+	if over := len(t.ring) - h.history; over > 0 {
+		t.ring = append(t.ring[:0], t.ring[over:]...)
+	}
+	for s := range t.subs {
+		s.offer(ev)
+	}
+}
+
+// Forget drops a topic nobody watches, whatever it holds: a relaying hub reads it
+// again from the database when someone next watches.
+func (h *Hub) Forget(topicName string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if t := h.topics[topicName]; t != nil && len(t.subs) == 0 {
+		delete(h.topics, topicName)
+	}
+}
+
+// DeliverNext delivers evs, numbered elsewhere and in order, when they follow on from
+// what the topic holds (overlap is dropped), and reports false, delivering nothing,
+// when some events between are missing: the caller then reads them from the log.
+func (h *Hub) DeliverNext(topicName string, evs []Event) bool {
+	if len(evs) == 0 {
+		return true
+	}
+	h.mu.Lock()
+	t := h.topics[topicName]
+	ok := t != nil && evs[0].Seq <= t.seq+1
+	h.mu.Unlock()
+	if !ok {
+		return false
+	}
+	for _, ev := range evs {
+		h.Deliver(topicName, ev)
+	}
+	return true
+}

@@ -32,7 +32,10 @@ type LiveAPI struct {
 	Hub *live.Hub
 	// HubID changes with every server start, so a client holding a seq from a previous
 	// process gets a snapshot rather than a resume that would skip points.
-	HubID    string
+	HubID string
+	// Relay, when set, reads the experiment's events from the shared database into Hub
+	// while someone here watches it.
+	Relay    *live.Relay
 	upgrader *websocket.Upgrader
 	watchers *watchers
 }
@@ -89,6 +92,15 @@ func (a *LiveAPI) serve(c *gin.Context) {
 	defer cancel()
 	go readUntilClosed(conn, cancel)
 
+	if a.Relay != nil {
+		unfollow, err := a.Relay.Follow(ctx, id)
+		if err != nil {
+			slog.Warn("live events", "experiment", id, "err", err)
+			conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeTryAgainLater, "live events cannot be read now"), time.Now().Add(writeWait))
+			return
+		}
+		defer unfollow()
+	}
 	sub, backlog, resumed := a.Hub.Subscribe(id, since)
 	defer sub.Close()
 	if !hasSince || !resumed {

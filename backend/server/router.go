@@ -30,6 +30,9 @@ type Deps struct {
 	Scorer Scorer
 	Hub    *live.Hub
 	HubID  string
+	// Relay fills Hub from the shared database when training runs in other
+	// processes; nil when it runs in this one and publishes to Hub itself.
+	Relay *live.Relay
 	// Limits bound what clients may cost the server.
 	Limits Limits
 	// Guard says which host names and which token the server answers to.
@@ -73,7 +76,7 @@ func New(d Deps) *gin.Engine {
 	api.GET("/uploads/:upload_id/progress", withResource("upload"), ds.progress)
 	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs, Arch: d.Architectures}
 	runs := &RunAPI{Exp: exp}
-	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID, upgrader: newUpgrader(d.Guard), watchers: newWatchers(lim)}
+	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID, Relay: d.Relay, upgrader: newUpgrader(d.Guard), watchers: newWatchers(lim)}
 	experiments := api.Group("/experiments", withResource("experiment"), ownedBy(d.DB, store.KindExperiment))
 	experiments.GET("", exp.list)
 	experiments.POST("", exp.create)

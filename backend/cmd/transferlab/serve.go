@@ -119,7 +119,19 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		logger.Warn("the disk is nearly full: no space is held back for deletes", "err", err)
 	}
 	hub := live.NewHub(liveHistory, liveBuffer)
-	runner := jobs.NewRunner(db, hub, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
+	var publisher live.Publisher = hub
+	hubID := store.NewID("hub")
+	var relay *live.Relay
+	if cfg.Shared() {
+		// Arms train in worker processes too: every process's points go through the
+		// database, and this one's viewers get them from there, numbered by the
+		// database, so a seq stays good across web processes and their restarts.
+		journal := live.NewJournal(db.LiveLog())
+		defer journal.Close()
+		publisher, hubID = journal, sharedHubID
+		relay = startRelay(ctx, cfg, db, hub, logger)
+	}
+	runner := jobs.NewRunner(db, publisher, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
 	queue, err := openQueue(ctx, cfg, jobs.Config{
 		TrainingWorkers: cfg.Workers,
 		UploadsDir:      cfg.Dirs().Uploads(),
@@ -165,7 +177,8 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		Architectures:  runner,
 		Scorer:         runner,
 		Hub:            hub,
-		HubID:          store.NewID("hub"),
+		HubID:          hubID,
+		Relay:          relay,
 		DataDir:        cfg.Dirs(),
 		Limits: server.Limits{WritesPerSecond: float64(cfg.WritesPerSecond), WriteBurst: 5 * cfg.WritesPerSecond,
 			Uploads: cfg.Uploads, WatchersPerExperiment: cfg.WatchersPerExperiment, Watchers: cfg.Watchers},
@@ -204,6 +217,42 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		err = nil
 	}
 	return err
+}
+
+// sharedHubID names the one numbering of live events that every web process of a
+// shared database serves.
+const sharedHubID = "shared"
+
+// startRelay relays the shared database's live events to this process's hub, waking
+// at each notice the database sends while it holds a LISTEN connection.
+func startRelay(ctx context.Context, cfg config.Config, db *store.DB, hub *live.Hub, logger *slog.Logger) *live.Relay {
+	relay := live.NewRelay(ctx, hub, db.LiveLog())
+	ready := make(chan struct{})
+	go store.ListenLive(ctx, cfg.DatabaseURL, relayNotice(relay, logger), relay.NotifyAll, ready)
+	select {
+	case <-ready:
+	case <-time.After(5 * time.Second):
+		logger.Warn("live notices not heard yet: viewers get points every few seconds until they are")
+	case <-ctx.Done():
+	}
+	return relay
+}
+
+// relayNotice hands the relay what a live notice says: the events themselves when
+// they fitted in it, else which experiment to read.
+func relayNotice(relay *live.Relay, logger *slog.Logger) func(string) {
+	return func(payload string) {
+		topic, _, evs, err := store.ParseLiveNotice(payload)
+		switch {
+		case err != nil:
+			logger.Warn("live notice not understood", "err", err)
+			relay.Notify(topic)
+		case evs != nil:
+			relay.Offer(topic, evs)
+		default:
+			relay.Notify(topic)
+		}
+	}
 }
 
 func stopQueue(q *jobs.Queue, logger *slog.Logger) {

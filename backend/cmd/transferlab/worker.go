@@ -40,11 +40,10 @@ func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	// Nobody watches this process's hub: live points reach viewers through the web
-	// process once points cross processes; until then viewers see them on reload.
-	hub := live.NewHub(liveHistory, liveBuffer)
-	defer hub.Close()
-	runner := jobs.NewRunner(db, hub, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
+	// Points go to the database, where every web process reads them for its viewers.
+	journal := live.NewJournal(db.LiveLog())
+	defer journal.Close()
+	runner := jobs.NewRunner(db, journal, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
 	queue, err := jobs.OpenPostgres(ctx, cfg.DatabaseURL, jobs.Config{
 		TrainingWorkers: cfg.Workers,
 		TrainOnly:       true,
