@@ -7,7 +7,7 @@ BIN     := bin/transferlab
 GOTAGS  ?=
 export NO_COLOR := 1
 
-.PHONY: run build frontend binary mnist deps test test-go test-frontend test-e2e lint bench bench-openblas clean
+.PHONY: run build frontend binary mnist deps s3server test test-go test-frontend test-e2e lint bench bench-openblas clean
 
 run: build
 	./$(BIN) serve
@@ -53,7 +53,14 @@ deps:
 		fi; \
 	fi
 
-test: deps build lint test-go test-frontend test-e2e
+# The S3 server the object-store tests run against (versitygw, an S3 gateway over a
+# folder): built once from its Go module at the version backend/blob/s3test pins, into
+# ~/.cache/transferlab/s3server (or TRANSFERLAB_S3_BIN_DIR), so no test spends its
+# time limit building it.
+s3server:
+	$(GO) run ./backend/blob/s3test/install
+
+test: deps s3server build lint test-go test-frontend test-e2e
 
 lint:
 	$(GO) vet $(GOTAGS) ./...

@@ -34,6 +34,10 @@ type Config struct {
 	// DatabaseURL puts the state and the job queue on PostgreSQL (postgres://...)
 	// instead of the SQLite file in DataDir, so many processes can share them.
 	DatabaseURL string
+	// BlobURL puts uploads, dataset caches, checkpoints and trained weights on a shared
+	// store (s3://bucket?endpoint=..., or file:///folder) that every process reads,
+	// each keeping a verified copy in DataDir; empty keeps DataDir the only copy.
+	BlobURL string
 	// AllowedHosts are the public names the server is reached by, comma-separated;
 	// IP addresses and localhost always work.
 	AllowedHosts string
@@ -107,6 +111,8 @@ func (c *Config) Register(fs *flag.FlagSet) {
 		"experiments trained at once (TRANSFERLAB_WORKERS)")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", c.DatabaseURL),
 		"postgres://... to keep state and jobs on PostgreSQL, shared by web and worker processes; empty for the SQLite file in --data-dir (TRANSFERLAB_DATABASE_URL)")
+	fs.StringVar(&c.BlobURL, "blob-url", env("BLOB_URL", c.BlobURL),
+		"s3://bucket?endpoint=host:port (keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) or file:///folder to share uploads, datasets, checkpoints and trained models between web and worker processes; empty keeps them in --data-dir only (TRANSFERLAB_BLOB_URL)")
 	fs.BoolVar(&c.KeepCheckpoints, "keep-checkpoints", c.envBool("KEEP_CHECKPOINTS", c.KeepCheckpoints),
 		"keep the checkpoints of finished runs in runs/ instead of removing them (TRANSFERLAB_KEEP_CHECKPOINTS)")
 	fs.StringVar(&c.AllowedHosts, "allowed-hosts", env("ALLOWED_HOSTS", c.AllowedHosts),

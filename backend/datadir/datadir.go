@@ -32,6 +32,10 @@ const UserModelsRel = "models/user"
 // Upload is where an upload's original file is kept (ext with its dot).
 func (l Layout) Upload(id, ext string) string { return filepath.Join(l.Uploads(), id+ext) }
 
+// UploadsPrefix is how the relative path (slash-separated, as the shared store names
+// files) of every kept upload of id starts, whatever its extension.
+func UploadsPrefix(id string) string { return "uploads/" + id + "." }
+
 // Dataset is the folder an upload's import makes.
 func (l Layout) Dataset(id string) string { return filepath.Join(l.Datasets(), id) }
 

@@ -77,6 +77,10 @@ func (a *armCallbacks) OnEpochEnd(c *train.Checkpoint) error {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
 	rel, _ := a.r.DataDir.Rel(path)
+	// Shared before the row names it, so a worker that resumes the run finds it.
+	if err := a.r.Blobs.Push(a.ctx, filepath.ToSlash(rel)); err != nil {
+		return fmt.Errorf("share checkpoint: %w", err)
+	}
 	if err := a.r.DB.UpdateRun(a.ctx, a.runID, store.RunPatch{EpochsDone: store.Set(c.Epoch), Steps: store.Set(c.Step), CheckpointPath: &rel}); err != nil {
 		return err
 	}

@@ -52,6 +52,9 @@ func (r *Runner) finishArm(ctx context.Context, tr *train.Run, run *store.Run, r
 	if err := tr.Model.SaveFile(path); err != nil {
 		return fmt.Errorf("save model: %w", err)
 	}
+	if err := r.Blobs.Push(ctx, filepath.ToSlash(rel)); err != nil {
+		return fmt.Errorf("share model: %w", err)
+	}
 	card := nn.Card{ID: modelID, Name: fmt.Sprintf("%s, %s (%s)", exp.Name, run.Strategy, run.ID),
 		Architecture: tr.Model.Arch, Input: tr.Model.Input, Classes: data.Classes,
 		Source: exp.DatasetID, Epochs: res.Epochs, Seed: tr.Hyper.Seed, Parameters: tr.Model.NumParams(),

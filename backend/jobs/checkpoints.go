@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"path/filepath"
+
 	"transferlab/backend/store"
 )
 
@@ -17,6 +19,11 @@ func (r *Runner) dropCheckpoint(ctx context.Context, runID string) {
 	if err := os.RemoveAll(r.DataDir.Run(runID)); err != nil {
 		slog.Warn("could not remove the checkpoint of a finished run", "run", runID, "err", err)
 		return
+	}
+	if rel, err := r.DataDir.Rel(r.DataDir.Run(runID)); err == nil {
+		if err := r.Blobs.Remove(ctx, filepath.ToSlash(rel)); err != nil {
+			slog.Warn("could not remove the shared checkpoint of a finished run", "run", runID, "err", err)
+		}
 	}
 	if err := r.DB.UpdateRun(ctx, runID, store.RunPatch{CheckpointPath: store.Set("")}); err != nil {
 		slog.Warn("could not record the removed checkpoint", "run", runID, "err", err)

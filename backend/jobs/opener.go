@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"transferlab/backend/blob"
 	"transferlab/backend/data"
 	"transferlab/backend/datadir"
 	"transferlab/backend/nn"
@@ -15,6 +16,8 @@ import (
 type StoreDatasets struct {
 	DB      *store.DB
 	DataDir datadir.Layout
+	// Blobs fetches datasets other processes imported; nil keeps DataDir the only copy.
+	Blobs *blob.Mirror
 }
 
 // Open implements DatasetOpener.
@@ -22,6 +25,13 @@ func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input, sample
 	row, err := s.DB.Dataset(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", id, err)
+	}
+	if row.Source != store.SourceBuiltin {
+		// Imported by a web process, perhaps on another machine: fetch or check the
+		// local copy. Built-in datasets are built from the binary's own files here.
+		if err := s.Blobs.Pull(ctx, row.Path); err != nil {
+			return nil, fmt.Errorf("fetch dataset %s: %w", row.Name, err)
+		}
 	}
 	ds, err := s.DB.OpenDatasetSample(ctx, s.DataDir, row, sample)
 	if err != nil {
@@ -34,6 +44,10 @@ func (s StoreDatasets) Open(ctx context.Context, id string, in *nn.Input, sample
 		if row.Source != "builtin" {
 			dir, err := s.DataDir.Resolve(row.Path)
 			var sized *data.Dataset
+			if err == nil && (h < input.Height || w < input.Width) {
+				// Resizing up starts again from the original upload.
+				err = s.Blobs.PullPrefix(ctx, datadir.UploadsPrefix(row.ID))
+			}
 			if err == nil {
 				sized, err = openAtSize(ctx, s.DataDir.Uploads(), dir, row.ID, [3]int{c, h, w}, input)
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"transferlab/backend/blob"
 	"transferlab/backend/datadir"
 	"transferlab/backend/experiment"
 	"transferlab/backend/live"
@@ -42,6 +43,9 @@ type Runner struct {
 	DataDir  datadir.Layout // where runs keep checkpoints and user models
 	Datasets DatasetOpener
 	Queue    *Queue
+	// Blobs shares checkpoints and trained models with the other processes, and
+	// fetches the datasets and checkpoints they wrote; nil keeps DataDir the only copy.
+	Blobs *blob.Mirror
 	// KeepCheckpoints leaves finished runs' checkpoints on disk instead of removing them.
 	KeepCheckpoints bool
 

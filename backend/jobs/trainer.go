@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -56,7 +58,10 @@ func (r *Runner) Weights(ctx context.Context, id string) ([]byte, error) {
 	} else {
 		var path string
 		if path, err = r.DataDir.Resolve(row.Path); err == nil {
-			b, err = os.ReadFile(path)
+			// Trained on another machine, perhaps: fetch or check the local copy.
+			if err = r.Blobs.Pull(ctx, row.Path); err == nil {
+				b, err = os.ReadFile(path)
+			}
 		}
 	}
 	if err != nil {
@@ -150,7 +155,14 @@ func sampleSeed(run *store.Run, h experiment.Hyper) int64 {
 }
 
 func (r *Runner) resume(ctx context.Context, tr *train.Run, runID string) error {
-	f, err := os.Open(r.DataDir.Checkpoint(runID))
+	path := r.DataDir.Checkpoint(runID)
+	if rel, err := r.DataDir.Rel(path); err == nil {
+		// Another worker may have trained the run so far.
+		if err := r.Blobs.Pull(ctx, filepath.ToSlash(rel)); err != nil {
+			return fmt.Errorf("fetch checkpoint of run %s: %w", runID, err)
+		}
+	}
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return r.DB.DeleteMetricsAfter(ctx, runID, 0)
 	}
@@ -165,6 +177,7 @@ func (r *Runner) resume(ctx context.Context, tr *train.Run, runID string) error 
 	if err := tr.Resume(c); err != nil {
 		return err
 	}
+	slog.InfoContext(ctx, "resuming from the checkpoint", "run", runID, "step", c.Step)
 	// Points past the checkpoint are redone; drop them so the curve has no duplicates.
 	return r.DB.DeleteMetricsAfter(ctx, runID, int64(c.Step))
 }

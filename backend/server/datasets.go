@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"transferlab/backend/blob"
 	"transferlab/backend/data"
 	"transferlab/backend/datadir"
 	"transferlab/backend/experiment"
@@ -30,6 +31,7 @@ var uploadIDPattern = regexp.MustCompile(`^ds_[0-9a-f]{16}$`)
 type DatasetAPI struct {
 	DB             *store.DB
 	DataDir        datadir.Layout
+	Blobs          *blob.Mirror
 	MaxUploadBytes int64
 	MaxCacheBytes  int64
 	uploads        slots
@@ -123,6 +125,12 @@ func (a *DatasetAPI) open(ctx context.Context, row *store.Dataset) (*data.Datase
 		return nil, newError(http.StatusConflict, "dataset_not_ready",
 			fmt.Sprintf("Dataset %q is %s, not ready: wait for its import to finish.", row.Name, row.Status))
 	}
+	if row.Source != store.SourceBuiltin {
+		// Another process may have imported it: fetch or check the local copy.
+		if err := a.Blobs.Pull(ctx, row.Path); err != nil {
+			return nil, err
+		}
+	}
 	return a.DB.OpenDataset(ctx, a.DataDir, row)
 }
 
@@ -189,7 +197,7 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 		// Nothing reads the dataset, so its files can go first: that frees space, and
 		// a failed retry only leaves a row whose files are gone, which a later delete
 		// finishes.
-		for _, err := range a.removeFiles(id) {
+		for _, err := range a.removeFiles(c.Request.Context(), id) {
 			slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", id, "err", err)
 		}
 		row, err = a.DB.DeleteDataset(c.Request.Context(), id)
@@ -206,7 +214,7 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 	}
 	// The row is gone, so nothing reaches these files any more; one that cannot be
 	// removed is only wasted disk, logged for the operator.
-	for _, err := range a.removeFiles(row.ID) {
+	for _, err := range a.removeFiles(c.Request.Context(), row.ID) {
 		slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", row.ID, "err", err)
 	}
 	keepReserve(c.Request.Context(), a.DataDir)
@@ -220,13 +228,22 @@ func (a *DatasetAPI) unused(ctx context.Context, id string) bool {
 	return err == nil && len(active) == 0
 }
 
-// removeFiles deletes the folder an import made and the kept upload. Only ids of the
-// shape this API hands out name files, so a row cannot point a delete elsewhere.
-func (a *DatasetAPI) removeFiles(id string) []error {
+// removeFiles deletes the folder an import made and the kept upload, here and in the
+// shared store. Only ids of the shape this API hands out name files, so a row cannot
+// point a delete elsewhere.
+func (a *DatasetAPI) removeFiles(ctx context.Context, id string) []error {
 	if !uploadIDPattern.MatchString(id) {
 		return []error{fmt.Errorf("id %q is not an upload id; files not touched", id)}
 	}
 	var errs []error
+	if rel, err := a.DataDir.Rel(a.DataDir.Dataset(id)); err != nil {
+		errs = append(errs, err)
+	} else if err := a.Blobs.Remove(ctx, filepath.ToSlash(rel)); err != nil {
+		errs = append(errs, err)
+	}
+	if err := a.Blobs.RemovePrefix(ctx, datadir.UploadsPrefix(id)); err != nil {
+		errs = append(errs, err)
+	}
 	if err := os.RemoveAll(a.DataDir.Dataset(id)); err != nil {
 		errs = append(errs, err)
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/data"
+	"transferlab/backend/datadir"
 	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 )
@@ -237,6 +239,8 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 			if kept != "" {
 				os.Remove(kept)
 			}
+			a.Blobs.Remove(context.WithoutCancel(c.Request.Context()), filepath.ToSlash(rel))
+			a.Blobs.RemovePrefix(context.WithoutCancel(c.Request.Context()), datadir.UploadsPrefix(id))
 		}
 	}()
 	display := uploadDisplayName(f.fileName)
@@ -262,6 +266,15 @@ func (a *DatasetAPI) importUpload(c *gin.Context, f *uploadForm) (row *store.Dat
 		return nil, err
 	}
 	f.tmp = ""
+	// Shared before the row exists, so no worker that sees the row misses a file.
+	if err := a.Blobs.Push(c.Request.Context(), filepath.ToSlash(rel)); err != nil {
+		return nil, fmt.Errorf("share the dataset: %w", err)
+	}
+	if keptRel, err := a.DataDir.Rel(kept); err != nil {
+		return nil, err
+	} else if err := a.Blobs.Push(c.Request.Context(), filepath.ToSlash(keptRel)); err != nil {
+		return nil, fmt.Errorf("share the upload: %w", err)
+	}
 	name := f.name
 	if name == "" {
 		name = experiment.CleanName(m.Name, "upload")

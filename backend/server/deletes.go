@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 
 	"github.com/gin-gonic/gin"
 
+	"transferlab/backend/blob"
 	"transferlab/backend/datadir"
 	"transferlab/backend/store"
 )
@@ -20,6 +22,7 @@ import (
 type DeleteAPI struct {
 	DB      *store.DB
 	DataDir datadir.Layout
+	Blobs   *blob.Mirror
 }
 
 // Only ids of the shapes this server hands out name files, so a row cannot point a
@@ -123,6 +126,11 @@ func (a *DeleteAPI) removeFiles(ctx context.Context, runIDs, modelIDs []string) 
 	for _, p := range paths {
 		if err := os.RemoveAll(p); err != nil {
 			slog.WarnContext(ctx, "files of a deleted experiment or model left behind", "path", p, "err", err)
+		}
+		if rel, err := a.DataDir.Rel(p); err == nil {
+			if err := a.Blobs.Remove(ctx, filepath.ToSlash(rel)); err != nil {
+				slog.WarnContext(ctx, "shared files of a deleted experiment or model left behind", "path", rel, "err", err)
+			}
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"transferlab/backend/blob"
 )
 
 // Pinger is anything that can say whether it is reachable.
@@ -50,11 +52,20 @@ func (h *HealthAPI) get(c *gin.Context) {
 
 // dirStore checks the data directory the way the server uses it: a file can be
 // written there and removed. A full or read-only disk fails it.
-type dirStore struct{ root string }
+// With a shared store, that store must answer too.
+type dirStore struct {
+	root   string
+	shared *blob.Mirror
+}
 
-func (s dirStore) Ping(context.Context) error {
+func (s dirStore) Ping(ctx context.Context) error {
 	if s.root == "" {
 		return errors.New("no data directory configured")
+	}
+	if s.shared.Shared() {
+		if err := s.shared.Store.Check(ctx); err != nil {
+			return err
+		}
 	}
 	f, err := os.CreateTemp(s.root, ".health-*")
 	if err != nil {

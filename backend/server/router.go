@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"transferlab/backend/blob"
 	"transferlab/backend/datadir"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
@@ -42,6 +43,9 @@ type Deps struct {
 	// Accounts turns sign-in on (--auth); each person then sees their own rows and
 	// what others shared.
 	Accounts Accounts
+	// Blobs shares the data directory's files with other processes; nil, or one
+	// without a store, keeps them in DataDir only.
+	Blobs *blob.Mirror
 }
 
 // New builds the router with every route of the API and the web app behind it.
@@ -55,12 +59,12 @@ func New(d Deps) *gin.Engine {
 	r.Use(requestLog(), recoverJSON(), d.Guard.middleware(), auth.identify(), readDeadline(), newWriteLimiter(lim).middleware())
 
 	api := r.Group("/api")
-	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue, Store: dirStore{d.DataDir.Root}}
+	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue, Store: dirStore{d.DataDir.Root, d.Blobs}}
 	api.GET("/health", health.get)
 	registerOps(r, api, d)
 	registerAccounts(api, auth)
 	// Resource routes register below, one line each.
-	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, uploads: make(slots, lim.Uploads), Progress: NewProgressBoard(), Scorer: d.Scorer}
+	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, Blobs: d.Blobs, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, uploads: make(slots, lim.Uploads), Progress: NewProgressBoard(), Scorer: d.Scorer}
 	// Each group of owned rows is guarded by ownedBy (access.go): a route added to it
 	// answers 404 for another person's private row and 403 for a change to a shared one.
 	datasets := api.Group("/datasets", withResource("dataset"), ownedBy(d.DB, store.KindDataset))
@@ -83,7 +87,7 @@ func New(d Deps) *gin.Engine {
 	experiments.GET("/spec", exp.spec)
 	experiments.GET("/:id", exp.get)
 	experiments.POST("/:id/cancel", exp.cancel)
-	del := &DeleteAPI{DB: d.DB, DataDir: d.DataDir}
+	del := &DeleteAPI{DB: d.DB, DataDir: d.DataDir, Blobs: d.Blobs}
 	experiments.DELETE("/:id", del.experiment)
 	experiments.GET("/:id/live", stream.serve)
 	experiments.PUT("/:id/shared", (&SharingAPI{DB: d.DB, Kind: store.KindExperiment}).set)

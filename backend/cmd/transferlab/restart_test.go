@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"transferlab/backend/blob/s3test"
 	"transferlab/backend/datadir"
 	"transferlab/backend/store/pgtest"
 )
@@ -24,6 +25,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	pgtest.Stop()
+	s3test.Stop()
 	os.Exit(code)
 }
 

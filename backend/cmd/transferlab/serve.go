@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"transferlab/backend/blob"
 	"transferlab/backend/config"
 	"transferlab/backend/jobs"
 	"transferlab/backend/live"
@@ -118,6 +119,10 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if ok, err := cfg.Dirs().KeepReserve(); !ok {
 		logger.Warn("the disk is nearly full: no space is held back for deletes", "err", err)
 	}
+	blobs, err := cfg.Blobs(ctx)
+	if err != nil {
+		return err
+	}
 	hub := live.NewHub(liveHistory, liveBuffer)
 	var publisher live.Publisher = hub
 	hubID := store.NewID("hub")
@@ -131,7 +136,8 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		publisher, hubID = journal, sharedHubID
 		relay = startRelay(ctx, cfg, db, hub, logger)
 	}
-	runner := jobs.NewRunner(db, publisher, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
+	runner := jobs.NewRunner(db, publisher, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs(), Blobs: blobs}, cfg.Workers)
+	runner.Blobs = blobs
 	queue, err := openQueue(ctx, cfg, jobs.Config{
 		TrainingWorkers: cfg.Workers,
 		UploadsDir:      cfg.Dirs().Uploads(),
@@ -180,6 +186,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		HubID:          hubID,
 		Relay:          relay,
 		DataDir:        cfg.Dirs(),
+		Blobs:          blobs,
 		Limits: server.Limits{WritesPerSecond: float64(cfg.WritesPerSecond), WriteBurst: 5 * cfg.WritesPerSecond,
 			Uploads: cfg.Uploads, WatchersPerExperiment: cfg.WatchersPerExperiment, Watchers: cfg.Watchers},
 		Guard:    server.Guard{AllowedHosts: cfg.Hosts(), Token: cfg.AccessToken},
@@ -192,7 +199,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	}
 	// Bodies are held to their own deadlines by the router; these bound the rest.
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(stdout, "Transfer Lab %s listening on http://%s (data in %s)\n", version, ln.Addr(), cfg.DataDir)
+	fmt.Fprintf(stdout, "Transfer Lab %s listening on http://%s (data in %s%s)\n", version, ln.Addr(), cfg.DataDir, sharedNote(blobs))
 	if cfg.Accounts() {
 		fmt.Fprintln(stdout, "Accounts are on: people sign in; add them with `transferlab user add`.")
 	}
@@ -261,4 +268,12 @@ func stopQueue(q *jobs.Queue, logger *slog.Logger) {
 	if err := q.Stop(ctx); err != nil {
 		logger.Warn("job queue shutdown", "err", err)
 	}
+}
+
+// sharedNote names the shared store files go to, for the start line.
+func sharedNote(m *blob.Mirror) string {
+	if !m.Shared() {
+		return ""
+	}
+	return ", shared through " + m.Store.String()
 }

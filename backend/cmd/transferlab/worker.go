@@ -19,8 +19,8 @@ func runWorker(args []string, stdout, stderr io.Writer) int {
 }
 
 // work trains until ctx ends. Its data directory holds what training reads and writes
-// (dataset caches, checkpoints, trained models): the web process's own, or a shared
-// folder, until files move to an object store.
+// (dataset caches, checkpoints, trained models): the web process's own, a shared
+// folder, or with --blob-url a local copy of the shared store's files.
 func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) error {
 	if !cfg.Shared() {
 		return errors.New("a worker needs the database the web process uses: give --database-url postgres://...")
@@ -40,10 +40,15 @@ func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	blobs, err := cfg.Blobs(ctx)
+	if err != nil {
+		return err
+	}
 	// Points go to the database, where every web process reads them for its viewers.
 	journal := live.NewJournal(db.LiveLog())
 	defer journal.Close()
-	runner := jobs.NewRunner(db, journal, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs()}, cfg.Workers)
+	runner := jobs.NewRunner(db, journal, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs(), Blobs: blobs}, cfg.Workers)
+	runner.Blobs = blobs
 	queue, err := jobs.OpenPostgres(ctx, cfg.DatabaseURL, jobs.Config{
 		TrainingWorkers: cfg.Workers,
 		TrainOnly:       true,
@@ -61,8 +66,8 @@ func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) erro
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}
-	fmt.Fprintf(stdout, "Transfer Lab %s worker training %d experiment(s) at once from %s (data in %s)\n",
-		version, cfg.Workers, store.Redact(cfg.DatabaseURL), cfg.DataDir)
+	fmt.Fprintf(stdout, "Transfer Lab %s worker training %d experiment(s) at once from %s (data in %s%s)\n",
+		version, cfg.Workers, store.Redact(cfg.DatabaseURL), cfg.DataDir, sharedNote(blobs))
 	<-ctx.Done()
 	logger.Info("shutting down")
 	stopQueue(queue, logger)
