@@ -13,19 +13,23 @@ import (
 	"transferlab/backend/blob/s3test"
 )
 
-// stores is every implementation the contract holds for: a folder, and a real
-// S3 server.
+// stores is every implementation the contract holds for: a folder, and a real S3
+// server (left out, saying why, where it cannot be built and CI does not demand it).
 func stores(t *testing.T) map[string]blob.Store {
 	t.Helper()
 	local, err := blob.NewLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s3, err := blob.Open(context.Background(), s3test.URL(t))
-	if err != nil {
+	all := map[string]blob.Store{"local": local}
+	if why := s3test.Unavailable(); why != nil {
+		t.Logf("the S3 test server cannot be built here (%v): checking the folder store only; `make s3server` builds it", why)
+		return all
+	}
+	if all["s3"], err = blob.Open(context.Background(), s3test.URL(t)); err != nil {
 		t.Fatal(err)
 	}
-	return map[string]blob.Store{"local": local, "s3": s3}
+	return all
 }
 
 func sum(s string) string {

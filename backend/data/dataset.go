@@ -1,10 +1,15 @@
 package data
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 )
 
 // Dataset is an opened dataset folder, or a view of one (a subset of classes, a few
@@ -17,6 +22,9 @@ type Dataset struct {
 	members [3][]int
 	labels  []int
 	classes []string
+	// source names the cache file as opened (path, size, time written), so views of
+	// the same file opened by different runs name the same images.
+	source string
 }
 
 // Open opens the dataset folder dir written by Import or a built-in builder.
@@ -34,6 +42,12 @@ func Open(dir string) (*Dataset, error) {
 		return nil, fmt.Errorf("dataset %s: cache has %d classes, meta.json %d", dir, c.NumClasses(), len(m.Classes))
 	}
 	ds := &Dataset{Meta: m, cache: c, labels: make([]int, len(m.Classes)), classes: m.ClassNames()}
+	// Without a name the views name no data, and nothing computed from them is shared.
+	if st, err := os.Stat(filepath.Join(dir, CacheFile)); err == nil {
+		if abs, err := filepath.Abs(dir); err == nil {
+			ds.source = fmt.Sprintf("%s|%d|%d", abs, st.Size(), st.ModTime().UnixNano())
+		}
+	}
 	for i := range ds.labels {
 		ds.labels[i] = i
 	}
@@ -80,7 +94,7 @@ func (d *Dataset) Subset(classes ...string) (*Dataset, error) {
 	for i, n := range d.classes {
 		pos[n] = i
 	}
-	v := &Dataset{Meta: d.Meta, cache: d.cache, labels: make([]int, len(d.labels)), classes: classes}
+	v := &Dataset{Meta: d.Meta, cache: d.cache, labels: make([]int, len(d.labels)), classes: classes, source: d.source}
 	mine := make([]int, len(d.classes)) // this view's label per parent label
 	for i := range mine {
 		mine[i] = -1
@@ -137,7 +151,7 @@ func (d *Dataset) Split(name string) (*SplitView, error) {
 			if uint8(s) == SplitVal && d.Meta.ValIsTest {
 				s = int(SplitTest)
 			}
-			return &SplitView{ds: d, idx: d.members[s]}, nil
+			return &SplitView{ds: d, idx: d.members[s], key: new(splitKey)}, nil
 		}
 	}
 	return nil, fmt.Errorf("no split %q: use train, val or test", name)
@@ -148,6 +162,34 @@ func (d *Dataset) Split(name string) (*SplitView, error) {
 type SplitView struct {
 	ds  *Dataset
 	idx []int
+	key *splitKey
+}
+
+type splitKey struct {
+	once sync.Once
+	s    string
+}
+
+// DataKey names the split's images, labels and order: the cache file, the view's
+// labelling and the images picked, so two runs that open the same view share what
+// they compute from it. It is empty when the file could not be named.
+func (s *SplitView) DataKey() string {
+	s.key.once.Do(func() {
+		if s.ds.source == "" {
+			return
+		}
+		h := sha256.New()
+		h.Write([]byte(s.ds.source))
+		var b [8]byte
+		for _, xs := range [][]int{s.ds.labels, {-2}, s.idx} {
+			for _, x := range xs {
+				binary.LittleEndian.PutUint64(b[:], uint64(x))
+				h.Write(b[:])
+			}
+		}
+		s.key.s = "split:" + hex.EncodeToString(h.Sum(nil))
+	})
+	return s.key.s
 }
 
 // Len is the number of images in the split.

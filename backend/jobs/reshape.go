@@ -1,6 +1,8 @@
 package jobs
 
 import (
+	"fmt"
+
 	"transferlab/backend/nn"
 	"transferlab/backend/train"
 )
@@ -25,6 +27,14 @@ func reshape(ds train.Dataset, in nn.Input) train.Dataset {
 		return ds
 	}
 	return &reshaped{src: ds, in: in, sc: c, sh: h, sw: w}
+}
+
+// DataKey names the source's images at the model's input, when the source names them.
+func (r *reshaped) DataKey() string {
+	if k, ok := r.src.(train.Keyed); ok && k.DataKey() != "" {
+		return fmt.Sprintf("%s@%dx%dx%d", k.DataKey(), r.in.Channels, r.in.Height, r.in.Width)
+	}
+	return ""
 }
 
 func (r *reshaped) Len() int             { return r.src.Len() }

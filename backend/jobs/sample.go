@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"sort"
 
@@ -10,8 +11,18 @@ import (
 // sampled is a fixed subset of a dataset, by position.
 type sampled struct {
 	train.Dataset
-	idx []int
-	buf []int
+	idx  []int
+	buf  []int
+	pick string // how idx was drawn, for DataKey
+}
+
+// DataKey names the subset when the whole names its images: the same whole, limit and
+// seed draw the same images.
+func (s *sampled) DataKey() string {
+	if k, ok := s.Dataset.(train.Keyed); ok && k.DataKey() != "" {
+		return k.DataKey() + s.pick
+	}
+	return ""
 }
 
 func (s *sampled) Len() int { return len(s.idx) }
@@ -33,5 +44,5 @@ func sampleSplit(ds train.Dataset, limit int, seed uint64) train.Dataset {
 	rng := rand.New(rand.NewPCG(seed, 0x76616c))
 	idx := rng.Perm(ds.Len())[:limit]
 	sort.Ints(idx)
-	return &sampled{Dataset: ds, idx: idx}
+	return &sampled{Dataset: ds, idx: idx, pick: fmt.Sprintf("|%d of %d, seed %d", limit, ds.Len(), seed)}
 }

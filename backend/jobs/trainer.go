@@ -142,6 +142,11 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 		rec.status(cur)
 	}
 
+	// Frozen outputs first, before taking a turn: the other arms step meanwhile, and a
+	// replicate that needs the same outputs waits for them instead of computing its own.
+	if err := tr.Prepare(ctx); err != nil {
+		return err
+	}
 	slot.turn.Lock()
 	defer metrics.TrainingDone(run.ID)
 	res, err := tr.Train(ctx, r.callbacks(ctx, slot, tr, run, rec, spe))

@@ -40,12 +40,12 @@ type Deps struct {
 	Guard Guard
 	// DataDir is where datasets, uploads and the built-in caches live.
 	DataDir datadir.Layout
-	// Accounts turns sign-in on (--auth); each person then sees their own rows and
-	// what others shared.
-	Accounts Accounts
 	// Blobs shares the data directory's files with other processes; nil, or one
 	// without a store, keeps them in DataDir only.
 	Blobs *blob.Mirror
+	// Accounts turns sign-in on (--auth); each person then sees their own rows and
+	// what others shared.
+	Accounts Accounts
 }
 
 // New builds the router with every route of the API and the web app behind it.

@@ -101,7 +101,8 @@ func (r *Run) Resume(c *Checkpoint) error {
 	r.epoch, r.step, r.elapsed = c.Epoch, c.Step, c.Elapsed
 	r.bestLoss, r.bestAcc, r.stale = c.BestLoss, c.BestAcc, c.Stale
 	r.history = append([]EvalMetrics(nil), c.History...)
-	r.feats, r.valFeats = nil, nil // recomputed from the restored encoder on the next Train
+	r.dropFeatures() // recomputed from the restored encoder on the next Train
+	r.digest = nil
 	return nil
 }
 

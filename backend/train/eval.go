@@ -89,8 +89,18 @@ type Report struct {
 // MaxMisses bounds the misclassified list of a Report.
 const MaxMisses = 500
 
-// Evaluate runs the run's current weights over ds.
+// Evaluate runs the run's current weights over ds. A run that caches its frozen
+// layers' outputs evaluates a dataset that names its images (the test split) on those
+// outputs too, borrowed from or lent to the other runs with the same frozen layers:
+// the replicates of an arm then pass the test images through the frozen layers once.
 func (r *Run) Evaluate(ds Dataset) (*Report, error) {
+	if k, ok := ds.(Keyed); ok && r.cut > 0 && k.DataKey() != "" && ds.Len()*nn.InputSize(r.Model.Layers, r.cut) <= maxCachedFloats {
+		fs, err := r.features(context.Background(), ds)
+		if err != nil {
+			return nil, err
+		}
+		return evaluateWith(r.topG, fs, r.xbuf, r.ybuf, true)
+	}
 	return evaluateWith(r.evalG, ds, r.xbuf, r.ybuf, true)
 }
 

@@ -42,16 +42,8 @@ func (r *Run) Train(ctx context.Context, cb Callbacks) (Result, error) {
 		cb = Funcs{}
 	}
 	h := r.Hyper
-	if r.cut > 0 && r.feats == nil {
-		var err error
-		if r.feats, err = r.cacheFeatures(ctx, r.trainSet); err != nil {
-			return r.result(false), err
-		}
-		if r.valSet != nil {
-			if r.valFeats, err = r.cacheFeatures(ctx, r.valSet); err != nil {
-				return r.result(false), err
-			}
-		}
+	if err := r.Prepare(ctx); err != nil {
+		return r.result(false), err
 	}
 	n := r.trainSet.Len()
 	spe := r.StepsPerEpoch()

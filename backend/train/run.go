@@ -22,6 +22,8 @@ type Run struct {
 	topG             *nn.Graph   // evaluation of the layers above cut, on cached outputs
 	cut              int         // layers whose output is cached; 0: none (see frozenCut)
 	feats, valFeats  *featureSet // the cached outputs of the training and validation images
+	releases         []func()    // lets go of feats and valFeats where other runs share them
+	digest           *[32]byte   // the frozen layers' identity, once asked (frozenDigest)
 	opt              *optimizer
 	params           [][]float32 // what the optimiser updates, parallel to trainG.Params()
 	lrMult           []float64
@@ -152,8 +154,9 @@ func NewRun(m *nn.Model, s Strategy, h Hyper, trainSet, valSet Dataset) (*Run, e
 	return r, nil
 }
 
-// Close releases the run's graphs.
+// Close releases the run's graphs and its hold on shared frozen outputs.
 func (r *Run) Close() {
+	r.dropFeatures()
 	for _, g := range []*nn.Graph{r.trainG, r.evalG, r.featG, r.topG} {
 		if g != nil {
 			g.Close()

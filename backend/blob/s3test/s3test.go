@@ -49,10 +49,17 @@ type server struct {
 	endpoint string
 }
 
-// URL returns a --blob-url naming a new, empty bucket on the test server, with the
-// keys set in the environment (for this process and the processes it starts).
-func URL(t testing.TB) string {
-	t.Helper()
+// Unavailable says why the server cannot be built here, or nil when it can (or must:
+// TRANSFERLAB_REQUIRE_S3 is set, and URL then fails the test).
+func Unavailable() error {
+	setUp()
+	if os.Getenv("TRANSFERLAB_REQUIRE_S3") != "" {
+		return nil
+	}
+	return skip
+}
+
+func setUp() {
 	once.Do(func() {
 		bin, err := Install()
 		if err != nil {
@@ -61,6 +68,13 @@ func URL(t testing.TB) string {
 		}
 		srv, srvErr = start(bin)
 	})
+}
+
+// URL returns a --blob-url naming a new, empty bucket on the test server, with the
+// keys set in the environment (for this process and the processes it starts).
+func URL(t testing.TB) string {
+	t.Helper()
+	setUp()
 	if skip != nil {
 		if os.Getenv("TRANSFERLAB_REQUIRE_S3") != "" {
 			t.Fatalf("the S3 test server cannot be built and TRANSFERLAB_REQUIRE_S3 is set: %v", skip)

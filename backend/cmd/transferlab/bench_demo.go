@@ -19,6 +19,7 @@ import (
 	"transferlab/backend/jobs"
 	"transferlab/backend/live"
 	"transferlab/backend/store"
+	"transferlab/backend/train"
 	"transferlab/models"
 )
 
@@ -33,6 +34,9 @@ func runBenchDemo(args []string, stdout, stderr io.Writer) int {
 	rounds := fset.Int("rounds", 3, "rounds of every count")
 	epochs := fset.Int("epochs", 10, "epochs per run")
 	workers := fset.Int("workers", 1, "experiments trained at once (the server's --workers)")
+	dataset := fset.String("dataset", "mnist-5-9-50", "built-in dataset to train on")
+	base := fset.String("base", "cnn-mnist04", "zoo model to transfer from")
+	armList := fset.String("arms", "finetune,scratch", "comma-separated strategies of the experiment, e.g. linear-probe,freeze:2,scratch")
 	dir := fset.String("data-dir", "", "data directory (default: a temporary one; the MNIST cache is built there once)")
 	if err := fset.Parse(args); err != nil {
 		return 2
@@ -45,6 +49,11 @@ func runBenchDemo(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		counts = append(counts, n)
+	}
+	arms, err := benchArms(*armList)
+	if err != nil {
+		fmt.Fprintln(stderr, "bench-demo:", err)
+		return 2
 	}
 	if *rounds < 1 || *epochs < 1 || *workers < 1 {
 		fmt.Fprintln(stderr, "bench-demo: --rounds, --epochs and --workers must be positive")
@@ -67,22 +76,29 @@ func runBenchDemo(args []string, stdout, stderr io.Writer) int {
 	}
 	defer b.close()
 	// One untimed run builds the MNIST cache and warms the page cache.
-	if _, err := b.demo(1, 1); err != nil {
+	b.dataset, b.base = *dataset, *base
+	if _, err := b.demo(arms, 1, 1); err != nil {
 		fmt.Fprintln(stderr, "bench-demo:", err)
 		return 1
 	}
 	times := map[int][]float64{}
 	for r := range *rounds {
 		for _, n := range counts {
-			d, err := b.demo(n, *epochs)
+			cpu0 := cpuTime()
+			d, err := b.demo(arms, n, *epochs)
 			if err != nil {
 				fmt.Fprintln(stderr, "bench-demo:", err)
 				return 1
 			}
 			times[n] = append(times[n], d.Seconds())
-			fmt.Fprintf(stdout, "round %d: %d replicate(s): %.1f s\n", r+1, n, d.Seconds())
+			// CPU time over wall time: how many cores the training slots kept busy.
+			cpu := (cpuTime() - cpu0).Seconds()
+			fmt.Fprintf(stdout, "round %d: %d replicate(s): %.1f s, %.1f CPU s, %.2f cores busy\n", r+1, n, d.Seconds(), cpu, cpu/d.Seconds())
 		}
 	}
+	fs, _ := train.SharedFeatureStats()
+	ds, _ := jobs.SharedDatasetStats()
+	fmt.Fprintf(stdout, "shared: frozen-output sets built %d, borrowed %d; datasets opened %d, borrowed %d\n", fs.Builds, fs.Hits, ds.Builds, ds.Hits)
 	first := counts[0]
 	for _, n := range counts {
 		ts := times[n]
@@ -114,9 +130,10 @@ func fmtList(xs []float64) string {
 }
 
 type benchLab struct {
-	db     *store.DB
-	queue  *jobs.Queue
-	runner *jobs.Runner
+	dataset, base string // what the timed experiment trains on and transfers from
+	db            *store.DB
+	queue         *jobs.Queue
+	runner        *jobs.Runner
 }
 
 func openBenchLab(dir string, workers int) (*benchLab, error) {
@@ -142,6 +159,11 @@ func openBenchLab(dir string, workers int) (*benchLab, error) {
 		return nil, err
 	}
 	runner.Queue = q
+	// A --data-dir used before may hold jobs a stopped benchmark left running; as serve
+	// does, hand them back so they do not hold the gate for ever.
+	if _, err := q.RequeueOrphans(ctx); err != nil {
+		return nil, err
+	}
 	if err := q.Start(ctx); err != nil {
 		return nil, err
 	}
@@ -155,15 +177,36 @@ func (b *benchLab) close() {
 	b.db.Close()
 }
 
-// demo trains the demo experiment with n replicates and returns its wall time, from
-// queueing to the last run's end.
-func (b *benchLab) demo(n, epochs int) (time.Duration, error) {
+// benchArms parses --arms: the strategies of the timed experiment, in order.
+func benchArms(list string) ([]experiment.Strategy, error) {
+	var out []experiment.Strategy
+	for _, s := range strings.Split(list, ",") {
+		st, err := experiment.ParseStrategy(strings.TrimSpace(s))
+		if err != nil {
+			return nil, fmt.Errorf("--arms: %w", err)
+		}
+		out = append(out, st)
+	}
+	if len(out) < 2 || len(out) > experiment.MaxArms {
+		return nil, fmt.Errorf("--arms takes 2 to %d strategies, not %d", experiment.MaxArms, len(out))
+	}
+	return out, nil
+}
+
+// demo trains the demo experiment with the given arms and n replicates and returns its
+// wall time, from queueing to the last run's end.
+func (b *benchLab) demo(strategies []experiment.Strategy, n, epochs int) (time.Duration, error) {
 	ctx := context.Background()
 	h := experiment.DefaultHyper()
 	h.Replicates, h.Epochs = n, epochs
-	p := &experiment.Plan{Name: "bench demo", DatasetID: "mnist-5-9-50", BaseModelID: "cnn-mnist04", Arch: "cnn", Hyper: h,
-		Arms: []experiment.Arm{{Index: 0, Strategy: experiment.Strategy{Kind: experiment.Finetune}, Hyper: h},
-			{Index: 1, Strategy: experiment.Strategy{Kind: experiment.Scratch}, Hyper: h}}}
+	model, err := b.db.Model(ctx, b.base)
+	if err != nil {
+		return 0, fmt.Errorf("--base %s: %w", b.base, err)
+	}
+	p := &experiment.Plan{Name: "bench demo", DatasetID: b.dataset, BaseModelID: b.base, Arch: model.Arch, Hyper: h}
+	for i, s := range strategies {
+		p.Arms = append(p.Arms, experiment.Arm{Index: i, Strategy: s, Hyper: h})
+	}
 	e := store.NewExperiment(p, time.Now().UTC())
 	t0 := time.Now()
 	if err := b.runner.Launch(ctx, e); err != nil {

@@ -27,6 +27,8 @@ func TestCLI(t *testing.T) {
 		{"version", []string{"version"}, 0, version, ""},
 		{"serve help explains flags", []string{"serve", "--help"}, 0, "", "TRANSFERLAB_DATA_DIR"},
 		{"bad flag", []string{"serve", "--bogus"}, 2, "", "flag provided but not defined"},
+		{"bench-demo names a wrong strategy", []string{"bench-demo", "--arms", "finetune,sideways"}, 2, "", `--arms: strategy "sideways" is not one of`},
+		{"bench-demo needs two arms", []string{"bench-demo", "--arms", "finetune"}, 2, "", "--arms takes 2 to 8 strategies, not 1"},
 		{"bad log level", []string{"serve", "--log-level", "loud", "--data-dir", t.TempDir()}, 1, "", "log level"},
 	}
 	for _, tc := range cases {

@@ -116,12 +116,12 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	} else if n > 0 {
 		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
 	}
-	if ok, err := cfg.Dirs().KeepReserve(); !ok {
-		logger.Warn("the disk is nearly full: no space is held back for deletes", "err", err)
-	}
 	blobs, err := cfg.Blobs(ctx)
 	if err != nil {
 		return err
+	}
+	if ok, err := cfg.Dirs().KeepReserve(); !ok {
+		logger.Warn("the disk is nearly full: no space is held back for deletes", "err", err)
 	}
 	hub := live.NewHub(liveHistory, liveBuffer)
 	var publisher live.Publisher = hub
