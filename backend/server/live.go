@@ -30,8 +30,10 @@ const snapshotPoints = 2000
 type LiveAPI struct {
 	Exp *ExperimentAPI
 	Hub *live.Hub
-	// HubID changes with every server start, so a client holding a seq from a previous
-	// process gets a snapshot rather than a resume that would skip points.
+	// HubID names the numbering a client's seq belongs to. The embedded set-up's changes
+	// with every start, so a client holding a seq from a previous process gets a
+	// snapshot rather than a resume that would skip points; the web processes of a
+	// shared database share one, since the database numbers the events.
 	HubID string
 	// Relay, when set, reads the experiment's events from the shared database into Hub
 	// while someone here watches it.
