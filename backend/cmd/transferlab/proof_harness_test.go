@@ -99,7 +99,7 @@ func (p *proc) waitSucceeded(t testing.TB, id string, within time.Duration, othe
 			return exp
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("runs did not finish in %s: %+v\n%s", within, exp.Runs, logs())
+			t.Fatalf("runs did not finish in %s (summary final: %v): %+v\n%s", within, exp.SummaryFinal, exp.Runs, logs())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

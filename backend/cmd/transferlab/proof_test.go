@@ -21,7 +21,7 @@ func proofBody(id string) string {
 
 // The whole scaled-out lab on one machine: PostgreSQL, an S3 server, a web process that
 // trains nothing and two worker processes of the real binary, each on its own data
-// directory as on its own machine. A dataset uploaded through the web process trains a
+// directory as on its own machine (one shared directory where no S3 server can be built). A dataset uploaded through the web process trains a
 // 3-replicate experiment; the worker that took its arms is killed with -9 mid-run and
 // the other resumes every arm from its checkpoint. Every step is recorded once, a
 // viewer on the web process sees every point once, and the verdict and curves are
@@ -30,17 +30,18 @@ func TestScaledOutLabSurvivesAWorkerAndMatchesOneMachine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model in real server and worker processes")
 	}
-	dbURL, blobURL := pgtest.URL(t), s3test.URL(t)
+	dbURL := pgtest.URL(t)
+	dirs, shared := filesAcrossProcesses(t)
 	zip := classZip(t, 2, 20, 28, 28)
-	web := startServer(t, t.TempDir(), "--workers", "0", "--database-url", dbURL, "--blob-url", blobURL)
+	web := startServer(t, dirs(), append([]string{"--workers", "0", "--database-url", dbURL}, shared...)...)
 	exp := web.createExperiment(t, proofBody(web.uploadZip(t, zip)))
 	if len(exp.Runs) != 6 {
 		t.Fatalf("%d runs, want 2 arms x 3 replicates", len(exp.Runs))
 	}
 	viewer := watchAll(t, web.base, exp.ID, len(exp.Runs))
 
-	flags := []string{"--blob-url", blobURL, "--log-level", "info"}
-	first := startWorker(t, t.TempDir(), dbURL, flags...)
+	flags := append([]string{"--log-level", "info"}, shared...)
+	first := startWorker(t, dirs(), dbURL, flags...)
 	// The second worker comes once the first holds the arms, so it is the one to
 	// resume them; it watches for dead workers from its start.
 	waitFor(t, func() bool {
@@ -50,7 +51,7 @@ func TestScaledOutLabSurvivesAWorkerAndMatchesOneMachine(t *testing.T) {
 		}
 		return n == len(exp.Runs)
 	})
-	second := startWorker(t, t.TempDir(), dbURL, flags...)
+	second := startWorker(t, dirs(), dbURL, flags...)
 	waitFor(t, func() bool {
 		web.getJSON(t, "/api/experiments/"+exp.ID, &exp)
 		return !slices.ContainsFunc(exp.Runs, func(r armJSON) bool { return r.EpochsDone < 2 })
@@ -85,6 +86,19 @@ func TestScaledOutLabSurvivesAWorkerAndMatchesOneMachine(t *testing.T) {
 	alone := local.createExperiment(t, proofBody(local.uploadZip(t, zip)))
 	alone = local.waitSucceeded(t, alone.ID, 3*time.Minute)
 	sameResult(t, exp, curves, alone, local)
+}
+
+// filesAcrossProcesses says how the processes of a scaled-out test share files: each
+// on its own data directory with an S3 server between them, as on separate machines;
+// or, where the S3 test server cannot be built, one data directory for all, as on a
+// shared mount. dirs hands each process its directory; flags go to each process.
+func filesAcrossProcesses(t *testing.T) (dirs func() string, flags []string) {
+	if err := s3test.Unavailable(); err != nil {
+		t.Logf("the processes share one data directory: %v", err)
+		dir := t.TempDir()
+		return func() string { return dir }, nil
+	}
+	return t.TempDir, []string{"--blob-url", s3test.URL(t)}
 }
 
 // checkResumedOnSecond checks in River's table that every run was picked up by one
