@@ -33,6 +33,7 @@ type recorder struct {
 	mu      sync.Mutex
 	pending []store.Metric
 	last    time.Time
+	shown   int64 // steps up to this one were announced live by an earlier attempt
 }
 
 const (
@@ -58,7 +59,14 @@ func (r *recorder) record(ctx context.Context, p StepPoint) error {
 			Split: splitOf(name), Value: v, WallTime: p.WallTime})
 	}
 	due := len(r.pending) >= flushPoints || time.Since(r.last) >= flushEvery
+	shown := p.Step <= r.shown
 	r.mu.Unlock()
+	if shown {
+		if due {
+			return r.flush(ctx)
+		}
+		return nil
+	}
 	p.At = time.Now().UnixMilli()
 	data, _ := json.Marshal(p)
 	r.hub.Publish(r.topic, live.Event{RunID: r.runID, Kind: "metric", Payload: data})
@@ -66,6 +74,13 @@ func (r *recorder) record(ctx context.Context, p StepPoint) error {
 		return r.flush(ctx)
 	}
 	return nil
+}
+
+// shownThrough says viewers were already shown the points up to step.
+func (r *recorder) shownThrough(step int64) {
+	r.mu.Lock()
+	r.shown = step
+	r.mu.Unlock()
 }
 
 func splitOf(name string) string {

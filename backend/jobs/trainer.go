@@ -133,6 +133,13 @@ func (r *Runner) trainArm(ctx context.Context, slot *expSlot, exp *store.Experim
 	if err := r.resume(ctx, tr, run.ID); err != nil {
 		return err
 	}
+	// Viewers already saw the points an earlier attempt announced past the checkpoint;
+	// the redone steps repeat them exactly, so they are recorded but not shown again.
+	shown, err := r.DB.LastLiveStep(ctx, exp.ID, run.ID)
+	if err != nil {
+		return fmt.Errorf("live points of run %s: %w", run.ID, err)
+	}
+	rec.shownThrough(shown)
 	now := time.Now().UTC()
 	started := store.RunPatch{TotalSteps: store.Set(spe * th.Epochs), Steps: store.Set(tr.Step()), EpochsDone: store.Set(tr.Epoch())}
 	if run.StartedAt == nil {

@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"time"
+
+	"gorm.io/gorm"
 
 	"transferlab/backend/experiment"
 	"transferlab/backend/series"
@@ -11,7 +14,22 @@ import (
 // RefreshSummary works an experiment's result out of its runs' curves and stores it on
 // the experiment, where lists and pages read it without touching the curves. It returns
 // what it stored, for the live watchers.
-func (d *DB) RefreshSummary(ctx context.Context, expID string) (experiment.Summary, error) {
+func (d *DB) RefreshSummary(ctx context.Context, expID string) (sum experiment.Summary, err error) {
+	// Two arms that end at once, in one process or in two, each work a summary out; the
+	// one that read the runs last must write last, or a stale "so far" buries the final
+	// verdict for good. Touching the row first holds its lock (PostgreSQL) or the write
+	// lock (SQLite) to the commit, so refreshes take turns.
+	err = d.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&Experiment{}).Where("id = ?", expID).Update("updated_at", time.Now().UTC()).Error; err != nil {
+			return err
+		}
+		sum, err = (&DB{g: tx, sqlDB: d.sqlDB}).refreshSummary(ctx, expID)
+		return err
+	})
+	return sum, err
+}
+
+func (d *DB) refreshSummary(ctx context.Context, expID string) (experiment.Summary, error) {
 	e, err := d.Experiment(ctx, expID)
 	if err != nil {
 		return experiment.Summary{}, err

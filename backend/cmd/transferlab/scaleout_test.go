@@ -16,11 +16,13 @@ import (
 	"transferlab/backend/store/pgtest"
 )
 
-// startWorker starts a `transferlab worker` process of the real binary.
-func startWorker(t testing.TB, dir, url string) *proc {
+// startWorker starts a `transferlab worker` process of the real binary; flags come
+// last, so they override the defaults before them.
+func startWorker(t testing.TB, dir, url string, flags ...string) *proc {
 	t.Helper()
 	log := &syncBuffer{}
-	cmd := exec.Command(os.Args[0], "worker", "--database-url", url, "--workers", "1", "--data-dir", dir, "--log-level", "warn")
+	args := append([]string{"worker", "--database-url", url, "--workers", "1", "--data-dir", dir, "--log-level", "warn"}, flags...)
+	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "TRANSFERLAB_RUN_MAIN=1")
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
