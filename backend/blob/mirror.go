@@ -60,65 +60,29 @@ func (m *Mirror) Push(ctx context.Context, rel string) error {
 // recorded when it was written (a damaged or stale copy), is fetched again. Nothing
 // stored is no error: the caller's open then finds what is on disk, or nothing.
 func (m *Mirror) Pull(ctx context.Context, rel string) error {
-	if !m.Shared() {
-		return nil
-	}
-	infos, err := m.Store.List(ctx, rel)
-	if err != nil {
-		return err
-	}
-	for _, info := range infos {
-		if info.Key != rel && !strings.HasPrefix(info.Key, strings.TrimSuffix(rel, "/")+"/") {
-			continue // rel "runs/r1" must not pull "runs/r10/..."
-		}
-		if err := m.fetch(ctx, info); err != nil {
-			return err
-		}
-	}
-	return nil
+	return m.each(ctx, rel, under(rel), m.fetch)
 }
 
 // PullPrefix is Pull for every key starting with prefix, as "uploads/ds_1." for an
 // upload whose extension the caller does not know.
 func (m *Mirror) PullPrefix(ctx context.Context, prefix string) error {
-	if !m.Shared() {
-		return nil
-	}
-	infos, err := m.Store.List(ctx, prefix)
-	if err != nil {
-		return err
-	}
-	for _, info := range infos {
-		if err := m.fetch(ctx, info); err != nil {
-			return err
-		}
-	}
-	return nil
+	return m.each(ctx, prefix, nil, m.fetch)
 }
 
 // Remove deletes the store's objects at rel and under rel/ (the local files are the
 // caller's to remove).
 func (m *Mirror) Remove(ctx context.Context, rel string) error {
-	if !m.Shared() {
-		return nil
-	}
-	rel = strings.TrimSuffix(rel, "/")
-	infos, err := m.Store.List(ctx, rel)
-	if err != nil {
-		return err
-	}
-	for _, info := range infos {
-		if info.Key == rel || strings.HasPrefix(info.Key, rel+"/") {
-			if err := m.Store.Delete(ctx, info.Key); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return m.each(ctx, strings.TrimSuffix(rel, "/"), under(rel), m.delete)
 }
 
 // RemovePrefix deletes every object whose key starts with prefix.
 func (m *Mirror) RemovePrefix(ctx context.Context, prefix string) error {
+	return m.each(ctx, prefix, nil, m.delete)
+}
+
+// each does do to every stored object listed under prefix that keep (nil: all) takes;
+// without a shared store there is nothing to do.
+func (m *Mirror) each(ctx context.Context, prefix string, keep func(key string) bool, do func(context.Context, Info) error) error {
 	if !m.Shared() {
 		return nil
 	}
@@ -127,12 +91,24 @@ func (m *Mirror) RemovePrefix(ctx context.Context, prefix string) error {
 		return err
 	}
 	for _, info := range infos {
-		if err := m.Store.Delete(ctx, info.Key); err != nil {
+		if keep != nil && !keep(info.Key) {
+			continue
+		}
+		if err := do(ctx, info); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// under takes the key rel itself and keys under rel/: rel "runs/r1" must not reach
+// "runs/r10/...", which a plain prefix would.
+func under(rel string) func(key string) bool {
+	rel = strings.TrimSuffix(rel, "/")
+	return func(key string) bool { return key == rel || strings.HasPrefix(key, rel+"/") }
+}
+
+func (m *Mirror) delete(ctx context.Context, info Info) error { return m.Store.Delete(ctx, info.Key) }
 
 func (m *Mirror) fetch(ctx context.Context, info Info) error {
 	if err := checkKey(info.Key); err != nil {
