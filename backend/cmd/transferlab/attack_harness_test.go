@@ -49,15 +49,7 @@ func startTarget(t testing.TB, dir string, flags ...string) *target {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
-	if err := os.MkdirAll(shared, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Lstat(filepath.Join(dir, "builtin")); err != nil {
-		if err := os.Symlink(shared, filepath.Join(dir, "builtin")); err != nil {
-			t.Fatal(err)
-		}
-	}
+	shareBuiltin(t, dir)
 	addr := freeAddr(t)
 	bin, env := serverBinary()
 	args := append([]string{"serve", "--addr", addr, "--data-dir", dir, "--log-level", logLevel()}, flags...)

@@ -8,32 +8,14 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"transferlab/backend/blob/s3test"
-	"transferlab/backend/datadir"
 	"transferlab/backend/store/pgtest"
 )
-
-// startBlobWorker starts a `transferlab worker` with its own data directory, sharing
-// files through the store at blobURL.
-func startBlobWorker(t testing.TB, dir, dbURL, blobURL, logLevel string) *proc {
-	t.Helper()
-	log := &syncBuffer{}
-	cmd := exec.Command(os.Args[0], "worker", "--database-url", dbURL, "--blob-url", blobURL, "--workers", "1", "--data-dir", dir, "--log-level", logLevel)
-	cmd.Env = append(os.Environ(), "TRANSFERLAB_RUN_MAIN=1")
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &proc{cmd: cmd, log: log}
-	t.Cleanup(func() { p.cmd.Process.Kill(); p.cmd.Wait() })
-	return p
-}
 
 // A web process and a worker on separate data directories (as on two machines) share
 // files only through a real S3 server: a dataset uploaded to the web process trains on
@@ -46,7 +28,7 @@ func TestWebAndWorkerShareFilesThroughAnObjectStore(t *testing.T) {
 	dbURL, blobURL := pgtest.URL(t), s3test.URL(t)
 	webDir, workerDir := t.TempDir(), t.TempDir()
 	web := startServer(t, webDir, "--workers", "0", "--database-url", dbURL, "--blob-url", blobURL)
-	worker := startBlobWorker(t, workerDir, dbURL, blobURL, "warn")
+	worker := startWorker(t, workerDir, dbURL, "--blob-url", blobURL)
 
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -177,15 +159,7 @@ func TestAWorkerResumesFromCheckpointsAnotherWorkerStored(t *testing.T) {
 	dirs := []string{t.TempDir(), t.TempDir(), t.TempDir()} // web, first and second worker
 	// The built-in dataset is built from the binary by every process alike: one shared
 	// cache of it spares the time, and nothing else is shared but the store.
-	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
-	if err := os.MkdirAll(shared, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range dirs {
-		if err := os.Symlink(shared, datadir.New(d).Builtin()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	shareBuiltin(t, dirs...)
 	web := startServer(t, dirs[0], "--workers", "0", "--database-url", dbURL, "--blob-url", blobURL)
 	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":10,"eval_every":8}}`
 	resp, err := http.Post(web.base+"/api/experiments", "application/json", strings.NewReader(body))
@@ -203,7 +177,7 @@ func TestAWorkerResumesFromCheckpointsAnotherWorkerStored(t *testing.T) {
 	}
 	path := "/api/experiments/" + exp.ID
 
-	first := startBlobWorker(t, dirs[1], dbURL, blobURL, "warn")
+	first := startWorker(t, dirs[1], dbURL, "--blob-url", blobURL)
 	waitFor(t, func() bool {
 		web.getJSON(t, path, &exp)
 		return exp.Runs[0].EpochsDone >= 1 && exp.Runs[1].EpochsDone >= 1
@@ -211,7 +185,7 @@ func TestAWorkerResumesFromCheckpointsAnotherWorkerStored(t *testing.T) {
 	first.cmd.Process.Kill() // SIGKILL: no shutdown code runs
 	first.cmd.Wait()
 
-	second := startBlobWorker(t, dirs[2], dbURL, blobURL, "info")
+	second := startWorker(t, dirs[2], dbURL, "--blob-url", blobURL, "--log-level", "info")
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		web.getJSON(t, path, &exp)

@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 	"time"
 
-	"transferlab/backend/datadir"
 	"transferlab/backend/store/pgtest"
 )
 
@@ -52,9 +49,7 @@ func BenchmarkLiveDelayAcrossProcesses(b *testing.B) {
 
 func benchDataDir(b *testing.B) string {
 	dir := b.TempDir()
-	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
-	os.MkdirAll(shared, 0o755)
-	os.Symlink(shared, datadir.New(dir).Builtin())
+	shareBuiltin(b, dir)
 	return dir
 }
 

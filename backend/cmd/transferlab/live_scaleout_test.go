@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"transferlab/backend/datadir"
 	"transferlab/backend/store/pgtest"
 )
 
@@ -90,13 +87,7 @@ func TestLivePointsCrossFromWorkerToViewerAcrossAWebRestart(t *testing.T) {
 	}
 	url := pgtest.URL(t)
 	dir := t.TempDir()
-	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
-	if err := os.MkdirAll(shared, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(shared, datadir.New(dir).Builtin()); err != nil {
-		t.Fatal(err)
-	}
+	shareBuiltin(t, dir)
 	web := startServer(t, dir, "--workers", "0", "--database-url", url)
 	const epochs, stepsPerEpoch = 16, 8
 	body := fmt.Sprintf(`{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":%d,"eval_every":8}}`, epochs)

@@ -6,14 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"transferlab/backend/datadir"
 )
 
 // scrapeServer reads a real server's /metrics, summing each metric's samples whose
@@ -55,13 +51,7 @@ func TestServerReportsTrainingInItsMetrics(t *testing.T) {
 		t.Skip("trains a model in a real server process")
 	}
 	dir := t.TempDir()
-	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
-	if err := os.MkdirAll(shared, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(shared, datadir.New(dir).Builtin()); err != nil {
-		t.Fatal(err)
-	}
+	shareBuiltin(t, dir)
 	p := startServer(t, dir)
 	// 50 training images per class of digits 5-9, one epoch, two arms: 500 samples.
 	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":1}}`

@@ -8,12 +8,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"transferlab/backend/blob/s3test"
-	"transferlab/backend/datadir"
 	"transferlab/backend/store/pgtest"
 )
 
@@ -86,13 +84,7 @@ func TestKilledServerResumesTrainingFromCheckpoint(t *testing.T) {
 		t.Skip("trains a model in a real server process")
 	}
 	dir := t.TempDir()
-	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
-	if err := os.MkdirAll(shared, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(shared, datadir.New(dir).Builtin()); err != nil {
-		t.Fatal(err)
-	}
+	shareBuiltin(t, dir)
 	p := startServer(t, dir)
 	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"}],"hyper":{"epochs":40,"eval_every":8}}`
 	resp, err := http.Post(p.base+"/api/experiments", "application/json", bytes.NewBufferString(body))

@@ -2,14 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"transferlab/backend/datadir"
 	"transferlab/backend/store/pgtest"
 )
 
@@ -28,9 +25,7 @@ const (
 func BenchmarkScaleOutWorkers(b *testing.B) {
 	url := pgtest.URL(b)
 	dir := b.TempDir()
-	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
-	os.MkdirAll(shared, 0o755)
-	os.Symlink(shared, datadir.New(dir).Builtin())
+	shareBuiltin(b, dir)
 	web := startServer(b, dir, "--workers", "0", "--database-url", url)
 	for i := 0; i < b.N; i++ {
 		var ratios []float64

@@ -8,11 +8,9 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"transferlab/backend/datadir"
 	"transferlab/backend/store/pgtest"
 )
 
@@ -43,13 +41,7 @@ func TestWebAndWorkerProcessesShareAPostgreSQLDatabase(t *testing.T) {
 	}
 	url := pgtest.URL(t)
 	dir := t.TempDir()
-	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
-	if err := os.MkdirAll(shared, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(shared, datadir.New(dir).Builtin()); err != nil {
-		t.Fatal(err)
-	}
+	shareBuiltin(t, dir)
 	web := startServer(t, dir, "--workers", "0", "--database-url", url)
 	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":10,"eval_every":8}}`
 	resp, err := http.Post(web.base+"/api/experiments", "application/json", bytes.NewBufferString(body))

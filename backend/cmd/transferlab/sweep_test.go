@@ -5,12 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
-
-	"transferlab/backend/datadir"
 )
 
 // sweepJSON is the part of GET /api/sweeps/:id the tests read.
@@ -59,13 +55,7 @@ func sweepServer(t *testing.T) *proc {
 		t.Skip("trains models in a real server process")
 	}
 	dir := t.TempDir()
-	shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
-	if err := os.MkdirAll(shared, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(shared, datadir.New(dir).Builtin()); err != nil {
-		t.Fatal(err)
-	}
+	shareBuiltin(t, dir)
 	return startServer(t, dir)
 }
 

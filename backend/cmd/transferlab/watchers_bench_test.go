@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -14,8 +12,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"transferlab/backend/datadir"
 )
 
 // BenchmarkTrainingWatched trains the same experiment in a real server process with no
@@ -24,9 +20,7 @@ import (
 func BenchmarkTrainingWatched(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()
-		shared := filepath.Join(os.TempDir(), "transferlab-test-builtin")
-		os.MkdirAll(shared, 0o755)
-		os.Symlink(shared, datadir.New(dir).Builtin())
+		shareBuiltin(b, dir)
 		p := startServer(b, dir)
 		alone, _ := trainOnce(b, p, 0)
 		watched, delays := trainOnce(b, p, 50)
