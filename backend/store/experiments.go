@@ -19,16 +19,24 @@ import (
 // transaction's own connection; it may be nil.
 func (d *DB) CreateExperiment(ctx context.Context, e *Experiment, enqueue func(tx *sql.Tx) error) error {
 	stampOwner(ctx, &e.OwnerID)
+	return d.createQueued(ctx, "experiment", enqueue, e)
+}
+
+// createQueued creates rows in order and, in the same transaction, queues their jobs
+// through enqueue (nil: none), so a launch that fails leaves nothing half made.
+func (d *DB) createQueued(ctx context.Context, what string, enqueue func(tx *sql.Tx) error, rows ...any) error {
 	return d.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(e).Error; err != nil {
-			return err
+		for _, row := range rows {
+			if err := tx.Create(row).Error; err != nil {
+				return err
+			}
 		}
 		if enqueue == nil {
 			return nil
 		}
 		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 		if !ok {
-			return fmt.Errorf("create experiment: no SQL transaction to queue its jobs in")
+			return fmt.Errorf("create %s: no SQL transaction to queue its jobs in", what)
 		}
 		return enqueue(sqlTx)
 	})

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -48,27 +47,12 @@ func NewSweep(p *experiment.SweepPlan, now time.Time) (*Sweep, []*Experiment) {
 func (d *DB) CreateSweep(ctx context.Context, s *Sweep, cells []*Experiment, enqueue func(tx *sql.Tx) error) error {
 	// The sweep and its cells belong to whoever launched it.
 	stampOwner(ctx, &s.OwnerID)
+	rows := []any{s}
 	for _, e := range cells {
 		stampOwner(ctx, &e.OwnerID)
+		rows = append(rows, e)
 	}
-	return d.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(s).Error; err != nil {
-			return err
-		}
-		for _, e := range cells {
-			if err := tx.Create(e).Error; err != nil {
-				return err
-			}
-		}
-		if enqueue == nil {
-			return nil
-		}
-		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
-		if !ok {
-			return fmt.Errorf("create sweep: no SQL transaction to queue its jobs in")
-		}
-		return enqueue(sqlTx)
-	})
+	return d.createQueued(ctx, "sweep", enqueue, rows...)
 }
 
 // Sweep loads one sweep.
