@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -23,5 +24,19 @@ func TestWithDirFindsExtraModelsBeforeShippedOnes(t *testing.T) {
 	}
 	if _, err := fs.ReadFile(zoo, "missing.safetensors"); err == nil {
 		t.Error("a model in neither zoo was found")
+	}
+}
+
+// The zoo embeds cards and weights only: not this package's source, and not
+// models/user/, where a server run from the checkout keeps the models it trains.
+func TestZooEmbedsOnlyCardsAndWeights(t *testing.T) {
+	entries, err := fs.ReadDir(Zoo, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || !(strings.HasSuffix(e.Name(), ".json") || strings.HasSuffix(e.Name(), ".safetensors")) {
+			t.Errorf("the zoo embeds %s", e.Name())
+		}
 	}
 }

@@ -4,7 +4,10 @@ package models
 
 import "embed"
 
-// Zoo holds every file of this folder; the cards (*.json) say which are models.
+// Zoo holds the cards and weight files of this folder; the cards say which are
+// models. Named by pattern, not "*", so that models/user/, where `make run` keeps the
+// models trained on its data directory (the checkout), is neither embedded into the
+// next build nor breaks it while still empty.
 //
-//go:embed *
+//go:embed *.json *.safetensors
 var Zoo embed.FS
