@@ -222,10 +222,17 @@ test('compare reads every value on hover, sorts and renames runs, and groups arm
   const legend = (await page.locator('ul.legend').textContent()) ?? '';
   assert.match(legend, /Fine-tune \(2 runs, mean and range\)/);
   assert.match(legend, /From scratch \(2 runs, mean and range\)/);
+  // The grouped chart is drawn again as each run's curves arrive, so the element found
+  // may be replaced while scrolling to it: find it again until one stays put.
   const grouped = page.locator('[data-metric="val_acc"] .u-over');
-  await grouped.scrollIntoViewIfNeeded();
-  const g = await grouped.boundingBox();
-  assert.ok(g);
+  let g = null;
+  for (let i = 0; i < 10 && !g; i++) {
+    g = await grouped
+      .scrollIntoViewIfNeeded()
+      .then(() => grouped.boundingBox())
+      .catch(() => page.waitForTimeout(200).then(() => null));
+  }
+  assert.ok(g, 'the grouped accuracy chart never settled');
   await page.mouse.move(g.x + g.width * 0.6, g.y + g.height / 2);
   const band = page.locator('[data-metric="val_acc"]').getByTestId('readout');
   await band.locator('.v').nth(1).waitFor();
