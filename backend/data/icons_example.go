@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/jpeg"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -27,16 +28,15 @@ var IconClasses = []string{"apps", "devices", "mimetypes", "places"}
 // A theme lists one drawing under several names (symbolic links, copies), sometimes in
 // two categories: links are skipped and a drawing already taken is not taken again,
 // so no image is in two classes or two splits.
-func WriteIconsZip(w io.Writer, themeDir string, perClass, size int) error {
+func WriteIconsZip(w io.Writer, themeDir string, classes []string, perClass, size int) error {
 	zw := zip.NewWriter(w)
 	mod := time.Date(2021, 3, 8, 0, 0, 0, 0, time.UTC) // a reproducible zip
 	seen := map[[32]byte]bool{}
-	for _, class := range IconClasses {
-		all, err := filepath.Glob(filepath.Join(themeDir, class, "*.png"))
+	for _, class := range classes {
+		all, err := classPictures(filepath.Join(themeDir, class))
 		if err != nil {
 			return err
 		}
-		sort.Strings(all)
 		var names []string
 		var imgs []*image.RGBA
 		for _, p := range all {
@@ -58,7 +58,7 @@ func WriteIconsZip(w io.Writer, themeDir string, perClass, size int) error {
 		n := min(perClass, len(names))
 		for i := range n {
 			path, img := names[i*len(names)/n], imgs[i*len(names)/n]
-			name := fmt.Sprintf("icons/%s/%s.jpg", class, strings.TrimSuffix(filepath.Base(path), ".png"))
+			name := fmt.Sprintf("%s/%s/%s.jpg", filepath.Base(themeDir), class, strings.TrimSuffix(filepath.Base(path), ".png"))
 			f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: mod})
 			if err != nil {
 				return err
@@ -85,4 +85,22 @@ func readIcon(path string, size int) (*image.RGBA, error) {
 	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
 	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Over, nil)
 	return dst, nil
+}
+
+// classPictures lists a class folder's PNG files, its sub-folders included (a stamp
+// collection sorts birds and fish into folders under animals), in sorted order. A
+// picture's mirrored copy (name_mirror.png) is left out: it is the same picture.
+func classPictures(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".png") && !strings.HasSuffix(p, "_mirror.png") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
 }

@@ -433,9 +433,7 @@ func biasGrad(l Layer, gy *G.Node, dims int) (*G.Node, error) {
 		n := len(out)
 		g := in[0]
 		for r := 0; r+n <= len(g); r += n {
-			for j, v := range g[r : r+n] {
-				out[j] += v
-			}
+			simd.AddTo(out, g[r:r+n])
 		}
 		return 0
 	}

@@ -10,15 +10,6 @@ func relu6(v float32) float32 {
 	return min(max(v, 0), 6)
 }
 
-// relu6Pass passes g where the ReLU6's output y lies strictly inside (0, 6): at both
-// clamps the output does not move with its input.
-func relu6Pass(y, g float32) float32 {
-	if y > 0 && y < 6 {
-		return g
-	}
-	return 0
-}
-
 // biasAct adds a per-column bias (and, if skip is not nil, a residual of the same
 // shape) to a row-major matrix in one pass, then clamps with ReLU6 if asked.
 func biasAct(out, bias, skip []float32, act bool) {
@@ -46,9 +37,7 @@ func preActGrad(l Layer, output, grad *G.Node) (*G.Node, error) {
 	k.run = func(out []float32, in [][]float32) float32 {
 		y, gy := in[0], in[1]
 		parallel(len(y), len(y), func(_, lo, hi int) {
-			for i := lo; i < hi; i++ {
-				out[i] = relu6Pass(y[i], gy[i])
-			}
+			simd.PassInside(out[lo:hi], y[lo:hi], gy[lo:hi], 0, 6)
 		})
 		return 0
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"transferlab/backend/data"
 )
@@ -23,13 +24,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Int64("seed", 1, "random seed")
 	icons := fs.String("icons", "", "icon theme folder of category folders, e.g. /usr/share/icons/oxygen/base/128x128: write the colour example instead")
 	size := fs.Int("size", 96, "with -icons: pixels a side")
+	classes := fs.String("classes", strings.Join(data.IconClasses, ","), "with -icons: the category folders to take, comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *icons != "" {
 		f, err := os.Create(*out)
 		if err == nil {
-			err = data.WriteIconsZip(f, *icons, *per, *size)
+			err = data.WriteIconsZip(f, *icons, strings.Split(*classes, ","), *per, *size)
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}

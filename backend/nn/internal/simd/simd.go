@@ -93,6 +93,19 @@ func ClampGo(x []float32, lo, hi float32) {
 	}
 }
 
+// PassInsideGo sets dst[i] to g[i] where lo < y[i] < hi and to 0 elsewhere: the
+// gradient through a clamp, which does not move at either bound.
+func PassInsideGo(dst, y, g []float32, lo, hi float32) {
+	y, g = y[:len(dst)], g[:len(dst)]
+	for i := range dst {
+		v := g[i]
+		if !(y[i] > lo && y[i] < hi) {
+			v = 0
+		}
+		dst[i] = v
+	}
+}
+
 // CopyRunsGo is CopyRuns in plain Go.
 func CopyRunsGo(dst []float32, dstStride int, src []float32, srcStride int, n, count int) {
 	for r := 0; r < count; r++ {

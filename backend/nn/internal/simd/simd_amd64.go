@@ -24,6 +24,18 @@ func Clamp(x []float32, lo, hi float32) {
 }
 
 //go:noescape
+func passInsideAVX2(dst, y, g []float32, lo, hi float32)
+
+// PassInside keeps g where y lies strictly inside (lo, hi): see PassInsideGo.
+func PassInside(dst, y, g []float32, lo, hi float32) {
+	if useAVX2 && len(y) >= len(dst) && len(g) >= len(dst) {
+		passInsideAVX2(dst, y, g, lo, hi)
+		return
+	}
+	PassInsideGo(dst, y, g, lo, hi)
+}
+
+//go:noescape
 func poolRowAVX2(r0, r1, bias, dst []float32, arg []int32, reluMask int32)
 
 // PoolRow pools one row of windows: see PoolRowGo.

@@ -433,3 +433,45 @@ bstore:
 bdone:
 	VZEROUPPER
 	RET
+
+// func passInsideAVX2(dst, y, g []float32, lo, hi float32)
+// dst[i] = g[i] where lo < y[i] < hi, else 0: two compares make a mask that keeps g.
+TEXT ·passInsideAVX2(SB), NOSPLIT, $0-80
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ y_base+24(FP), SI
+	MOVQ g_base+48(FP), DX
+	VBROADCASTSS lo+72(FP), Y14
+	VBROADCASTSS hi+76(FP), Y15
+pi8:
+	CMPQ CX, $8
+	JL   pi1
+	VMOVUPS (SI), Y0
+	VCMPPS $0x1e, Y14, Y0, Y1
+	VCMPPS $0x11, Y15, Y0, Y2
+	VANDPS Y1, Y2, Y1
+	VANDPS (DX), Y1, Y3
+	VMOVUPS Y3, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  pi8
+pi1:
+	TESTQ CX, CX
+	JZ    piDone
+	VMOVSS (SI), X0
+	VCMPSS $0x1e, X14, X0, X1
+	VCMPSS $0x11, X15, X0, X2
+	VANDPS X1, X2, X1
+	VMOVSS (DX), X3
+	VANDPS X3, X1, X3
+	VMOVSS X3, (DI)
+	ADDQ $4, SI
+	ADDQ $4, DX
+	ADDQ $4, DI
+	DECQ CX
+	JMP  pi1
+piDone:
+	VZEROUPPER
+	RET

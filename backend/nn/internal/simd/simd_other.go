@@ -35,3 +35,6 @@ func AddRuns(dst []float32, dstStride int, src []float32, srcStride int, n, coun
 
 // AddBias adds bias to each row of out, then applies the ReLU if asked: see AddBiasGo.
 func AddBias(out, bias []float32, relu bool) { AddBiasGo(out, bias, relu) }
+
+// PassInside keeps g where y lies strictly inside (lo, hi): see PassInsideGo.
+func PassInside(dst, y, g []float32, lo, hi float32) { PassInsideGo(dst, y, g, lo, hi) }

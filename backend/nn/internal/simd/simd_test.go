@@ -189,3 +189,32 @@ func TestMulAddAndClampMatchGo(t *testing.T) {
 		}
 	}
 }
+
+// TestPassInsideMatchesGo checks the clamp's gradient mask bit for bit against Go,
+// values exactly at both bounds included (they pass nothing).
+func TestPassInsideMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 7, 8, 9, 64, 389} {
+		y, g := make([]float32, n), make([]float32, n)
+		for i := range y {
+			y[i], g[i] = rng.Float32()*8-1, rng.Float32()*2-1
+			switch i % 5 {
+			case 0:
+				y[i] = 0
+			case 1:
+				y[i] = 6
+			}
+		}
+		d1, d2 := make([]float32, n), make([]float32, n)
+		PassInside(d1, y, g, 0, 6)
+		PassInsideGo(d2, y, g, 0, 6)
+		for i := range d1 {
+			if math.Float32bits(d1[i]) != math.Float32bits(d2[i]) {
+				t.Fatalf("n=%d at %d (y %v, g %v): %v vs Go %v", n, i, y[i], g[i], d1[i], d2[i])
+			}
+			if want := y[i] > 0 && y[i] < 6; (d1[i] == g[i]) != want && g[i] != 0 {
+				t.Fatalf("n=%d at %d: y %v passed %v", n, i, y[i], d1[i])
+			}
+		}
+	}
+}
