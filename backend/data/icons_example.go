@@ -58,7 +58,7 @@ func WriteIconsZip(w io.Writer, themeDir string, classes []string, perClass, siz
 		n := min(perClass, len(names))
 		for i := range n {
 			path, img := names[i*len(names)/n], imgs[i*len(names)/n]
-			name := fmt.Sprintf("%s/%s/%s.jpg", filepath.Base(themeDir), class, strings.TrimSuffix(filepath.Base(path), ".png"))
+			name := fmt.Sprintf("icons/%s/%s.jpg", class, strings.TrimSuffix(filepath.Base(path), ".png"))
 			f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: mod})
 			if err != nil {
 				return err
