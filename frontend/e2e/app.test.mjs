@@ -258,7 +258,7 @@ test('home lists the experiment with its headline; the demo and colour example b
   await page.getByTestId('start-colour-demo').click();
   await page.waitForURL(/\/experiments\/exp_/);
   await page.getByTestId('arm').first().waitFor();
-  assert.equal(await page.getByTestId('arm').count(), 3);
+  assert.equal(await page.getByTestId('arm').count(), 9, 'three arms, three seeds each');
   assert.match((await page.locator('main').textContent()) ?? '', /MobileNetV2 on ImageNet.*Linear probe/s);
   await screenshot(page, 'colour-example-1280x800');
   await page.getByRole('button', { name: 'Cancel the experiment' }).click();
