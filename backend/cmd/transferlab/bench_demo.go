@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,7 +40,18 @@ func runBenchDemo(args []string, stdout, stderr io.Writer) int {
 	base := fset.String("base", "cnn-mnist04", "zoo model to transfer from")
 	armList := fset.String("arms", "finetune,scratch", "comma-separated strategies of the experiment, e.g. linear-probe,freeze:2,scratch")
 	dir := fset.String("data-dir", "", "data directory (default: a temporary one; the MNIST cache is built there once)")
+	hyperJSON := fset.String("hyper", "", `settings over the defaults, as the API takes them, e.g. '{"optimizer":"adam","input_size":96}'`)
+	profile := fset.String("cpuprofile", "", "write a CPU profile of the timed rounds to this file")
 	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	var extra []json.RawMessage
+	if *hyperJSON != "" {
+		extra = append(extra, json.RawMessage(*hyperJSON))
+	}
+	hyper, err := experiment.ParseHyper(extra...)
+	if err != nil {
+		fmt.Fprintln(stderr, "bench-demo: --hyper:", err)
 		return 2
 	}
 	var counts []int
@@ -76,10 +89,21 @@ func runBenchDemo(args []string, stdout, stderr io.Writer) int {
 	}
 	defer b.close()
 	// One untimed run builds the MNIST cache and warms the page cache.
-	b.dataset, b.base = *dataset, *base
+	b.dataset, b.base, b.hyper = *dataset, *base, hyper
 	if _, err := b.demo(arms, 1, 1); err != nil {
 		fmt.Fprintln(stderr, "bench-demo:", err)
 		return 1
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "bench-demo: --cpuprofile:", err)
+			return 1
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	times := map[int][]float64{}
 	for r := range *rounds {
@@ -131,6 +155,7 @@ func fmtList(xs []float64) string {
 
 type benchLab struct {
 	dataset, base string // what the timed experiment trains on and transfers from
+	hyper         experiment.Hyper
 	db            *store.DB
 	queue         *jobs.Queue
 	runner        *jobs.Runner
@@ -197,7 +222,7 @@ func benchArms(list string) ([]experiment.Strategy, error) {
 // wall time, from queueing to the last run's end.
 func (b *benchLab) demo(strategies []experiment.Strategy, n, epochs int) (time.Duration, error) {
 	ctx := context.Background()
-	h := experiment.DefaultHyper()
+	h := b.hyper
 	h.Replicates, h.Epochs = n, epochs
 	model, err := b.db.Model(ctx, b.base)
 	if err != nil {

@@ -29,6 +29,7 @@ func TestCLI(t *testing.T) {
 		{"bad flag", []string{"serve", "--bogus"}, 2, "", "flag provided but not defined"},
 		{"bench-demo names a wrong strategy", []string{"bench-demo", "--arms", "finetune,sideways"}, 2, "", `--arms: strategy "sideways" is not one of`},
 		{"bench-demo needs two arms", []string{"bench-demo", "--arms", "finetune"}, 2, "", "--arms takes 2 to 8 strategies, not 1"},
+		{"bench-demo names a wrong setting", []string{"bench-demo", "--hyper", `{"epochs":0}`}, 2, "", "bench-demo: --hyper: "},
 		{"bad log level", []string{"serve", "--log-level", "loud", "--data-dir", t.TempDir()}, 1, "", "log level"},
 	}
 	for _, tc := range cases {
