@@ -17,6 +17,11 @@ import (
 // livenessClass is the first key of every client's lock: "tl" for Transfer Lab.
 const livenessClass = 0x746c
 
+// trainerClass is the first key of a second lock that only processes which train hold
+// (workers, and a server with --workers above 0), so counting its holders tells how
+// many processes the arms of an experiment can spread over (see gate.go).
+const trainerClass = 0x7477
+
 // deadWorkerPoll is how often a process looks for jobs of dead ones.
 const deadWorkerPoll = 10 * time.Second
 
@@ -28,16 +33,23 @@ type liveness struct {
 	done    chan struct{}
 }
 
-// holdLiveness takes this client's lock on a connection kept for the purpose. It comes
-// before Start, so the client holds it before it fetches any job.
-func (q *Queue) holdLiveness(ctx context.Context) error {
+// holdLiveness takes this client's lock, and its trainer's lock if it trains, on a
+// connection kept for the purpose. It comes before Start, so the client holds them
+// before it fetches any job.
+func (q *Queue) holdLiveness(ctx context.Context, trains bool) error {
 	conn, err := q.pool.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("open job queue: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1, hashtext($2))", livenessClass, q.Client.ID()); err != nil {
-		conn.Close()
-		return fmt.Errorf("open job queue: %w", err)
+	classes := []int{livenessClass}
+	if trains {
+		classes = append(classes, trainerClass)
+	}
+	for _, class := range classes {
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1, hashtext($2))", class, q.Client.ID()); err != nil {
+			conn.Close()
+			return fmt.Errorf("open job queue: %w", err)
+		}
 	}
 	q.live = &liveness{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
 	return nil
@@ -127,6 +139,20 @@ func (q *Queue) endLiveness() {
 	// session, and its lock, may outlive it for a moment on the server.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	q.live.conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1, hashtext($2))", livenessClass, q.Client.ID())
+	q.live.conn.ExecContext(ctx, "SELECT pg_advisory_unlock_all()")
 	q.live.conn.Close()
+}
+
+// LiveTrainers counts the processes that train on this queue, this one included: the
+// holders of a trainer's lock. A queue of one process (SQLite) has only itself.
+func (q *Queue) LiveTrainers(ctx context.Context) (int, error) {
+	if !q.postgres {
+		return 1, nil
+	}
+	var n int
+	// Advisory locks are per database; one server may hold several labs' databases.
+	err := q.pool.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks
+		WHERE locktype = 'advisory' AND classid::bigint = $1 AND objsubid = 2 AND granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, trainerClass).Scan(&n)
+	return n, err
 }
