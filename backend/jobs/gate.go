@@ -15,18 +15,21 @@ import (
 // Several processes on one shared queue (workers on many machines) each have a gate,
 // and River hands each of them whatever jobs it fetches first: left alone, the first
 // worker to poll would hold every arm of every queued experiment at its gate while the
-// others sat idle. So where other training processes are alive (peers), a gate keeps
-// only what it can train now and hands the rest back to the queue (a short snooze,
-// which River does not count as an attempt) for another worker to fetch:
+// others sat idle. So while another training process has a free slot (trainers.go), a
+// gate keeps only what it should train and hands the rest back to the queue (a short
+// snooze, which River does not count as an attempt) for that process to fetch:
 //   - an arm of an experiment it has no free slot for, and
 //   - an arm beyond its share of an experiment it trains: the arms split evenly over
 //     the live trainers, but never fewer than this process's lanes, so no core idles
 //     for the sake of spreading (share).
 //
-// Alone on its queue (the single binary on SQLite, or one worker) a gate hands nothing
-// back and keeps every arm, as before. Admission order holds across processes because
-// an experiment is admitted only once no older one is still to be admitted anywhere
-// (older), and a handed-back arm was never admitted: it had not taken a step.
+// While every other trainer is busy an arm waits at the gate that fetched it, as on one
+// machine, and is admitted the moment a slot frees there; it looks again every peerPoll
+// and goes back once another trainer frees a slot first. Alone on its queue (the single
+// binary on SQLite, or one worker) a gate hands nothing back. Admission order holds
+// across processes because an experiment is admitted only once no older one is still
+// to be admitted anywhere (older), and a handed-back arm was never admitted: it had not
+// taken a step.
 type gate struct {
 	mu      sync.Mutex
 	slots   int
@@ -38,9 +41,13 @@ type gate struct {
 	// experiment is at the gate: the queue may fetch two experiments' jobs in one batch
 	// (a busy start, jobs waiting for a slot) and start the younger's first.
 	older func(ctx context.Context, jobID int64) ([]string, error)
-	// peers counts the live processes that train on a shared queue, this one
-	// included, and is 0 on a queue of one process; nil counts as 0.
-	peers func(ctx context.Context) (int, error)
+	// peers tells of the other training processes on a shared queue, and false on a
+	// queue of one process (nil: the same).
+	peers func(ctx context.Context) (peerCount, bool)
+	// busy, if set, is told whether every slot is taken, for the other processes'
+	// gates; it must not block.
+	busy    func(bool)
+	wasBusy bool
 }
 
 // errHandBack says an arm goes back to the queue untrained, for another process.
@@ -50,9 +57,9 @@ var errHandBack = errors.New("handed back for another worker")
 // looks again; the older one's job is already fetched or about to be.
 const olderPoll = 100 * time.Millisecond
 
-// peerPoll is how often an arm waiting for a slot looks whether another trainer has
-// come up that could take it.
-const peerPoll = time.Second
+// peerPoll is how often an arm waiting for a slot looks whether another trainer has a
+// free slot it could take.
+const peerPoll = 250 * time.Millisecond
 
 // expSlot is one admitted experiment. A turn is held for one training step; there are
 // as many turns as cores (lanes), so the arms and replicates of one experiment keep
@@ -77,17 +84,13 @@ func newGate(slots int) *gate {
 		changed: make(chan struct{})}
 }
 
-// livePeers is how many processes train, at least 1 (an error counts as this one
-// alone: keeping an arm is never wrong, only slower), and whether the queue is shared.
-func (g *gate) livePeers(ctx context.Context) (n int, shared bool) {
+// livePeers is what the other trainers are, and whether the queue is shared. An error
+// counts as none free: keeping an arm is never wrong, only slower.
+func (g *gate) livePeers(ctx context.Context) (peerCount, bool) {
 	if g.peers == nil {
-		return 1, false
+		return peerCount{}, false
 	}
-	n, err := g.peers(ctx)
-	if err != nil {
-		return 1, true
-	}
-	return max(n, 1), n > 0
+	return g.peers(ctx)
 }
 
 // acquire waits until the experiment may train and returns its slot, or errHandBack
@@ -103,7 +106,7 @@ func (g *gate) acquire(ctx context.Context, expID string, key, jobID int64, arms
 			defer g.mu.Unlock()
 			return g.join(expID, s, arms, peers)
 		}
-		if peers > 1 && len(g.active) >= g.slots {
+		if peers.free > 0 && len(g.active) >= g.slots {
 			g.leave(expID)
 			g.mu.Unlock()
 			return nil, errHandBack
@@ -138,10 +141,10 @@ func (g *gate) acquire(ctx context.Context, expID string, key, jobID int64, arms
 }
 
 // join adds an arm to an experiment admitted here, unless this process holds its
-// share of the experiment's arms and other trainers could take the rest; the caller
-// holds mu.
-func (g *gate) join(expID string, s *expSlot, arms, peers int) (*expSlot, error) {
-	if peers > 1 && s.arms >= share(arms, peers) {
+// share of the experiment's arms and another trainer has a slot free for the rest;
+// the caller holds mu.
+func (g *gate) join(expID string, s *expSlot, arms int, peers peerCount) (*expSlot, error) {
+	if peers.free > 0 && s.arms >= share(arms, peers.others+1) {
 		g.leave(expID)
 		return nil, errHandBack
 	}
@@ -162,7 +165,7 @@ func (g *gate) leave(expID string) {
 
 // admit makes expID active if it still may be: the lock was let go while the queue was
 // asked about older experiments. Neither a slot nor an error means look again.
-func (g *gate) admit(expID string, arms, peers int) (*expSlot, error) {
+func (g *gate) admit(expID string, arms int, peers peerCount) (*expSlot, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if s := g.active[expID]; s != nil {
@@ -174,7 +177,17 @@ func (g *gate) admit(expID string, arms, peers int) (*expSlot, error) {
 	delete(g.waiting, expID)
 	s := &expSlot{arms: 1}
 	g.active[expID] = s
+	g.tellBusy()
 	return s, nil
+}
+
+// tellBusy passes on whether every slot is taken when that changed; the caller holds
+// mu.
+func (g *gate) tellBusy() {
+	if busy := len(g.active) >= g.slots; busy != g.wasBusy && g.busy != nil {
+		g.wasBusy = busy
+		g.busy(busy)
+	}
 }
 
 // olderAbsent reports whether an experiment queued before jobID has a live job but has
@@ -232,6 +245,7 @@ func (g *gate) release(expID string, pending bool) {
 func (g *gate) settle(expID string, pending bool) {
 	if s := g.active[expID]; s != nil && s.arms <= 0 && !pending {
 		delete(g.active, expID)
+		g.tellBusy()
 		g.broadcast()
 	}
 }

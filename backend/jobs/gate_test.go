@@ -21,7 +21,7 @@ func TestAGateAloneKeepsEveryArm(t *testing.T) {
 	withLanes(t, 2)
 	ctx := context.Background()
 	g := newGate(1)
-	g.peers = func(context.Context) (int, error) { return 0, nil } // not a shared queue
+	g.peers = func(context.Context) (peerCount, bool) { return peerCount{}, false } // not a shared queue
 	for i := range 6 {
 		if _, err := g.acquire(ctx, "exp_a", 1, int64(i+1), 6); err != nil {
 			t.Fatalf("arm %d of exp_a: %v", i, err)
@@ -34,17 +34,20 @@ func TestAGateAloneKeepsEveryArm(t *testing.T) {
 	}
 }
 
-// With other trainers alive, a gate keeps its share of an experiment's arms (an even
-// split, at least a lane's worth) and hands the rest back; an experiment it has no slot
-// for goes back at once; and one that waited for a slot while alone goes back once
-// another trainer comes up. An arm handed back leaves the slot as it was.
+// While another trainer has a free slot, a gate keeps its share of an experiment's
+// arms (an even split, at least a lane's worth) and hands the rest back, and hands
+// back at once an experiment it has no slot for. While every other trainer is busy an
+// arm waits at the gate instead, and goes back once one frees a slot. An arm handed
+// back leaves the slot as it was, and the gate tells the others when it is busy.
 func TestAGateWithPeersHandsBackWhatOthersCanTrain(t *testing.T) {
 	withLanes(t, 2)
 	ctx := context.Background()
-	var peers atomic.Int64
-	peers.Store(2)
+	var free atomic.Int64
+	free.Store(1)
 	g := newGate(1)
-	g.peers = func(context.Context) (int, error) { return int(peers.Load()), nil }
+	g.peers = func(context.Context) (peerCount, bool) { return peerCount{others: 1, free: int(free.Load())}, true }
+	var busy []bool
+	g.busy = func(b bool) { busy = append(busy, b) }
 
 	kept, handed := 0, 0
 	for i := range 6 {
@@ -61,16 +64,23 @@ func TestAGateWithPeersHandsBackWhatOthersCanTrain(t *testing.T) {
 	if kept != 3 || handed != 3 {
 		t.Fatalf("6 arms over 2 trainers: kept %d, handed back %d; want 3 and 3", kept, handed)
 	}
+	if len(busy) != 1 || !busy[0] {
+		t.Fatalf("busy told %v once exp_a took the only slot, want [true]", busy)
+	}
 	// A two-arm experiment stays whole: a lane's worth is never split.
 	if share(2, 2) != 2 || share(6, 1) != 6 || share(6, 3) != 2 || share(8, 3) != 3 {
 		t.Fatalf("share: %d %d %d %d", share(2, 2), share(6, 1), share(6, 3), share(8, 3))
 	}
 	if _, err := g.acquire(ctx, "exp_b", 2, 7, 2); !errors.Is(err, errHandBack) {
-		t.Fatalf("exp_b while exp_a holds the only slot and a peer lives: %v, want it handed back", err)
+		t.Fatalf("exp_b while exp_a holds the only slot and a peer is free: %v, want it handed back", err)
 	}
 
-	// Alone again: exp_b waits for the slot, then a peer comes up and it goes back.
-	peers.Store(1)
+	// Every other trainer busy: exp_a keeps a fourth arm, and exp_b waits for the slot
+	// until the other trainer frees one.
+	free.Store(0)
+	if _, err := g.acquire(ctx, "exp_a", 1, 4, 6); err != nil {
+		t.Fatalf("a fourth arm of exp_a while the other trainer is busy: %v, want it kept", err)
+	}
 	got := make(chan error, 1)
 	go func() {
 		_, err := g.acquire(ctx, "exp_b", 2, 7, 2)
@@ -78,22 +88,25 @@ func TestAGateWithPeersHandsBackWhatOthersCanTrain(t *testing.T) {
 	}()
 	select {
 	case err := <-got:
-		t.Fatalf("exp_b did not wait for the slot while alone: %v", err)
-	case <-time.After(2 * peerPoll):
+		t.Fatalf("exp_b did not wait for the slot while the other trainer was busy: %v", err)
+	case <-time.After(4 * peerPoll):
 	}
-	peers.Store(2)
+	free.Store(1)
 	select {
 	case err := <-got:
 		if !errors.Is(err, errHandBack) {
-			t.Fatalf("exp_b once a peer came up: %v, want it handed back", err)
+			t.Fatalf("exp_b once the other trainer freed a slot: %v, want it handed back", err)
 		}
-	case <-time.After(5 * peerPoll):
+	case <-time.After(8 * peerPoll):
 		t.Fatal("exp_b kept waiting at this gate although another trainer could take it")
 	}
 
-	// The slot is still exp_a's, with its three arms; once they end it is free.
-	for range 3 {
+	// The slot is still exp_a's, with its four arms; once they end it is free.
+	for range 4 {
 		g.release("exp_a", false)
+	}
+	if len(busy) != 2 || busy[1] {
+		t.Fatalf("busy told %v once exp_a ended, want [true false]", busy)
 	}
 	if _, err := g.acquire(ctx, "exp_b", 2, 7, 2); err != nil {
 		t.Fatalf("exp_b once exp_a ended: %v", err)

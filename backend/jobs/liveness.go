@@ -17,20 +17,17 @@ import (
 // livenessClass is the first key of every client's lock: "tl" for Transfer Lab.
 const livenessClass = 0x746c
 
-// trainerClass is the first key of a second lock that only processes which train hold
-// (workers, and a server with --workers above 0), so counting its holders tells how
-// many processes the arms of an experiment can spread over (see gate.go).
-const trainerClass = 0x7477
-
 // deadWorkerPoll is how often a process looks for jobs of dead ones.
 const deadWorkerPoll = 10 * time.Second
 
 // liveness holds this process's lock and looks for the dead.
 type liveness struct {
 	conn    *sql.Conn
+	pid     int // the connection's server process, whose locks are this process's
 	started bool // watchDead runs
 	stop    chan struct{}
 	done    chan struct{}
+	busy    *busyLock // nil unless this process trains
 }
 
 // holdLiveness takes this client's lock, and its trainer's lock if it trains, on a
@@ -52,6 +49,13 @@ func (q *Queue) holdLiveness(ctx context.Context, trains bool) error {
 		}
 	}
 	q.live = &liveness{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
+	if err := conn.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&q.live.pid); err != nil {
+		conn.Close()
+		return fmt.Errorf("open job queue: %w", err)
+	}
+	if trains {
+		q.live.busy = newBusyLock(conn, q.Client.ID())
+	}
 	return nil
 }
 
@@ -135,24 +139,13 @@ func (q *Queue) endLiveness() {
 	if q.live.started {
 		<-q.live.done
 	}
+	if q.live.busy != nil {
+		q.live.busy.stop()
+	}
 	// Unlocked before the connection goes back to the pool: a closed connection's
 	// session, and its lock, may outlive it for a moment on the server.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	q.live.conn.ExecContext(ctx, "SELECT pg_advisory_unlock_all()")
 	q.live.conn.Close()
-}
-
-// LiveTrainers counts the processes that train on this queue, this one included: the
-// holders of a trainer's lock. A queue of one process (SQLite) has only itself.
-func (q *Queue) LiveTrainers(ctx context.Context) (int, error) {
-	if !q.postgres {
-		return 1, nil
-	}
-	var n int
-	// Advisory locks are per database; one server may hold several labs' databases.
-	err := q.pool.QueryRowContext(ctx, `SELECT count(*) FROM pg_locks
-		WHERE locktype = 'advisory' AND classid::bigint = $1 AND objsubid = 2 AND granted
-			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, trainerClass).Scan(&n)
-	return n, err
 }

@@ -57,6 +57,9 @@ type Runner struct {
 	mu         sync.Mutex
 	cancels    map[string]context.CancelFunc
 	summarized map[string]time.Time // when each experiment's summary was last updated
+	peersMu    sync.Mutex
+	peersNow   peerCount // the other trainers, as of peersAt
+	peersAt    time.Time
 }
 
 // NewRunner makes a runner that trains `slots` experiments at a time.
@@ -64,13 +67,34 @@ func NewRunner(db *store.DB, hub live.Publisher, zoo fs.FS, dataDir datadir.Layo
 	r := &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
 		cancels: map[string]context.CancelFunc{}}
 	r.gate.older = r.olderUnadmitted
-	r.gate.peers = func(ctx context.Context) (int, error) {
-		if r.Queue == nil || !r.Queue.Shared() {
-			return 0, nil
+	r.gate.peers = r.peers
+	r.gate.busy = func(busy bool) {
+		if r.Queue != nil {
+			r.Queue.SetBusy(busy)
 		}
-		return r.Queue.LiveTrainers(ctx)
 	}
 	return r
+}
+
+// peersFresh is how long the runner reuses what it learnt of the other trainers: the
+// arms waiting at the gate all ask every peerPoll.
+const peersFresh = 200 * time.Millisecond
+
+// peers tells the gate about the other training processes on a shared queue.
+func (r *Runner) peers(ctx context.Context) (peerCount, bool) {
+	if r.Queue == nil || !r.Queue.Shared() {
+		return peerCount{}, false
+	}
+	r.peersMu.Lock()
+	defer r.peersMu.Unlock()
+	if time.Since(r.peersAt) > peersFresh {
+		p, err := r.Queue.Trainers(ctx)
+		if err != nil {
+			p = peerCount{} // none free: keep the arm
+		}
+		r.peersNow, r.peersAt = p, time.Now()
+	}
+	return r.peersNow, true
 }
 
 // olderUnadmitted lists the experiments with a training job queued before jobID whose

@@ -131,35 +131,6 @@ func (p *proc) trainLoss(t testing.TB, runID string) []float64 {
 	return out
 }
 
-// attempts reads from River's own table which queue clients worked each run's
-// training job, in order: one client per process that picked the job up.
-func attempts(t testing.TB, dbURL string) map[string][]string {
-	t.Helper()
-	db, err := sql.Open("pgx", dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT args->>'run_id', coalesce(array_to_string(attempted_by, ' '), '') FROM river_job WHERE kind = 'train_arm'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := map[string][]string{}
-	for rows.Next() {
-		var run string
-		var by string
-		if err := rows.Scan(&run, &by); err != nil {
-			t.Fatal(err)
-		}
-		out[run] = strings.Fields(by)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // runWorkers reads which queue client each run was last admitted by (runs.worker).
 func runWorkers(t testing.TB, dbURL string) map[string]string {
 	t.Helper()
