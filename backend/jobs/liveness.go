@@ -23,7 +23,7 @@ const deadWorkerPoll = 10 * time.Second
 // liveness holds this process's lock and looks for the dead.
 type liveness struct {
 	conn    *sql.Conn
-	pid     int // the connection's server process, whose locks are this process's
+	pid     int  // the connection's server process, whose locks are this process's
 	started bool // watchDead runs
 	stop    chan struct{}
 	done    chan struct{}
