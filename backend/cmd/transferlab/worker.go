@@ -31,6 +31,7 @@ func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) erro
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	jobs.ReserveIOProcessor()
 	logger, err := newLogger(cfg, stderr)
 	if err != nil {
 		return err
