@@ -48,6 +48,7 @@ type gate struct {
 	// gates; it must not block.
 	busy    func(bool)
 	wasBusy bool
+	others  int // other trainers at the last look, for the shares tellBusy weighs
 }
 
 // errHandBack says an arm goes back to the queue untrained, for another process.
@@ -65,8 +66,9 @@ const peerPoll = 250 * time.Millisecond
 // as many turns as cores (lanes), so the arms and replicates of one experiment keep
 // every core busy while each step stays on one goroutine.
 type expSlot struct {
-	turn turns
-	arms int
+	turn  turns
+	arms  int // held here
+	total int // in the experiment
 }
 
 // lanes is how many arms of one experiment step at once: one per core. An arm's step
@@ -102,6 +104,7 @@ func (g *gate) acquire(ctx context.Context, expID string, key, jobID int64, arms
 	for {
 		peers, shared := g.livePeers(ctx)
 		g.mu.Lock()
+		g.others = peers.others
 		if s := g.active[expID]; s != nil {
 			defer g.mu.Unlock()
 			return g.join(expID, s, arms, peers)
@@ -150,6 +153,7 @@ func (g *gate) join(expID string, s *expSlot, arms int, peers peerCount) (*expSl
 	}
 	delete(g.waiting, expID)
 	s.arms++
+	g.tellBusy()
 	return s, nil
 }
 
@@ -175,16 +179,23 @@ func (g *gate) admit(expID string, arms int, peers peerCount) (*expSlot, error) 
 		return nil, nil
 	}
 	delete(g.waiting, expID)
-	s := &expSlot{arms: 1}
+	s := &expSlot{arms: 1, total: arms}
 	g.active[expID] = s
 	g.tellBusy()
 	return s, nil
 }
 
-// tellBusy passes on whether every slot is taken when that changed; the caller holds
-// mu.
+// tellBusy passes on whether this process takes no more arms, when that changed: every
+// slot is taken by an experiment of which it holds its share. A worker that admitted an
+// experiment but got fewer of its arms than its share (two workers fetched them at the
+// same moment) is not busy, so the other hands it the arms beyond its own share. The
+// caller holds mu.
 func (g *gate) tellBusy() {
-	if busy := len(g.active) >= g.slots; busy != g.wasBusy && g.busy != nil {
+	busy := len(g.active) >= g.slots
+	for _, s := range g.active {
+		busy = busy && s.arms >= share(s.total, g.others+1)
+	}
+	if busy != g.wasBusy && g.busy != nil {
 		g.wasBusy = busy
 		g.busy(busy)
 	}
@@ -236,6 +247,7 @@ func (g *gate) release(expID string, pending bool) {
 	defer g.mu.Unlock()
 	if s := g.active[expID]; s != nil {
 		s.arms--
+		g.tellBusy()
 		g.settle(expID, pending)
 	}
 }

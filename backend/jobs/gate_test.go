@@ -38,7 +38,8 @@ func TestAGateAloneKeepsEveryArm(t *testing.T) {
 // arms (an even split, at least a lane's worth) and hands the rest back, and hands
 // back at once an experiment it has no slot for. While every other trainer is busy an
 // arm waits at the gate instead, and goes back once one frees a slot. An arm handed
-// back leaves the slot as it was, and the gate tells the others when it is busy.
+// back leaves the slot as it was, and the gate tells the others when it is busy: its
+// slot taken by an experiment of which it holds its share.
 func TestAGateWithPeersHandsBackWhatOthersCanTrain(t *testing.T) {
 	withLanes(t, 2)
 	ctx := context.Background()
@@ -60,12 +61,16 @@ func TestAGateWithPeersHandsBackWhatOthersCanTrain(t *testing.T) {
 		default:
 			t.Fatal(err)
 		}
+		if i == 0 && len(busy) != 0 {
+			// One arm of six: below its share, so the other trainer may hand it more.
+			t.Fatalf("busy told %v while this gate holds one arm of six", busy)
+		}
 	}
 	if kept != 3 || handed != 3 {
 		t.Fatalf("6 arms over 2 trainers: kept %d, handed back %d; want 3 and 3", kept, handed)
 	}
 	if len(busy) != 1 || !busy[0] {
-		t.Fatalf("busy told %v once exp_a took the only slot, want [true]", busy)
+		t.Fatalf("busy told %v once exp_a's share took the only slot, want [true]", busy)
 	}
 	// A two-arm experiment stays whole: a lane's worth is never split.
 	if share(2, 2) != 2 || share(6, 1) != 6 || share(6, 3) != 2 || share(8, 3) != 3 {

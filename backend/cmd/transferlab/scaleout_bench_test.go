@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,10 +15,16 @@ import (
 
 // scaleRounds and scaleExperiments size BenchmarkScaleOutWorkers: each round trains
 // scaleExperiments experiments on one worker and on two, in alternating order.
-const (
-	scaleRounds      = 5
-	scaleExperiments = 4
-)
+// TRANSFERLAB_BENCH_EXPERIMENTS=1 trains the 3-replicate experiment alone.
+const scaleRounds = 5
+
+var scaleExperiments = 4
+
+func init() {
+	if n, err := strconv.Atoi(os.Getenv("TRANSFERLAB_BENCH_EXPERIMENTS")); err == nil && n > 0 {
+		scaleExperiments = n
+	}
+}
 
 // BenchmarkScaleOutWorkers measures the throughput of a batch of small experiments
 // trained by one worker process against two, all sharing one PostgreSQL and one web
