@@ -149,20 +149,6 @@ func (q *Queue) olderTraining(ctx context.Context, jobID int64) ([]olderJob, err
 	return jobs, rows.Err()
 }
 
-// unfetchedTraining reports whether a training job of the experiment waits to be
-// fetched by some process.
-func (q *Queue) unfetchedTraining(ctx context.Context, expID string) (bool, error) {
-	query := `SELECT count(*) FROM river_job WHERE kind = ? AND state IN ('available', 'pending', 'scheduled')
-		AND json_extract(args, '$.experiment_id') = ?`
-	if q.postgres {
-		query = `SELECT count(*) FROM river_job WHERE kind = $1 AND state IN ('available', 'pending', 'scheduled')
-		AND args->>'experiment_id' = $2`
-	}
-	var n int
-	err := q.pool.QueryRowContext(ctx, query, TrainArmArgs{}.Kind(), expID).Scan(&n)
-	return n > 0, err
-}
-
 // Start begins working jobs.
 func (q *Queue) Start(ctx context.Context) error {
 	if err := q.Client.Start(ctx); err != nil {

@@ -90,6 +90,10 @@ func TestOlderTrainingOnASharedQueue(t *testing.T) {
 	if got := older(); !slices.Equal(got, []string{"exp_a"}) {
 		t.Fatalf("older than exp_b while this process runs exp_a: %v, want [exp_a]", got)
 	}
+	// An arm still to run does not hold a slot here: another worker may take it.
+	if r.slotPending(ctx, "exp_a") {
+		t.Fatal("on a shared queue a slot was held for an arm that may never come to this process")
+	}
 }
 
 // A running job goes back to the queue when the process that fetched it is gone, and

@@ -130,17 +130,15 @@ func (r *Runner) olderUnadmitted(ctx context.Context, jobID int64) ([]string, er
 
 // slotPending says whether the experiment's slot stays taken once no arm holds it:
 // while an arm has yet to finish, so one whose job starts late is not shut out by the
-// next experiment. On a shared queue only arms still waiting to be fetched count: an
-// arm another worker trains will never come to this process, which is free for the
-// next experiment as soon as its own arms end. It also tells the hub when the
+// next experiment. On a shared queue it never does: an arm still to come may be fetched
+// by another worker and never reach this one, whose slot would then be held by nothing
+// while its gate turned every other experiment away. There the order is kept by the
+// gate's look at older experiments instead: a younger one is not admitted anywhere
+// while an older one has an arm to be admitted. It also tells the hub when the
 // experiment is done (stillTraining).
 func (r *Runner) slotPending(ctx context.Context, expID string) bool {
 	pending := r.stillTraining(ctx, expID)
-	if !pending || r.Queue == nil || !r.Queue.Shared() {
-		return pending
-	}
-	unfetched, err := r.Queue.unfetchedTraining(ctx, expID)
-	return err == nil && unfetched
+	return pending && (r.Queue == nil || !r.Queue.Shared())
 }
 
 // Register adds the training worker to a queue's workers.
@@ -235,6 +233,7 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	if errors.Is(err, errHandBack) {
 		// Untrained and unrecorded: another worker fetches it, or this one again once
 		// it has room.
+		slog.Debug("arm handed back for another worker", "run", run.ID, "experiment", exp.ID)
 		return river.JobSnooze(handBackDelay)
 	}
 	if err != nil {
