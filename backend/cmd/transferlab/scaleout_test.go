@@ -161,7 +161,9 @@ func TestQueuedExperimentsSpreadOverTheLiveWorkers(t *testing.T) {
 		w := startWorker(t, dir, url)
 		workers[w.clientID(t)] = w
 	}
-	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":6,"eval_every":8}}`
+	// Long enough that the first worker cannot finish an experiment before the other
+	// fetches the next one: an idle worker taking what it can is no fault.
+	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":30,"eval_every":8}}`
 	var exps []experimentJSON
 	for range 3 {
 		exps = append(exps, web.createExperiment(t, body))
