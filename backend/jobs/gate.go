@@ -15,8 +15,9 @@ import (
 // Several processes on one shared queue (workers on many machines) each have a gate,
 // and River hands each of them whatever jobs it fetches first: left alone, the first
 // worker to poll would hold every arm of every queued experiment at its gate while the
-// others sat idle. So while another training process has a free slot (trainers.go), a
-// gate keeps only what it should train and hands the rest back to the queue (a short
+// others sat idle. So while another training process has room (a free slot, or less
+// than its share of the experiment it trains: it is not busy, trainers.go), a gate
+// keeps only what it should train and hands the rest back to the queue (a short
 // snooze, which River does not count as an attempt) for that process to fetch:
 //   - an arm of an experiment it has no free slot for, and
 //   - an arm beyond its share of an experiment it trains: the arms split evenly over
@@ -25,7 +26,7 @@ import (
 //
 // While every other trainer is busy an arm waits at the gate that fetched it, as on one
 // machine, and is admitted the moment a slot frees there; it looks again every peerPoll
-// and goes back once another trainer frees a slot first. Alone on its queue (the single
+// and goes back once another trainer has room first. Alone on its queue (the single
 // binary on SQLite, or one worker) a gate hands nothing back. Admission order holds
 // across processes because an experiment is admitted only once no older one is still
 // to be admitted anywhere (older), and a handed-back arm was never admitted: it had not
@@ -44,8 +45,8 @@ type gate struct {
 	// peers tells of the other training processes on a shared queue, and false on a
 	// queue of one process (nil: the same).
 	peers func(ctx context.Context) (peerCount, bool)
-	// busy, if set, is told whether every slot is taken, for the other processes'
-	// gates; it must not block.
+	// busy, if set, is told whether this process takes no more arms (tellBusy), for
+	// the other processes' gates; it must not block.
 	busy    func(bool)
 	wasBusy bool
 	others  int // other trainers at the last look, for the shares tellBusy weighs
@@ -58,8 +59,8 @@ var errHandBack = errors.New("handed back for another worker")
 // looks again; the older one's job is already fetched or about to be.
 const olderPoll = 100 * time.Millisecond
 
-// peerPoll is how often an arm waiting for a slot looks whether another trainer has a
-// free slot it could take.
+// peerPoll is how often an arm waiting for a slot looks whether another trainer has
+// room for it.
 const peerPoll = 250 * time.Millisecond
 
 // expSlot is one admitted experiment. A turn is held for one training step; there are
@@ -144,7 +145,7 @@ func (g *gate) acquire(ctx context.Context, expID string, key, jobID int64, arms
 }
 
 // join adds an arm to an experiment admitted here, unless this process holds its
-// share of the experiment's arms and another trainer has a slot free for the rest;
+// share of the experiment's arms and another trainer has room for the rest;
 // the caller holds mu.
 func (g *gate) join(expID string, s *expSlot, arms int, peers peerCount) (*expSlot, error) {
 	if peers.free > 0 && s.arms >= share(arms, peers.others+1) {

@@ -34,7 +34,7 @@ func TestAGateAloneKeepsEveryArm(t *testing.T) {
 	}
 }
 
-// While another trainer has a free slot, a gate keeps its share of an experiment's
+// While another trainer has room, a gate keeps its share of an experiment's
 // arms (an even split, at least a lane's worth) and hands the rest back, and hands
 // back at once an experiment it has no slot for. While every other trainer is busy an
 // arm waits at the gate instead, and goes back once one frees a slot. An arm handed

@@ -10,26 +10,26 @@ import (
 // On a shared queue the training processes tell each other, through PostgreSQL
 // advisory locks on their liveness connection (liveness.go), what a gate needs to
 // decide whether to keep an arm or hand it back (gate.go): a trainer's lock, held for
-// as long as the process trains, and a busy lock, held while every one of its slots is
-// taken. Locks go with the connection, so a killed worker stops counting at once.
+// as long as the process trains, and a busy lock, held while it takes no more arms
+// (every slot taken by an experiment of which it holds its share). Locks go with the
+// connection, so a killed worker stops counting at once.
 
 const (
 	// trainerClass is the first key of the lock every training process holds (a
 	// worker, a server with --workers above 0; not serve --workers 0).
 	trainerClass = 0x7477
-	// busyClass is the first key of the lock a training process holds while it has
-	// no free slot.
+	// busyClass is the first key of the lock a training process holds while it takes
+	// no more arms.
 	busyClass = 0x7462
 )
 
 // peerCount is what this process knows of the other training processes.
 type peerCount struct {
 	others int // other live training processes
-	free   int // of those, how many have a free slot
+	free   int // of those, how many have room for more arms
 }
 
-// Trainers counts the other live training processes and those of them with a free
-// slot. Advisory locks are per database (one server may hold several labs'), and this
+// Trainers counts the other live training processes and those of them with room. Advisory locks are per database (one server may hold several labs'), and this
 // process's own are left out by its liveness connection's server process.
 func (q *Queue) Trainers(ctx context.Context) (peerCount, error) {
 	var p peerCount
@@ -47,7 +47,7 @@ func (q *Queue) Trainers(ctx context.Context) (peerCount, error) {
 	return p, err
 }
 
-// SetBusy says whether every slot of this process is taken. It does not wait: the
+// SetBusy says whether this process takes no more arms. It does not wait: the
 // lock follows the latest word on the liveness connection.
 func (q *Queue) SetBusy(busy bool) {
 	if q.live != nil && q.live.busy != nil {
