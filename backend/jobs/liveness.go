@@ -23,23 +23,39 @@ const deadWorkerPoll = 10 * time.Second
 // liveness holds this process's lock and looks for the dead.
 type liveness struct {
 	conn    *sql.Conn
+	pid     int  // the connection's server process, whose locks are this process's
 	started bool // watchDead runs
 	stop    chan struct{}
 	done    chan struct{}
+	busy    *busyLock // nil unless this process trains
 }
 
-// holdLiveness takes this client's lock on a connection kept for the purpose. It comes
-// before Start, so the client holds it before it fetches any job.
-func (q *Queue) holdLiveness(ctx context.Context) error {
+// holdLiveness takes this client's lock, and its trainer's lock if it trains, on a
+// connection kept for the purpose. It comes before Start, so the client holds them
+// before it fetches any job.
+func (q *Queue) holdLiveness(ctx context.Context, trains bool) error {
 	conn, err := q.pool.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("open job queue: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1, hashtext($2))", livenessClass, q.Client.ID()); err != nil {
+	classes := []int{livenessClass}
+	if trains {
+		classes = append(classes, trainerClass)
+	}
+	for _, class := range classes {
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1, hashtext($2))", class, q.Client.ID()); err != nil {
+			conn.Close()
+			return fmt.Errorf("open job queue: %w", err)
+		}
+	}
+	q.live = &liveness{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
+	if err := conn.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&q.live.pid); err != nil {
 		conn.Close()
 		return fmt.Errorf("open job queue: %w", err)
 	}
-	q.live = &liveness{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
+	if trains {
+		q.live.busy = newBusyLock(conn, q.Client.ID())
+	}
 	return nil
 }
 
@@ -123,10 +139,13 @@ func (q *Queue) endLiveness() {
 	if q.live.started {
 		<-q.live.done
 	}
+	if q.live.busy != nil {
+		q.live.busy.stop()
+	}
 	// Unlocked before the connection goes back to the pool: a closed connection's
 	// session, and its lock, may outlive it for a moment on the server.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	q.live.conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1, hashtext($2))", livenessClass, q.Client.ID())
+	q.live.conn.ExecContext(ctx, "SELECT pg_advisory_unlock_all()")
 	q.live.conn.Close()
 }

@@ -117,27 +117,36 @@ func (q *Queue) RequeueOrphans(ctx context.Context) (int64, error) {
 	return res.RowsAffected()
 }
 
-// olderTraining lists the experiments with a training job inserted before jobID that
-// is waiting or running. A job waiting on a retry after an error is not counted: it
-// has lost its place in line.
-func (q *Queue) olderTraining(ctx context.Context, jobID int64) ([]string, error) {
+// olderJob is a live training job inserted before another one.
+type olderJob struct {
+	ExperimentID string
+	RunID        string
+	// Elsewhere is the queue client of another process that has fetched the job; empty
+	// while it waits to be fetched or runs in this process.
+	Elsewhere string
+}
+
+// olderTraining lists the training jobs inserted before jobID that are waiting or
+// running. A job waiting on a retry after an error is not listed: it has lost its place
+// in line.
+func (q *Queue) olderTraining(ctx context.Context, jobID int64) ([]olderJob, error) {
 	query, args := q.olderTrainingSQL(jobID)
 	rows, err := q.pool.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ids []string
+	var jobs []olderJob
 	for rows.Next() {
-		var id sql.NullString
-		if err := rows.Scan(&id); err != nil {
+		var exp, run, elsewhere sql.NullString
+		if err := rows.Scan(&exp, &run, &elsewhere); err != nil {
 			return nil, err
 		}
-		if id.Valid {
-			ids = append(ids, id.String)
+		if exp.Valid {
+			jobs = append(jobs, olderJob{ExperimentID: exp.String, RunID: run.String, Elsewhere: elsewhere.String})
 		}
 	}
-	return ids, rows.Err()
+	return jobs, rows.Err()
 }
 
 // Start begins working jobs.

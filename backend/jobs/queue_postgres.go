@@ -38,7 +38,7 @@ func OpenPostgres(ctx context.Context, url string, cfg Config) (*Queue, error) {
 		return nil, err
 	}
 	q.postgres = true
-	if err := q.holdLiveness(ctx); err != nil {
+	if err := q.holdLiveness(ctx, cfg.TrainingWorkers > 0); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -46,20 +46,21 @@ func OpenPostgres(ctx context.Context, url string, cfg Config) (*Queue, error) {
 }
 
 // olderTrainingSQL is olderTraining's query in the queue's dialect: River keeps a job's
-// arguments as JSON text in SQLite and as jsonb in PostgreSQL.
-//
-// On a shared queue an experiment counts as waiting for this process's gate only while
-// one of its jobs is unfetched, or fetched by this process: a job running on another
-// worker is at that worker's gate, and waiting for it here would serialise the workers.
-// River fetches in insertion order, so every worker still admits in creation order.
+// arguments as JSON text in SQLite and as jsonb in PostgreSQL. On a shared queue a job
+// running in another process names that process's client, so the runner can tell an
+// arm another worker admitted (it is that worker's now) from one passing through that
+// worker's gate, which may yet be handed back (gate.go).
 func (q *Queue) olderTrainingSQL(jobID int64) (string, []any) {
 	if q.postgres {
-		return `SELECT DISTINCT args->>'experiment_id' FROM river_job
-		WHERE kind = $1 AND id < $2 AND (state IN ('available', 'pending', 'scheduled')
-			OR (state = 'running' AND attempted_by[cardinality(attempted_by)] = $3))`,
+		return `SELECT args->>'experiment_id', args->>'run_id',
+			CASE WHEN state = 'running' AND attempted_by[cardinality(attempted_by)] <> $3
+				THEN attempted_by[cardinality(attempted_by)] ELSE '' END
+		FROM river_job
+		WHERE kind = $1 AND id < $2 AND state IN ('available', 'pending', 'running', 'scheduled')`,
 			[]any{TrainArmArgs{}.Kind(), jobID, q.Client.ID()}
 	}
-	return `SELECT DISTINCT json_extract(args, '$.experiment_id') FROM river_job
+	return `SELECT json_extract(args, '$.experiment_id'), json_extract(args, '$.run_id'), ''
+		FROM river_job
 		WHERE kind = ? AND id < ? AND state IN ('available', 'pending', 'running', 'scheduled')`,
 		[]any{TrainArmArgs{}.Kind(), jobID}
 }

@@ -5,9 +5,11 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/riverqueue/river"
 
+	"transferlab/backend/experiment"
 	"transferlab/backend/store"
 	"transferlab/backend/store/pgtest"
 )
@@ -18,9 +20,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// On a shared queue, an older experiment holds a younger one back while its job waits
-// to be fetched or runs in this process, and not while another worker trains it: that
-// worker admitted it already, and waiting for it would put the workers in single file.
+// On a shared queue, an older experiment holds a younger one back until some process
+// has admitted one of its arms: while its job waits to be fetched, runs in this process,
+// or runs in another whose gate has not admitted it (it may hand it back); not once
+// that worker is named as the run's worker, which would put the workers in single file.
 func TestOlderTrainingOnASharedQueue(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.URL(t)
@@ -39,8 +42,16 @@ func TestOlderTrainingOnASharedQueue(t *testing.T) {
 	if !q.Shared() {
 		t.Fatal("a queue on PostgreSQL must say it is shared")
 	}
+	r := &Runner{DB: db, Queue: q}
+	now := time.Now().UTC()
 	var ids []int64
 	for _, exp := range []string{"exp_a", "exp_b"} {
+		e := store.Experiment{ID: exp, Name: exp, DatasetID: "ds", Hyper: `{}`, CreatedAt: now, UpdatedAt: now,
+			Runs: []store.Run{{ID: "run_" + exp, ExperimentID: exp, Strategy: "scratch", Hyper: `{}`,
+				Status: experiment.Queued, CreatedAt: now, UpdatedAt: now}}}
+		if err := db.CreateExperiment(ctx, &e, nil); err != nil {
+			t.Fatal(err)
+		}
 		res, err := q.Client.Insert(ctx, TrainArmArgs{RunID: "run_" + exp, ExperimentID: exp}, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -49,7 +60,7 @@ func TestOlderTrainingOnASharedQueue(t *testing.T) {
 	}
 	older := func() []string {
 		t.Helper()
-		got, err := q.olderTraining(ctx, ids[1])
+		got, err := r.olderUnadmitted(ctx, ids[1])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,12 +77,22 @@ func TestOlderTrainingOnASharedQueue(t *testing.T) {
 		}
 	}
 	running("another-worker")
+	if got := older(); !slices.Equal(got, []string{"exp_a"}) {
+		t.Fatalf("older than exp_b while exp_a is at another worker's gate: %v, want [exp_a]", got)
+	}
+	if err := db.SetRunWorker(ctx, "run_exp_a", "another-worker"); err != nil {
+		t.Fatal(err)
+	}
 	if got := older(); len(got) != 0 {
 		t.Fatalf("older than exp_b while another worker trains exp_a: %v, want none", got)
 	}
 	running(q.Client.ID())
 	if got := older(); !slices.Equal(got, []string{"exp_a"}) {
 		t.Fatalf("older than exp_b while this process runs exp_a: %v, want [exp_a]", got)
+	}
+	// An arm still to run does not hold a slot here: another worker may take it.
+	if r.slotPending(ctx, "exp_a") {
+		t.Fatal("on a shared queue a slot was held for an arm that may never come to this process")
 	}
 }
 
@@ -117,10 +138,32 @@ func TestRequeueDeadTakesOnlyJobsOfDeadProcesses(t *testing.T) {
 			t.Fatalf("job of a live process: requeued %d, %v, state %s", n, err, state())
 		}
 	}
+	// The other process trains, and is free until it says it is busy.
+	trainers := func(want peerCount) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			p, err := q.Trainers(ctx)
+			if err == nil && p == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("other trainers: %+v, %v; want %+v", p, err, want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	trainers(peerCount{others: 1, free: 1})
+	q.SetBusy(true) // this process's own state does not count
+	other.SetBusy(true)
+	trainers(peerCount{others: 1, free: 0})
+	other.SetBusy(false)
+	trainers(peerCount{others: 1, free: 1})
 	runningBy(other.Client.ID())
 	if err := other.Stop(ctx); err != nil { // its lock goes with its connection
 		t.Fatal(err)
 	}
+	trainers(peerCount{})
 	if n, err := q.RequeueDead(ctx); err != nil || n != 1 || state() != "available" {
 		t.Fatalf("job of a stopped process: requeued %d, %v, state %s", n, err, state())
 	}

@@ -16,7 +16,9 @@ func queueConfig(cfg Config) map[string]river.QueueConfig {
 	}
 	if cfg.TrainingWorkers > 0 {
 		// Every arm of an admitted experiment needs a worker; the runner's gate is what
-		// limits how many experiments train at once.
+		// limits how many experiments train at once. On a shared queue a process may
+		// fetch more arms than it should keep: its gate hands those back for other
+		// workers (gate.go), so a burst of jobs does not stay with the first to poll.
 		qs[QueueTraining] = river.QueueConfig{MaxWorkers: cfg.TrainingWorkers * experiment.MaxArms}
 	}
 	return qs

@@ -57,19 +57,88 @@ type Runner struct {
 	mu         sync.Mutex
 	cancels    map[string]context.CancelFunc
 	summarized map[string]time.Time // when each experiment's summary was last updated
+	peersMu    sync.Mutex
+	peersNow   peerCount // the other trainers, as of peersAt
+	peersAt    time.Time
 }
 
 // NewRunner makes a runner that trains `slots` experiments at a time.
 func NewRunner(db *store.DB, hub live.Publisher, zoo fs.FS, dataDir datadir.Layout, datasets DatasetOpener, slots int) *Runner {
 	r := &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
 		cancels: map[string]context.CancelFunc{}}
-	r.gate.older = func(ctx context.Context, jobID int64) ([]string, error) {
-		if r.Queue == nil {
-			return nil, nil
+	r.gate.older = r.olderUnadmitted
+	r.gate.peers = r.peers
+	r.gate.busy = func(busy bool) {
+		if r.Queue != nil {
+			r.Queue.SetBusy(busy)
 		}
-		return r.Queue.olderTraining(ctx, jobID)
 	}
 	return r
+}
+
+// peersFresh is how long the runner reuses what it learnt of the other trainers: the
+// arms waiting at the gate all ask every peerPoll.
+const peersFresh = 200 * time.Millisecond
+
+// peers tells the gate about the other training processes on a shared queue.
+func (r *Runner) peers(ctx context.Context) (peerCount, bool) {
+	if r.Queue == nil || !r.Queue.Shared() {
+		return peerCount{}, false
+	}
+	r.peersMu.Lock()
+	defer r.peersMu.Unlock()
+	if time.Since(r.peersAt) > peersFresh {
+		p, err := r.Queue.Trainers(ctx)
+		if err != nil {
+			p = peerCount{} // none free: keep the arm
+		}
+		r.peersNow, r.peersAt = p, time.Now()
+	}
+	return r.peersNow, true
+}
+
+// olderUnadmitted lists the experiments with a training job queued before jobID whose
+// arm no process has admitted yet: waiting to be fetched, running in this process, or
+// fetched by another process whose gate has not admitted it (the run does not name
+// that process as its worker), which may yet hand it back.
+func (r *Runner) olderUnadmitted(ctx context.Context, jobID int64) ([]string, error) {
+	if r.Queue == nil {
+		return nil, nil
+	}
+	jobs, err := r.Queue.olderTraining(ctx, jobID)
+	if err != nil {
+		return nil, err
+	}
+	var elsewhere []string
+	for _, j := range jobs {
+		if j.Elsewhere != "" {
+			elsewhere = append(elsewhere, j.RunID)
+		}
+	}
+	workers, err := r.DB.RunWorkers(ctx, elsewhere)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, j := range jobs {
+		if j.Elsewhere == "" || workers[j.RunID] != j.Elsewhere {
+			ids = append(ids, j.ExperimentID)
+		}
+	}
+	return ids, nil
+}
+
+// slotPending says whether the experiment's slot stays taken once no arm holds it:
+// while an arm has yet to finish, so one whose job starts late is not shut out by the
+// next experiment. On a shared queue it never does: an arm still to come may be fetched
+// by another worker and never reach this one, whose slot would then be held by nothing
+// while its gate turned every other experiment away. There the order is kept by the
+// gate's look at older experiments instead: a younger one is not admitted anywhere
+// while an older one has an arm to be admitted. It also tells the hub when the
+// experiment is done (stillTraining).
+func (r *Runner) slotPending(ctx context.Context, expID string) bool {
+	pending := r.stillTraining(ctx, expID)
+	return pending && (r.Queue == nil || !r.Queue.Shared())
 }
 
 // Register adds the training worker to a queue's workers.
@@ -111,7 +180,7 @@ func (r *Runner) CancelRun(ctx context.Context, runID string) error {
 	if run, err := r.DB.Run(ctx, runID); err == nil {
 		r.summarize(ctx, run.ExperimentID)
 		newRecorder(r.DB, r.Hub, run.ExperimentID, run.ID).status(run)
-		r.gate.recheck(run.ExperimentID, r.stillTraining(ctx, run.ExperimentID))
+		r.gate.recheck(run.ExperimentID, r.slotPending(ctx, run.ExperimentID))
 	}
 	return nil
 }
@@ -133,6 +202,12 @@ type trainArmWorker struct {
 	r *Runner
 }
 
+// handBackDelay is how long an arm handed back by a gate stays out of the queue's
+// fetches: long enough for the next poll of another worker to find it first, short
+// enough that a worker freeing a slot soon finds it again. River makes a snooze this
+// short available at once, with its time set ahead.
+const handBackDelay = 500 * time.Millisecond
+
 // errInterrupted is a shutdown, not a failure: the job comes back on the next start.
 var errInterrupted = errors.New("interrupted by shutdown")
 
@@ -147,18 +222,29 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 	}
 	if run.Status.Finished() {
 		r.dropCheckpoint(ctx, run.ID)
-		r.gate.recheck(run.ExperimentID, r.stillTraining(ctx, run.ExperimentID))
+		r.gate.recheck(run.ExperimentID, r.slotPending(ctx, run.ExperimentID))
 		return nil
 	}
 	exp, err := r.DB.Experiment(ctx, run.ExperimentID)
 	if err != nil {
 		return err
 	}
-	slot, err := r.gate.acquire(ctx, exp.ID, exp.CreatedAt.UnixNano(), job.ID)
+	slot, err := r.gate.acquire(ctx, exp.ID, exp.CreatedAt.UnixNano(), job.ID, len(exp.Runs))
+	if errors.Is(err, errHandBack) {
+		// Untrained and unrecorded: another worker fetches it, or this one again once
+		// it has room.
+		slog.Debug("arm handed back for another worker", "run", run.ID, "experiment", exp.ID)
+		return river.JobSnooze(handBackDelay)
+	}
 	if err != nil {
 		return river.JobSnooze(time.Second)
 	}
-	defer func() { r.gate.release(exp.ID, r.stillTraining(context.WithoutCancel(ctx), exp.ID)) }()
+	defer func() { r.gate.release(exp.ID, r.slotPending(context.WithoutCancel(ctx), exp.ID)) }()
+	if r.Queue != nil {
+		if err := r.DB.SetRunWorker(ctx, run.ID, r.Queue.Client.ID()); err != nil {
+			return err
+		}
+	}
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -96,10 +96,12 @@ type Run struct {
 	TestAcc        *float64
 	CheckpointPath string
 	ModelID        string
-	StartedAt      *time.Time
-	FinishedAt     *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Worker is the queue client whose gate last admitted the run (run_workers.go).
+	Worker     string
+	StartedAt  *time.Time
+	FinishedAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Metric is one point of one named curve of a run.

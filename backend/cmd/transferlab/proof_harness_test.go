@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -130,31 +131,44 @@ func (p *proc) trainLoss(t testing.TB, runID string) []float64 {
 	return out
 }
 
-// attempts reads from River's own table which queue clients worked each run's
-// training job, in order: one client per process that picked the job up.
-func attempts(t testing.TB, dbURL string) map[string][]string {
+// runWorkers reads which queue client each run was last admitted by (runs.worker).
+func runWorkers(t testing.TB, dbURL string) map[string]string {
 	t.Helper()
 	db, err := sql.Open("pgx", dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query(`SELECT args->>'run_id', coalesce(array_to_string(attempted_by, ' '), '') FROM river_job WHERE kind = 'train_arm'`)
+	rows, err := db.Query(`SELECT id, worker FROM runs`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	out := map[string][]string{}
+	out := map[string]string{}
 	for rows.Next() {
-		var run string
-		var by string
+		var run, by string
 		if err := rows.Scan(&run, &by); err != nil {
 			t.Fatal(err)
 		}
-		out[run] = strings.Fields(by)
+		out[run] = by
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// clientID waits for a worker process to start and returns its queue client's id,
+// which names it in the runs it trains.
+func (p *proc) clientID(t testing.TB) string {
+	t.Helper()
+	re := regexp.MustCompile(`worker training .* as (\S+)\n`)
+	var id string
+	waitFor(t, func() bool {
+		if m := re.FindStringSubmatch(p.log.String()); m != nil {
+			id = m[1]
+		}
+		return id != ""
+	})
+	return id
 }

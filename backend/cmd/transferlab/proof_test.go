@@ -21,9 +21,10 @@ func proofBody(id string) string {
 
 // The whole scaled-out lab on one machine: PostgreSQL, an S3 server, a web process that
 // trains nothing and two worker processes of the real binary, each on its own data
-// directory as on its own machine (one shared directory where no S3 server can be built). A dataset uploaded through the web process trains a
-// 3-replicate experiment; the worker that took its arms is killed with -9 mid-run and
-// the other resumes every arm from its checkpoint. Every step is recorded once, a
+// directory as on its own machine (one shared directory where no S3 server can be
+// built). A dataset uploaded through the web process trains a 3-replicate experiment
+// whose arms land on both workers; one worker is killed with -9 mid-run and the other
+// resumes that worker's arms from their checkpoints. Every step is recorded once, a
 // viewer on the web process sees every point once, and the verdict and curves are
 // exactly those of one process on SQLite training the same seeds.
 func TestScaledOutLabSurvivesAWorkerAndMatchesOneMachine(t *testing.T) {
@@ -34,41 +35,69 @@ func TestScaledOutLabSurvivesAWorkerAndMatchesOneMachine(t *testing.T) {
 	dirs, shared := filesAcrossProcesses(t)
 	zip := classZip(t, 2, 20, 28, 28)
 	web := startServer(t, dirs(), append([]string{"--workers", "0", "--database-url", dbURL}, shared...)...)
+	flags := append([]string{"--log-level", "info"}, shared...)
+	// Both workers are up before the experiment is queued, as a lab's workers are.
+	workers := map[string]*proc{}
+	for range 2 {
+		w := startWorker(t, dirs(), dbURL, flags...)
+		workers[w.clientID(t)] = w
+	}
 	exp := web.createExperiment(t, proofBody(web.uploadZip(t, zip)))
 	if len(exp.Runs) != 6 {
 		t.Fatalf("%d runs, want 2 arms x 3 replicates", len(exp.Runs))
 	}
 	viewer := watchAll(t, web.base, exp.ID, len(exp.Runs))
 
-	flags := append([]string{"--log-level", "info"}, shared...)
-	first := startWorker(t, dirs(), dbURL, flags...)
-	// The second worker comes once the first holds the arms, so it is the one to
-	// resume them; it watches for dead workers from its start.
-	waitFor(t, func() bool {
-		n := 0
-		for _, by := range attempts(t, dbURL) {
-			n += len(by)
-		}
-		return n == len(exp.Runs)
-	})
-	second := startWorker(t, dirs(), dbURL, flags...)
-	waitFor(t, func() bool {
+	waitForLong(t, 2*time.Minute, func() bool {
 		web.getJSON(t, "/api/experiments/"+exp.ID, &exp)
 		return !slices.ContainsFunc(exp.Runs, func(r armJSON) bool { return r.EpochsDone < 2 })
 	})
-	if err := first.cmd.Process.Kill(); err != nil { // SIGKILL: no shutdown code runs
-		t.Fatal(err)
-	}
-	first.cmd.Wait()
-	web.getJSON(t, "/api/experiments/"+exp.ID, &exp)
+	before := runWorkers(t, dbURL)
+	spread := map[string]int{}
 	for _, r := range exp.Runs {
-		if r.Status == "succeeded" {
-			t.Fatalf("run %s finished before its worker was killed: train longer", r.ID)
+		if workers[before[r.ID]] == nil {
+			t.Fatalf("run %s is trained by %q, not by a worker started here %v", r.ID, before[r.ID], before)
+		}
+		spread[before[r.ID]]++
+	}
+	if len(spread) != 2 {
+		t.Fatalf("the experiment's runs train on one worker while two are alive: %v", spread)
+	}
+	t.Logf("runs per worker while both live: %v", values(spread))
+	// The worker killed is the one with more runs still to train: a worker holding
+	// fewer runs trains each faster, and may already have finished one.
+	web.getJSON(t, "/api/experiments/"+exp.ID, &exp)
+	unfinished := map[string]int{}
+	for _, r := range exp.Runs {
+		if r.Status != "succeeded" {
+			unfinished[before[r.ID]]++
 		}
 	}
+	var killed, survivor string
+	for id := range workers {
+		if killed == "" || unfinished[id] > unfinished[killed] {
+			killed, survivor = id, killed
+		} else {
+			survivor = id
+		}
+	}
+	if err := workers[killed].cmd.Process.Kill(); err != nil { // SIGKILL: no shutdown code runs
+		t.Fatal(err)
+	}
+	workers[killed].cmd.Wait()
+	web.getJSON(t, "/api/experiments/"+exp.ID, &exp)
+	finishedOnKilled := map[string]bool{}
+	for _, r := range exp.Runs {
+		if r.Status == "succeeded" && before[r.ID] == killed {
+			finishedOnKilled[r.ID] = true
+		}
+	}
+	if len(finishedOnKilled) == spread[killed] {
+		t.Fatalf("every run of the killed worker finished before it was killed: train longer")
+	}
 
-	exp = web.waitSucceeded(t, exp.ID, 3*time.Minute, first, second)
-	checkResumedOnSecond(t, dbURL, exp, second.log.String())
+	exp = web.waitSucceeded(t, exp.ID, 3*time.Minute, workers[killed], workers[survivor])
+	checkResumedBySurvivor(t, dbURL, exp, before, finishedOnKilled, killed, survivor, workers[survivor].log.String())
 	seen := viewer.wait(t)
 	curves := map[string][]float64{}
 	for _, r := range exp.Runs {
@@ -101,33 +130,37 @@ func filesAcrossProcesses(t *testing.T) (dirs func() string, flags []string) {
 	return t.TempDir, []string{"--blob-url", s3test.URL(t)}
 }
 
-// checkResumedOnSecond checks in River's table that every run was picked up by one
-// client and then by another, and in the second worker's log that each resumed from a
-// checkpoint past step 0.
-func checkResumedOnSecond(t *testing.T, dbURL string, exp experimentJSON, log string) {
+// checkResumedBySurvivor checks that every run the killed worker was still training
+// went on, on the survivor, from a checkpoint past step 0 (its log says so), and that
+// the runs the survivor trained all along, or the killed worker finished, were not
+// resumed: each was admitted once.
+func checkResumedBySurvivor(t *testing.T, dbURL string, exp experimentJSON, before map[string]string, finished map[string]bool, killed, survivor, log string) {
 	t.Helper()
-	by := attempts(t, dbURL)
-	var firstID, secondID string
+	after := runWorkers(t, dbURL)
 	for _, r := range exp.Runs {
-		a := by[r.ID]
-		if len(a) != 2 || a[0] == a[1] {
-			t.Fatalf("run %s was worked by %v, want the killed worker then the other", r.ID, a)
-		}
-		if firstID == "" {
-			firstID, secondID = a[0], a[1]
-		}
-		if a[0] != firstID || a[1] != secondID {
-			t.Fatalf("run %s was worked by %v, others by [%s %s]", r.ID, a, firstID, secondID)
-		}
 		m := regexp.MustCompile(`resuming from the checkpoint run=` + r.ID + ` step=(\d+)`).FindStringSubmatch(log)
+		if finished[r.ID] {
+			if after[r.ID] != killed || m != nil {
+				t.Fatalf("run %s finished on the killed worker, yet it ended on %q (resumed: %v)", r.ID, after[r.ID], m != nil)
+			}
+			continue
+		}
+		if after[r.ID] != survivor {
+			t.Fatalf("run %s ended on %q, want the surviving worker %s", r.ID, after[r.ID], survivor)
+		}
+		if before[r.ID] != killed {
+			if m != nil {
+				t.Fatalf("run %s trained on the survivor all along, yet it resumed at step %s", r.ID, m[1])
+			}
+			continue
+		}
 		if m == nil {
-			t.Fatalf("run %s did not resume from a checkpoint on the second worker:\n%s", r.ID, log)
+			t.Fatalf("run %s did not resume from a checkpoint on the surviving worker:\n%s", r.ID, log)
 		}
 		if step, _ := strconv.Atoi(m[1]); step == 0 || step >= r.Steps {
 			t.Fatalf("run %s resumed at step %d of %d", r.ID, step, r.Steps)
 		}
 	}
-	t.Logf("runs worked by %s, then resumed by %s", firstID, secondID)
 }
 
 // sameResult checks that two experiments trained the same seeds to the same curves,

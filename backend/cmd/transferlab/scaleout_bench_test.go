@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,16 +15,27 @@ import (
 
 // scaleRounds and scaleExperiments size BenchmarkScaleOutWorkers: each round trains
 // scaleExperiments experiments on one worker and on two, in alternating order.
-const (
-	scaleRounds      = 5
-	scaleExperiments = 4
-)
+// TRANSFERLAB_BENCH_EXPERIMENTS=1 trains the 3-replicate experiment alone.
+const scaleRounds = 5
+
+var scaleExperiments = 4
+
+func init() {
+	if n, err := strconv.Atoi(os.Getenv("TRANSFERLAB_BENCH_EXPERIMENTS")); err == nil && n > 0 {
+		scaleExperiments = n
+	}
+}
 
 // BenchmarkScaleOutWorkers measures the throughput of a batch of small experiments
 // trained by one worker process against two, all sharing one PostgreSQL and one web
 // process. Rounds interleave the two (and alternate which goes first) so a busy
 // machine weighs on both alike; it reports the median ratio of two workers' throughput
 // to one's, with the lowest and highest. Run with -benchtime=1x.
+//
+// Two workers on one machine share its cores, which bounds the ratio by the cores one
+// worker leaves idle. TRANSFERLAB_BENCH_PIN=1 holds each worker to a CPU of its own
+// (worker i on CPU i, GOMAXPROCS=1), as one-core machines would be, so the ratio shows
+// how well the arms spread rather than how many cores there are.
 func BenchmarkScaleOutWorkers(b *testing.B) {
 	url := pgtest.URL(b)
 	dir := b.TempDir()
@@ -57,8 +71,13 @@ func BenchmarkScaleOutWorkers(b *testing.B) {
 // to the last run's end. It logs how the runs spread over the workers.
 func trainBatch(b *testing.B, web *proc, dir, url string, workers int) float64 {
 	var procs []*proc
-	for range workers {
-		p := startWorker(b, dir, url)
+	for i := range workers {
+		var p *proc
+		if os.Getenv("TRANSFERLAB_BENCH_PIN") != "" {
+			p = startPinnedWorker(b, i%runtime.NumCPU(), dir, url)
+		} else {
+			p = startWorker(b, dir, url)
+		}
 		procs = append(procs, p)
 		waitFor(b, func() bool { return strings.Contains(p.log.String(), "worker training") })
 	}
@@ -68,11 +87,16 @@ func trainBatch(b *testing.B, web *proc, dir, url string, workers int) float64 {
 			p.cmd.Wait()
 		}
 	}()
-	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":3,"eval_every":8}}`
+	// The first experiment has three replicates (six arms), the others two arms.
+	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":10,"eval_every":8,"replicates":%d}}`
 	start := time.Now()
 	ids := make([]string, scaleExperiments)
 	for i := range ids {
-		ids[i] = web.createExperiment(b, body).ID
+		replicates := 1
+		if i == 0 {
+			replicates = 3
+		}
+		ids[i] = web.createExperiment(b, fmt.Sprintf(body, replicates)).ID
 	}
 	runs := map[string]bool{}
 	for _, id := range ids {
@@ -82,9 +106,9 @@ func trainBatch(b *testing.B, web *proc, dir, url string, workers int) float64 {
 	}
 	elapsed := time.Since(start)
 	spread := map[string]int{}
-	for run, by := range attempts(b, url) {
-		if runs[run] && len(by) > 0 {
-			spread[by[len(by)-1]]++
+	for run, by := range runWorkers(b, url) {
+		if runs[run] {
+			spread[by]++
 		}
 	}
 	b.Logf("%d worker(s): %d experiments in %s, runs per worker %v", workers, scaleExperiments, elapsed.Round(time.Millisecond), fmt.Sprint(values(spread)))

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"testing"
 	"time"
 
@@ -18,10 +19,30 @@ import (
 // last, so they override the defaults before them.
 func startWorker(t testing.TB, dir, url string, flags ...string) *proc {
 	t.Helper()
+	return startWorkerCmd(t, exec.Command(os.Args[0], workerArgs(dir, url, flags)...))
+}
+
+// startPinnedWorker starts a worker held to one CPU (GOMAXPROCS=1 under taskset), as a
+// one-core machine of its own would be.
+func startPinnedWorker(t testing.TB, cpu int, dir, url string, flags ...string) *proc {
+	t.Helper()
+	args := append([]string{"-c", strconv.Itoa(cpu), os.Args[0]}, workerArgs(dir, url, flags)...)
+	cmd := exec.Command("taskset", args...) // taskset execs the worker: the pid is the worker's
+	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	return startWorkerCmd(t, cmd)
+}
+
+func workerArgs(dir, url string, flags []string) []string {
+	return append([]string{"worker", "--database-url", url, "--workers", "1", "--data-dir", dir, "--log-level", "warn"}, flags...)
+}
+
+func startWorkerCmd(t testing.TB, cmd *exec.Cmd) *proc {
+	t.Helper()
 	log := &syncBuffer{}
-	args := append([]string{"worker", "--database-url", url, "--workers", "1", "--data-dir", dir, "--log-level", "warn"}, flags...)
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "TRANSFERLAB_RUN_MAIN=1")
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(cmd.Env, "TRANSFERLAB_RUN_MAIN=1")
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -122,4 +143,51 @@ func TestWebAndWorkerProcessesShareAPostgreSQLDatabase(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Experiments queued together spread over the live workers instead of waiting in line
+// at the first worker to poll: with two workers training one experiment at a time,
+// both train some of three experiments' runs, and every run trains once to the end.
+func TestQueuedExperimentsSpreadOverTheLiveWorkers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains models in real server and worker processes")
+	}
+	url := pgtest.URL(t)
+	dir := t.TempDir()
+	shareBuiltin(t, dir)
+	web := startServer(t, dir, "--workers", "0", "--database-url", url)
+	workers := map[string]*proc{}
+	for range 2 {
+		w := startWorker(t, dir, url)
+		workers[w.clientID(t)] = w
+	}
+	// Long enough that the first worker cannot finish an experiment before the other
+	// fetches the next one: an idle worker taking what it can is no fault.
+	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":30,"eval_every":8}}`
+	var exps []experimentJSON
+	for range 3 {
+		exps = append(exps, web.createExperiment(t, body))
+	}
+	var procs []*proc
+	for _, w := range workers {
+		procs = append(procs, w)
+	}
+	by := map[string]int{}
+	for _, e := range exps {
+		e = web.waitSucceeded(t, e.ID, 3*time.Minute, procs...)
+		trained := runWorkers(t, url)
+		for _, r := range e.Runs {
+			if workers[trained[r.ID]] == nil {
+				t.Fatalf("run %s was trained by %q, not by a worker started here", r.ID, trained[r.ID])
+			}
+			by[trained[r.ID]]++
+			if n := len(web.trainLoss(t, r.ID)); n != r.Steps {
+				t.Fatalf("run %s: %d training points for %d steps", r.ID, n, r.Steps)
+			}
+		}
+	}
+	if len(by) != 2 {
+		t.Fatalf("three queued experiments trained on one worker of two: %v", by)
+	}
+	t.Logf("runs per worker: %v", values(by))
 }

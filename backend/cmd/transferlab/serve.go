@@ -74,6 +74,9 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	if cfg.Workers > 0 {
+		jobs.ReserveIOProcessor()
+	}
 	logger, err := newLogger(cfg, stderr)
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) erro
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	jobs.ReserveIOProcessor()
 	logger, err := newLogger(cfg, stderr)
 	if err != nil {
 		return err
@@ -66,8 +67,9 @@ func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) erro
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}
-	fmt.Fprintf(stdout, "Transfer Lab %s worker training %d experiment(s) at once from %s (data in %s%s)\n",
-		version, cfg.Workers, store.Redact(cfg.DatabaseURL), cfg.DataDir, sharedNote(blobs))
+	// The queue client names this worker in the runs it trains (runs.worker).
+	fmt.Fprintf(stdout, "Transfer Lab %s worker training %d experiment(s) at once from %s (data in %s%s) as %s\n",
+		version, cfg.Workers, store.Redact(cfg.DatabaseURL), cfg.DataDir, sharedNote(blobs), queue.Client.ID())
 	<-ctx.Done()
 	logger.Info("shutting down")
 	stopQueue(queue, logger)
