@@ -28,15 +28,18 @@ type RunView struct {
 	FinalValAcc  *float64             `json:"final_val_acc"`
 	TestAcc      *float64             `json:"test_acc"`
 	ModelID      string               `json:"model_id,omitempty"`
-	Hyper        json.RawMessage      `json:"hyper" tstype:"Hyper"`
-	StartedAt    *time.Time           `json:"started_at"`
-	FinishedAt   *time.Time           `json:"finished_at"`
+	// Worker is the queue client whose gate admitted the run, where it trains: a worker
+	// process's id (it prints it when it starts) or the server's own workers'.
+	Worker     string          `json:"worker,omitempty"`
+	Hyper      json.RawMessage `json:"hyper" tstype:"Hyper"`
+	StartedAt  *time.Time      `json:"started_at"`
+	FinishedAt *time.Time      `json:"finished_at"`
 }
 
 func runViewOf(r *store.Run) RunView {
 	return RunView{ID: r.ID, ExperimentID: r.ExperimentID, Arm: r.ArmIndex, Replicate: r.Replicate, Seed: r.Seed, Strategy: r.Strategy,
 		Status: r.Status, Error: r.Error, Steps: r.Steps, TotalSteps: r.TotalSteps, EpochsDone: r.EpochsDone,
-		BestValAcc: r.BestValAcc, FinalValAcc: r.FinalValAcc, TestAcc: r.TestAcc, ModelID: r.ModelID,
+		BestValAcc: r.BestValAcc, FinalValAcc: r.FinalValAcc, TestAcc: r.TestAcc, ModelID: r.ModelID, Worker: r.Worker,
 		Hyper: rawJSON(r.Hyper), StartedAt: r.StartedAt, FinishedAt: r.FinishedAt}
 }
 

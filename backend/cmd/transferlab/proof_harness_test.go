@@ -31,6 +31,7 @@ type armJSON struct {
 	BestValAcc  *float64 `json:"best_val_acc"`
 	FinalValAcc *float64 `json:"final_val_acc"`
 	TestAcc     *float64 `json:"test_acc"`
+	Worker      string   `json:"worker"`
 }
 
 // uploadZip uploads an image archive through the web process and returns the dataset.

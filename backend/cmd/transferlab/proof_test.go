@@ -53,10 +53,14 @@ func TestScaledOutLabSurvivesAWorkerAndMatchesOneMachine(t *testing.T) {
 		return !slices.ContainsFunc(exp.Runs, func(r armJSON) bool { return r.EpochsDone < 2 })
 	})
 	before := runWorkers(t, dbURL)
+	web.getJSON(t, "/api/experiments/"+exp.ID, &exp)
 	spread := map[string]int{}
 	for _, r := range exp.Runs {
 		if workers[before[r.ID]] == nil {
 			t.Fatalf("run %s is trained by %q, not by a worker started here %v", r.ID, before[r.ID], before)
+		}
+		if r.Worker != before[r.ID] {
+			t.Fatalf("the API says run %s trains on %q, the database %q", r.ID, r.Worker, before[r.ID])
 		}
 		spread[before[r.ID]]++
 	}

@@ -197,6 +197,7 @@ export interface RunView {
   final_val_acc: number | null;
   test_acc: number | null;
   model_id?: string;
+  worker?: string;
   hyper: Hyper;
   started_at: string | null;
   finished_at: string | null;
@@ -218,6 +219,7 @@ export interface LabelledRun {
   final_val_acc: number | null;
   test_acc: number | null;
   model_id?: string;
+  worker?: string;
   hyper: Hyper;
   started_at: string | null;
   finished_at: string | null;
@@ -562,6 +564,7 @@ export interface CompareRun {
   final_val_acc: number | null;
   test_acc: number | null;
   model_id?: string;
+  worker?: string;
   hyper: Hyper;
   started_at: string | null;
   finished_at: string | null;
