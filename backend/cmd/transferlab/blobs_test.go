@@ -162,18 +162,9 @@ func TestAWorkerResumesFromCheckpointsAnotherWorkerStored(t *testing.T) {
 	shareBuiltin(t, dirs...)
 	web := startServer(t, dirs[0], "--workers", "0", "--database-url", dbURL, "--blob-url", blobURL)
 	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":10,"eval_every":8}}`
-	resp, err := http.Post(web.base+"/api/experiments", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var exp struct {
-		ID   string    `json:"id"`
-		Runs []runJSON `json:"runs"`
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 201 || json.Unmarshal(b, &exp) != nil || len(exp.Runs) != 2 {
-		t.Fatalf("create: %d %s", resp.StatusCode, b)
+	exp := web.createExperiment(t, body)
+	if len(exp.Runs) != 2 {
+		t.Fatalf("%d runs, want 2", len(exp.Runs))
 	}
 	path := "/api/experiments/" + exp.ID
 

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"sort"
 	"strings"
 	"testing"
@@ -91,18 +87,9 @@ func TestLivePointsCrossFromWorkerToViewerAcrossAWebRestart(t *testing.T) {
 	web := startServer(t, dir, "--workers", "0", "--database-url", url)
 	const epochs, stepsPerEpoch = 16, 8
 	body := fmt.Sprintf(`{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":%d,"eval_every":8}}`, epochs)
-	resp, err := http.Post(web.base+"/api/experiments", "application/json", bytes.NewBufferString(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var exp struct {
-		ID   string    `json:"id"`
-		Runs []runJSON `json:"runs"`
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 201 || json.Unmarshal(b, &exp) != nil || len(exp.Runs) != 2 {
-		t.Fatalf("create: %d %s", resp.StatusCode, b)
+	exp := web.createExperiment(t, body)
+	if len(exp.Runs) != 2 {
+		t.Fatalf("%d runs, want 2", len(exp.Runs))
 	}
 
 	// Watch before any worker exists, so every point arrives as a live event.
@@ -137,7 +124,7 @@ func TestLivePointsCrossFromWorkerToViewerAcrossAWebRestart(t *testing.T) {
 	defer conn.Close()
 	finished := map[string]bool{}
 	first = true
-	err = readLive(conn, func(msg liveMessage, evs []liveEvent) bool {
+	err := readLive(conn, func(msg liveMessage, evs []liveEvent) bool {
 		if first && msg.Type == "snapshot" {
 			t.Fatalf("resuming from seq %d on a restarted web process got a snapshot, not the missed events", last)
 		}

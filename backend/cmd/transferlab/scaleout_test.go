@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -65,18 +61,9 @@ func TestWebAndWorkerProcessesShareAPostgreSQLDatabase(t *testing.T) {
 	shareBuiltin(t, dir)
 	web := startServer(t, dir, "--workers", "0", "--database-url", url)
 	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":10,"eval_every":8}}`
-	resp, err := http.Post(web.base+"/api/experiments", "application/json", bytes.NewBufferString(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var exp struct {
-		ID   string    `json:"id"`
-		Runs []runJSON `json:"runs"`
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 201 || json.Unmarshal(b, &exp) != nil || len(exp.Runs) != 2 {
-		t.Fatalf("create: %d %s", resp.StatusCode, b)
+	exp := web.createExperiment(t, body)
+	if len(exp.Runs) != 2 {
+		t.Fatalf("%d runs, want 2", len(exp.Runs))
 	}
 	path := "/api/experiments/" + exp.ID
 
