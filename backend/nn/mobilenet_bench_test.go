@@ -17,59 +17,42 @@ func BenchmarkMobileNetV2(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("inference-%d", size), func(b *testing.B) {
-			gr, err := NewGraph(m, GraphOptions{Batch: batch, To: len(m.Layers) - 1})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer gr.Close()
-			fill(gr.Input())
-			for b.Loop() {
-				if err := gr.Run(); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "images/s")
+			benchGraph(b, m, GraphOptions{Batch: batch, To: len(m.Layers) - 1})
 		})
 		from := topBlocks(m, 9)
 		b.Run(fmt.Sprintf("train-top-%d", size), func(b *testing.B) {
-			train := map[string]bool{}
-			for _, l := range m.Layers[from:] {
-				train[l.Name] = true
-			}
-			gr, err := NewGraph(m, GraphOptions{Batch: batch, From: from, Trainable: train})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer gr.Close()
-			fill(gr.Input())
-			gr.SetTargets(make([]int, batch))
-			for b.Loop() {
-				if err := gr.Run(); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "images/s")
+			benchGraph(b, m, GraphOptions{Batch: batch, From: from, Trainable: layerNames(m.Layers[from:])})
 		})
 		b.Run(fmt.Sprintf("train-all-%d", size), func(b *testing.B) {
-			train := map[string]bool{}
-			for _, l := range m.Layers {
-				train[l.Name] = true
-			}
-			gr, err := NewGraph(m, GraphOptions{Batch: batch, Trainable: train})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer gr.Close()
-			fill(gr.Input())
-			gr.SetTargets(make([]int, batch))
-			for b.Loop() {
-				if err := gr.Run(); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "images/s")
+			benchGraph(b, m, GraphOptions{Batch: batch, Trainable: layerNames(m.Layers)})
 		})
 	}
+}
+
+// benchGraph times runs of a graph of m built with opt and reports images a second.
+func benchGraph(b *testing.B, m *Model, opt GraphOptions) {
+	gr, err := NewGraph(m, opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer gr.Close()
+	fill(gr.Input())
+	gr.SetTargets(make([]int, opt.Batch)) // nothing to set on a graph without a head
+	for b.Loop() {
+		if err := gr.Run(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(opt.Batch*b.N)/b.Elapsed().Seconds(), "images/s")
+}
+
+// layerNames is the set of the layers' names: what a graph trains.
+func layerNames(ls []Layer) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range ls {
+		out[l.Name] = true
+	}
+	return out
 }
 
 // topBlocks is the index of block k's first layer.
