@@ -431,10 +431,7 @@ func biasGrad(l Layer, gy *G.Node, dims int) (*G.Node, error) {
 	k.run = func(out []float32, in [][]float32) float32 {
 		clear(out)
 		n := len(out)
-		g := in[0]
-		for r := 0; r+n <= len(g); r += n {
-			simd.AddTo(out, g[r:r+n])
-		}
+		simd.AddRuns(out, 0, in[0], n, n, len(in[0])/n) // every row into out, in order
 		return 0
 	}
 	return k.apply(gy)
