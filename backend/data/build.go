@@ -1,7 +1,6 @@
 package data
 
 import (
-	"encoding/hex"
 	"os"
 	"path/filepath"
 )
@@ -105,5 +104,3 @@ func keepUpload(src, dir, format string) (string, error) {
 	}
 	return name, out.Close()
 }
-
-func hexSum(b []byte) string { return hex.EncodeToString(b) }

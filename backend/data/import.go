@@ -6,15 +6,14 @@ package data
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"transferlab/backend/atomicfile"
+	"transferlab/backend/blob"
 )
 
 // importFile turns the upload at src into a dataset folder dir, which must not exist. It is
@@ -78,7 +77,7 @@ func importInto(ctx context.Context, src, tmp, format string, size int64, o Opti
 
 // finishFolder keeps the original and writes meta.json into the temp folder.
 func finishFolder(src, tmp string, m *Meta) error {
-	sum, err := fileSHA256(src)
+	sum, err := blob.FileSHA256(src)
 	if err != nil {
 		return err
 	}
@@ -91,19 +90,6 @@ func finishFolder(src, tmp string, m *Meta) error {
 		return err
 	}
 	return writeMeta(tmp, m)
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hexSum(h.Sum(nil)), nil
 }
 
 // IsImportError reports whether err is a refusal of the upload, and returns it.
