@@ -29,7 +29,8 @@ type peerCount struct {
 	free   int // of those, how many have room for more arms
 }
 
-// Trainers counts the other live training processes and those of them with room. Advisory locks are per database (one server may hold several labs'), and this
+// Trainers counts the other live training processes and those of them with room.
+// Advisory locks are per database (one server may hold several labs'), and this
 // process's own are left out by its liveness connection's server process.
 func (q *Queue) Trainers(ctx context.Context) (peerCount, error) {
 	var p peerCount
