@@ -21,12 +21,15 @@ func pointwise(x, w, bias, skip *G.Node, skipGrad bool, l Layer, batch int, need
 	}
 	k := newKernel(l.Name+".pointwise", dims, tensor.Shape{batch, l.InShape.Height, l.InShape.Width, out})
 	chunk := max(16, pointwiseChunk/(in+out))
+	wt := make([]float32, in*out) // this step's weights as (in, out), the GEMM's B
 	k.run = func(y []float32, ins [][]float32) float32 {
+		// Laid out once a step: every chunk's GEMM would otherwise transpose them.
+		transpose(ins[1], out, in, wt)
 		parallel(rows, rows*in*out, func(_, lo, hi int) {
 			for c0 := lo; c0 < hi; c0 += chunk {
 				c1 := min(c0+chunk, hi)
 				dst := y[c0*out : c1*out]
-				sgemm(false, true, c1-c0, out, in, 1, ins[0][c0*in:], in, ins[1], in, 0, dst, out)
+				sgemm(false, false, c1-c0, out, in, 1, ins[0][c0*in:], in, wt, out, 0, dst, out)
 				var sk []float32
 				if skip != nil {
 					sk = ins[3][c0*out : c1*out]

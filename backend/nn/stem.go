@@ -21,7 +21,7 @@ type stemOp struct {
 	o, kkc int    // output channels, patch length (9 * input channels)
 	centre bool
 	relu6  bool
-	wperm  []float32   // weights in (out, ky, kx, in) order
+	wt     []float32   // this step's weights in (ky, kx, in, out) order, the forward GEMM's B
 	cols   [][]float32 // per part: one chunk of patches
 	dwPart [][]float32 // per part: weight gradient partial sums, (out, ky, kx, in)
 }
@@ -35,7 +35,7 @@ func stem(x, w, bias *G.Node, l Layer, batch int, need layerGrads) (*G.Node, err
 	}
 	g := newDWGeom(l, batch)
 	op := &stemOp{g: g, o: l.Out, kkc: 9 * g.c, centre: l.Centre, relu6: l.ReLU6}
-	op.wperm = make([]float32, op.o*op.kkc)
+	op.wt = make([]float32, op.kkc*op.o)
 	for range parts {
 		op.cols = append(op.cols, make([]float32, stemChunk*op.kkc))
 		if need.dw {
@@ -108,7 +108,7 @@ func (op *stemOp) forward(x, w, bias, out []float32) {
 	for oc := range o {
 		for ci := range c {
 			for t := range 9 {
-				op.wperm[oc*kkc+t*c+ci] = w[oc*kkc+ci*9+t]
+				op.wt[(t*c+ci)*o+oc] = w[oc*kkc+ci*9+t]
 			}
 		}
 	}
@@ -119,7 +119,7 @@ func (op *stemOp) forward(x, w, bias, out []float32) {
 			cols := op.cols[part][:(p1-p0)*kkc]
 			op.im2col(x, p0, p1, cols)
 			dst := out[p0*o : p1*o]
-			sgemm(false, true, p1-p0, o, kkc, 1, cols, kkc, op.wperm, kkc, 0, dst, o)
+			sgemm(false, false, p1-p0, o, kkc, 1, cols, kkc, op.wt, o, 0, dst, o)
 			biasAct(dst, bias, nil, op.relu6)
 		}
 	})
