@@ -15,6 +15,12 @@ const maxCachedFloats = 1 << 26
 // batch is cut from the default 250 to what fits. Small models keep their batch.
 const evalActivationFloats = 1 << 25
 
+// inferenceBatch is the batch, at most want, that an inference-only graph of m runs
+// within evalActivationFloats (never under 8).
+func inferenceBatch(m *nn.Model, want int) int {
+	return min(want, max(8, evalActivationFloats/m.ActivationSize()))
+}
+
 // frozenCut is the number of bottom layers whose output a run computes once per image
 // and caches: every layer but the head for a linear probe, the frozen layers of
 // freeze:K when no shift changes the images between epochs (a flip is cached as the

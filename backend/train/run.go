@@ -107,7 +107,7 @@ func NewRun(m *nn.Model, s Strategy, h Hyper, trainSet, valSet Dataset) (*Run, e
 		images += trainSet.Len() // their mirrored features too
 	}
 	r.cut = frozenCut(m, s, h, images)
-	evalBatch := min(h.EvalBatch, max(8, evalActivationFloats/m.ActivationSize()))
+	evalBatch := inferenceBatch(m, h.EvalBatch)
 	if r.cut > 0 {
 		if r.featG, err = nn.NewGraph(m, nn.GraphOptions{Batch: evalBatch, To: r.cut}); err == nil {
 			r.topG, err = nn.NewGraph(m, nn.GraphOptions{Batch: h.EvalBatch, From: r.cut})
