@@ -77,14 +77,38 @@ test-frontend:
 test-e2e:
 	TRANSFERLAB_BIN=$(CURDIR)/$(BIN) npm run test:e2e
 
-# Samples/s per architecture and strategy, then our GEMM against gonum's on each shape
-# the ops run (GFLOP/s), then the other Go benchmarks once each.
+# The PyTorch reference `make bench` compares training speed against; it lives beside
+# the repository, not in it, and the comparison is skipped, saying so, without it.
+TORCH_REFERENCE ?= ../shared/reference/torch_reference.py
+
+# Training samples/s per architecture and strategy against PyTorch's in the same run,
+# 3 rounds interleaved, as ratios median [min-max] (ours alone when the reference or a
+# python3 with torch is missing); then our GEMM against gonum's on each shape the ops
+# run (GFLOP/s); then a whole training step with each GEMM (samples/s, 3 runs
+# interleaved, median [min-max]); then the other Go benchmarks once each.
 bench: binary
-	./$(BIN) bench
+	@py=""; for p in python3 /usr/bin/python3; do \
+		if $$p -c 'import torch' >/dev/null 2>&1; then py=$$p; break; fi; \
+	done; \
+	if [ -f "$(TORCH_REFERENCE)" ] && [ -n "$$py" ]; then \
+		echo "./$(BIN) bench --torch $(TORCH_REFERENCE) --rounds 3"; \
+		./$(BIN) bench --torch $(TORCH_REFERENCE) --rounds 3; \
+	else \
+		echo "no PyTorch comparison: it needs $(TORCH_REFERENCE) (set TORCH_REFERENCE=path) and a python3 that imports torch (apt-get install python3-torch)"; \
+		./$(BIN) bench; \
+	fi
 	@echo "GEMM GFLOP/s on one core, per shape (part of a batch of 64) and implementation:"
 	@$(GO) test $(GOTAGS) -run '^$$' -bench GEMM -benchtime 200ms ./backend/nn | \
 		awk '/GFLOP/ { n = $$1; sub(/^BenchmarkGEMM\//, "", n); sub(/-[0-9]+$$/, "", n); printf "  %-30s %7.1f\n", n, $$(NF-1) } /^(FAIL|panic)/ { print; bad = 1 } END { exit bad }'
-	$(GO) test $(GOTAGS) -run '^$$' -bench . -benchtime 1x ./backend/...
+	@echo "Training step samples/s at batch 64 per GEMM, median [min-max] of 3 runs:"
+	@$(GO) test $(GOTAGS) -run '^$$' -bench TrainStep -benchtime 1s -count 3 ./backend/train | \
+		awk '/samples\/s/ { n = $$1; sub(/^BenchmarkTrainStep\//, "", n); sub(/-[0-9]+$$/, "", n); if (!(n in k)) { names[++c] = n }; v[n, ++k[n]] = $$(NF-1) } \
+		/^(FAIL|panic)/ { print; bad = 1 } \
+		END { for (i = 1; i <= c; i++) { n = names[i]; m = k[n]; for (a = 1; a <= m; a++) s[a] = v[n, a]; \
+			for (a = 2; a <= m; a++) for (b = a; b > 1 && s[b] < s[b-1]; b--) { t = s[b]; s[b] = s[b-1]; s[b-1] = t }; \
+			med = (m % 2) ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2; \
+			printf "  %-20s %8.0f [%.0f-%.0f]\n", n, med, s[1], s[m] }; exit bad }'
+	$(GO) test $(GOTAGS) -run '^$$' -skip '^Benchmark(GEMM|TrainStep)$$' -bench . -benchtime 1x ./backend/...
 
 # The same with OpenBLAS in the comparison and as the engine (needs apt libopenblas-dev).
 bench-openblas:

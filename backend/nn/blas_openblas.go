@@ -25,6 +25,7 @@ func init() {
 		netlib.Implementation{}.Sgemm(trans(tA), trans(tB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}
 	BLASName = "openblas"
+	otherGEMMs["openblas"] = gemm
 }
 
 func trans(t bool) blas.Transpose {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"runtime"
 	"testing"
@@ -28,18 +29,70 @@ func trainCurve(t *testing.T, m *nn.Model, s Strategy, h Hyper, tr, va Dataset) 
 func TestSameSeedSameCurve(t *testing.T) {
 	tr, va := smallTask(t)
 	h := Hyper{Epochs: 2, BatchSize: 32, Shift: 2, HFlip: true, Seed: 7}
-	a, _ := trainCurve(t, newTestModel(t, "cnn", 3), Strategy{Kind: Scratch}, h, tr, va)
-	b, _ := trainCurve(t, newTestModel(t, "cnn", 3), Strategy{Kind: Scratch}, h, tr, va)
-	if len(a.losses) != 16 {
-		t.Fatalf("got %d steps, want 16 (8 per epoch with a tail batch)", len(a.losses))
+	for _, arch := range []string{"cnn", "mlp"} {
+		t.Run(arch, func(t *testing.T) {
+			a, _ := trainCurve(t, newTestModel(t, arch, 3), Strategy{Kind: Scratch}, h, tr, va)
+			b, _ := trainCurve(t, newTestModel(t, arch, 3), Strategy{Kind: Scratch}, h, tr, va)
+			if len(a.losses) != 16 {
+				t.Fatalf("got %d steps, want 16 (8 per epoch with a tail batch)", len(a.losses))
+			}
+			sameCurve(t, a, b, "with the same seed")
+			if a.evals[1].Loss >= a.evals[0].Loss+1 {
+				t.Fatalf("evaluations diverged: %+v", a.evals)
+			}
+		})
+	}
+}
+
+// TestSameCurveOnEveryGEMMPath trains the same seed with each of our GEMM's kernel
+// sets this CPU has: they are built to give bit-identical products (simd's
+// TestSgemmPathsAgree), so a curve must not depend on whether the machine that trains
+// it has AVX-512.
+func TestSameCurveOnEveryGEMMPath(t *testing.T) {
+	tr, va := smallTask(t)
+	h := Hyper{Epochs: 1, BatchSize: 32, Shift: 1, Seed: 11}
+	for _, arch := range []string{"cnn", "mlp"} {
+		t.Run(arch, func(t *testing.T) {
+			var first *curve
+			var firstPath string
+			for _, path := range []string{"avx512", "avx2"} {
+				restore, ok := nn.UseGEMM(path)
+				if !ok {
+					t.Logf("this CPU or build has no %s GEMM path: not compared", path)
+					continue
+				}
+				c, _ := trainCurve(t, newTestModel(t, arch, 5), Strategy{Kind: Finetune}, h, tr, va)
+				restore()
+				if first == nil {
+					first, firstPath = c, path
+					continue
+				}
+				sameCurve(t, first, c, "on the "+firstPath+" and "+path+" paths")
+			}
+			if first == nil {
+				t.Skip("no assembly GEMM path here (a purego build or another architecture)")
+			}
+		})
+	}
+}
+
+// sameCurve fails unless a and b have bit-identical losses and evaluations (their
+// wall times aside).
+func sameCurve(t *testing.T, a, b *curve, how string) {
+	t.Helper()
+	if len(a.losses) != len(b.losses) || len(a.evals) != len(b.evals) {
+		t.Fatalf("%d steps and %d evaluations vs %d and %d %s", len(a.losses), len(a.evals), len(b.losses), len(b.evals), how)
 	}
 	for i := range a.losses {
 		if a.losses[i] != b.losses[i] {
-			t.Fatalf("step %d: loss %v vs %v with the same seed", i+1, a.losses[i], b.losses[i])
+			t.Fatalf("step %d: loss %v vs %v %s", i+1, a.losses[i], b.losses[i], how)
 		}
 	}
-	if a.evals[1].Loss != b.evals[1].Loss || a.evals[1].Loss >= a.evals[0].Loss+1 {
-		t.Fatalf("evaluations differ or diverged: %+v vs %+v", a.evals, b.evals)
+	for i := range a.evals {
+		x, y := a.evals[i], b.evals[i]
+		if x.Step != y.Step || x.Loss != y.Loss || x.Acc != y.Acc || !maps.Equal(x.Drift, y.Drift) {
+			t.Fatalf("evaluation %d: %+v vs %+v %s", i+1, a.evals[i], b.evals[i], how)
+		}
 	}
 }
 

@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,17 +92,12 @@ func runBenchDemo(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench-demo:", err)
 		return 1
 	}
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			fmt.Fprintln(stderr, "bench-demo: --cpuprofile:", err)
-			return 1
-		}
-		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	stopProfile, err := startCPUProfile(*profile)
+	if err != nil {
+		fmt.Fprintln(stderr, "bench-demo:", err)
+		return 1
 	}
+	defer stopProfile()
 	times := map[int][]float64{}
 	for r := range *rounds {
 		for _, n := range counts {
@@ -134,23 +127,6 @@ func runBenchDemo(args []string, stdout, stderr io.Writer) int {
 			n, *epochs, median(ts), slices.Min(ts), slices.Max(ts), median(ratios), first, fmtList(ratios))
 	}
 	return 0
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func fmtList(xs []float64) string {
-	parts := make([]string, len(xs))
-	for i, x := range xs {
-		parts[i] = strconv.FormatFloat(math.Round(x*100)/100, 'f', 2, 64)
-	}
-	return strings.Join(parts, ", ")
 }
 
 type benchLab struct {

@@ -1,15 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os/exec"
-	"regexp"
-	"slices"
-	"strconv"
 	"time"
 
 	"transferlab/backend/nn"
@@ -26,8 +20,8 @@ type mobileNetRates struct {
 }
 
 // benchMobileNet measures the cut at each size, interleaved round by round with the
-// PyTorch reference (when torchScript is not empty), and prints the ratios.
-func benchMobileNet(stdout io.Writer, sizes []int, rounds, batch, steps int, torchScript string) error {
+// PyTorch reference (when ref is not nil), and prints the ratios.
+func benchMobileNet(stdout io.Writer, sizes []int, rounds, batch, steps int, ref *torchRef) error {
 	type pair struct{ ours, torch mobileNetRates }
 	results := map[int][]pair{}
 	for r := 1; r <= rounds; r++ {
@@ -36,21 +30,21 @@ func benchMobileNet(stdout io.Writer, sizes []int, rounds, batch, steps int, tor
 			if err != nil {
 				return err
 			}
-			var ref mobileNetRates
-			if torchScript != "" {
-				if ref, err = torchRound(torchScript, size, batch, steps); err != nil {
+			var theirs mobileNetRates
+			if ref != nil {
+				if theirs, err = ref.featuresRates(size, batch, steps); err != nil {
 					return err
 				}
 			}
-			results[size] = append(results[size], pair{ours, ref})
+			results[size] = append(results[size], pair{ours, theirs})
 			fmt.Fprintf(stdout, "round %d size %d batch %d: ours inference %.1f, train-top %.1f (cached), %.1f (with frozen forward) images/s", r, size, batch, ours.Inference, ours.TrainTop, ours.TrainTopFull)
-			if torchScript != "" {
-				fmt.Fprintf(stdout, "; pytorch inference %.1f, train-top %.1f images/s", ref.Inference, ref.TrainTop)
+			if ref != nil {
+				fmt.Fprintf(stdout, "; pytorch inference %.1f, train-top %.1f images/s", theirs.Inference, theirs.TrainTop)
 			}
 			fmt.Fprintln(stdout)
 		}
 	}
-	if torchScript == "" {
+	if ref == nil {
 		return nil
 	}
 	for _, size := range sizes {
@@ -64,12 +58,6 @@ func benchMobileNet(stdout io.Writer, sizes []int, rounds, batch, steps int, tor
 			size, rounds, spread(inf), spread(top), spread(full))
 	}
 	return nil
-}
-
-func spread(x []float64) string {
-	s := slices.Clone(x)
-	slices.Sort(s)
-	return fmt.Sprintf("%.2fx [%.2f-%.2f]", s[len(s)/2], s[0], s[len(s)-1])
 }
 
 // mobileNetRound times inference and top-block training of random weights on random
@@ -163,34 +151,4 @@ func mobileNetRound(size, batch, steps int) (mobileNetRates, error) {
 	}
 	out.TrainTopFull, err = rate(full)
 	return out, err
-}
-
-var torchLine = regexp.MustCompile(`(inference|train-top-blocks) images/s median=([0-9.]+)`)
-
-// torchRound runs the PyTorch reference once at one size (Debian's python3 with
-// python3-torch and python3-torchvision).
-func torchRound(script string, size, batch, steps int) (mobileNetRates, error) {
-	var out mobileNetRates
-	cmd := exec.Command("/usr/bin/python3", script, "features", "--size", strconv.Itoa(size), "--batch", strconv.Itoa(batch), "--steps", strconv.Itoa(steps))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	b, err := cmd.Output()
-	if err != nil {
-		return out, fmt.Errorf("pytorch reference: %v: %s (needs apt python3-torch python3-torchvision)", err, stderr.String())
-	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		if m := torchLine.FindStringSubmatch(sc.Text()); m != nil {
-			v, _ := strconv.ParseFloat(m[2], 64)
-			if m[1] == "inference" {
-				out.Inference = v
-			} else {
-				out.TrainTop = v
-			}
-		}
-	}
-	if out.Inference == 0 || out.TrainTop == 0 {
-		return out, fmt.Errorf("pytorch reference printed no rates: %s", b)
-	}
-	return out, nil
 }

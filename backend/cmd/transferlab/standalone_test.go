@@ -95,7 +95,8 @@ func TestBinaryRunsTheDemoWithoutAToolchain(t *testing.T) {
 }
 
 // buildStandalone builds the binary with the MNIST files embedded: from the folder
-// `make mnist` fills, or, on a fresh clone, through an overlay of the files found.
+// `make mnist` fills, or, on a fresh clone, through an overlay of the files found. No
+// build tags: the engine is the default one, as `make binary` builds it.
 func buildStandalone(t *testing.T) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
@@ -128,12 +129,6 @@ func buildStandalone(t *testing.T) string {
 	os.WriteFile(ovPath, ov, 0o644)
 	bin := filepath.Join(tmp, "transferlab")
 	args := []string{"build", "-overlay", ovPath, "-o", bin}
-	for _, h := range []string{"/usr/include/x86_64-linux-gnu/cblas.h", "/usr/include/cblas.h"} {
-		if _, err := os.Stat(h); err == nil {
-			args = append(args, "-tags", "openblas") // as the Makefile and the Dockerfile build
-			break
-		}
-	}
 	cmd := exec.Command(goBin, append(args, "./backend/cmd/transferlab")...)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -4,18 +4,43 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
-// withPaths runs f once for each GEMM path this machine has, and once for the
-// pure-Go fallback, with that path forced.
+// gemmPathNames are every assembly path the package has, whether or not this CPU
+// runs them.
+var gemmPathNames = []string{"avx512", "avx2"}
+
+// withPaths runs f once for each GEMM path, with that path forced, and once for the
+// pure-Go fallback; a path this machine lacks shows as a skipped subtest that names
+// it, so a run on an older CPU says what it did not check.
 func withPaths(t *testing.T, f func(t *testing.T)) {
 	saved := gemmImpl
 	defer func() { gemmImpl = saved }()
-	for _, p := range append(append([]*gemmPath{}, gemmPaths...), nil) {
-		gemmImpl = p
-		t.Run(GemmPath(), f)
+	for _, p := range gemmPaths {
+		if !slices.Contains(gemmPathNames, p.name) {
+			t.Errorf("the %s path is not in gemmPathNames, so it would go unchecked", p.name)
+		}
 	}
+	for _, name := range gemmPathNames {
+		var path *gemmPath
+		for _, p := range gemmPaths {
+			if p.name == name {
+				path = p
+			}
+		}
+		if path == nil {
+			t.Run(name, func(t *testing.T) {
+				t.Skipf("this CPU (or a purego or non-amd64 build) has no %s GEMM path; not checked here", name)
+			})
+			continue
+		}
+		gemmImpl = path
+		t.Run(name, f)
+	}
+	gemmImpl = nil
+	t.Run(GemmPath(), f)
 }
 
 // naiveGemm is the reference: the textbook triple loop, in float64.
