@@ -32,8 +32,10 @@ var benchShapes = []gemmShape{
 	{"mlp/fc1.dw", true, false, 392, 256, 64},
 	{"mlp/fc2.dx", false, false, 32, 256, 128},
 	{"tB/fc1.dx", false, true, 32, 1568, 128},  // the same with the transpose in the GEMM
-	{"1x1/expand", false, true, 3136, 384, 64}, // 16 images of 14x14, 64 -> 384 channels
-	{"1x1/project", false, true, 3136, 64, 384},
+	// A 1x1 convolution's GEMMs cover pointwiseChunk/(in+out) pixels each (146 here), on
+	// weights laid out once a step; its weight gradient spans every pixel of a part.
+	{"1x1/expand", false, false, 146, 384, 64}, // 64 -> 384 channels
+	{"1x1/project", false, false, 146, 64, 384},
 	{"1x1/project.dw", true, false, 64, 384, 3136},
 }
 
