@@ -31,7 +31,7 @@ var benchShapes = []gemmShape{
 	{"mlp/fc1.fwd", false, false, 32, 256, 784},
 	{"mlp/fc1.dw", true, false, 392, 256, 64},
 	{"mlp/fc2.dx", false, false, 32, 256, 128},
-	{"tB/fc1.dx", false, true, 32, 1568, 128},  // the same with the transpose in the GEMM
+	{"tB/fc1.dx", false, true, 32, 1568, 128}, // the same with the transpose in the GEMM
 	// A 1x1 convolution's GEMMs cover pointwiseChunk/(in+out) pixels each (146 here), on
 	// weights laid out once a step; its weight gradient spans every pixel of a part.
 	{"1x1/expand", false, false, 146, 384, 64}, // 64 -> 384 channels
