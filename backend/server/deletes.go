@@ -48,18 +48,70 @@ func (a *DeleteAPI) experiment(c *gin.Context) {
 		del, err = a.DB.DeleteExperiment(ctx, id)
 	}
 	var inUse *store.InUseError
-	if errors.As(err, &inUse) {
+	var cell *store.SweepCellError
+	switch {
+	case errors.As(err, &inUse):
 		fail(c, newError(http.StatusConflict, "experiment_in_use", fmt.Sprintf(
-			"Experiment %s cannot be deleted now: %s. Cancel it or wait for it to finish, then delete it.", id, inUse.Reason)))
+			"Experiment %s cannot be deleted now: %s. %s", id, inUse.Reason,
+			unblock(inUse, "Cancel it or wait for it to finish, then delete it.", "delete this one."))))
 		return
-	}
-	if err != nil {
+	case errors.As(err, &cell):
+		fail(c, newError(http.StatusConflict, "sweep_cell", fmt.Sprintf(
+			"Experiment %s is one value of the sweep %q (%s); deleting it alone would leave the sweep with a gap. Delete the sweep instead: that deletes all its experiments.",
+			id, cell.SweepName, cell.SweepID)))
+		return
+	case err != nil:
 		fail(c, err)
 		return
 	}
 	a.removeFiles(ctx, del.RunIDs, del.ModelIDs)
 	keepReserve(ctx, a.DataDir)
 	c.Status(http.StatusNoContent)
+}
+
+// sweep deletes a sweep whose runs have all finished, with all its experiments and
+// what they made, as deleting each of them would.
+func (a *DeleteAPI) sweep(c *gin.Context) {
+	ctx := c.Request.Context()
+	id := c.Param("id")
+	del, err := a.DB.DeleteSweep(ctx, id)
+	if store.IsDiskFull(err) && a.DataDir.ReleaseReserve() {
+		del, err = a.DB.DeleteSweep(ctx, id)
+	}
+	if store.IsDiskFull(err) && a.DB.SweepDeletable(ctx, id) == nil {
+		// As for an experiment: nothing uses the files, so they go first.
+		if cells, cerr := a.DB.SweepCells(ctx, id); cerr == nil {
+			for _, e := range cells {
+				if pending, perr := a.experimentFiles(ctx, e.ID); perr == nil {
+					a.removeFiles(ctx, pending.RunIDs, pending.ModelIDs)
+				}
+			}
+		}
+		del, err = a.DB.DeleteSweep(ctx, id)
+	}
+	var inUse *store.InUseError
+	switch {
+	case errors.As(err, &inUse):
+		fail(c, newError(http.StatusConflict, "sweep_in_use", fmt.Sprintf(
+			"Sweep %s cannot be deleted now: %s. %s", id, inUse.Reason,
+			unblock(inUse, "Cancel the sweep or wait for it to finish, then delete it.", "delete the sweep."))))
+		return
+	case err != nil:
+		fail(c, err)
+		return
+	}
+	a.removeFiles(ctx, del.RunIDs, del.ModelIDs)
+	keepReserve(ctx, a.DataDir)
+	c.Status(http.StatusNoContent)
+}
+
+// unblock says what to do about a refusal: ownFix when the thing's own runs are
+// training, or else wait for the other experiment that trains from its model.
+func unblock(e *store.InUseError, ownFix, then string) string {
+	if !e.Elsewhere {
+		return ownFix
+	}
+	return "Cancel that experiment or wait for it to finish, then " + then
 }
 
 // experimentFiles lists what deleting experiment id would remove, without deleting.
@@ -93,7 +145,7 @@ func (a *DeleteAPI) model(c *gin.Context) {
 	switch {
 	case errors.As(err, &inUse):
 		fail(c, newError(http.StatusConflict, "model_in_use", fmt.Sprintf(
-			"Model %s cannot be deleted now: %s. Cancel that experiment or wait for it to finish, then delete the model.", id, inUse.Reason)))
+			"Model %s cannot be deleted now: %s. %s", id, inUse.Reason, unblock(inUse, "", "delete the model."))))
 		return
 	case errors.Is(err, store.ErrShippedModel):
 		fail(c, newError(http.StatusConflict, "zoo_model", fmt.Sprintf("Model %s comes with the server's model zoo and cannot be deleted; only models trained here can.", id)))

@@ -62,6 +62,9 @@ type ExperimentView struct {
 	ReplicateVaries string `json:"replicate_varies"`
 	// SummaryFinal is false while a run may still change the verdict ("so far").
 	SummaryFinal bool `json:"summary_final"`
+	// SweepID names the sweep the experiment is one value of; such an experiment is
+	// deleted with its sweep, not alone.
+	SweepID string `json:"sweep_id,omitempty"`
 
 	ExperimentNames
 	Owned
@@ -87,7 +90,7 @@ func viewOf(e *store.Experiment, names catalogNames) ExperimentView {
 	v := ExperimentView{ID: e.ID, Name: e.Name, DatasetID: e.DatasetID, BaseModelID: e.BaseModelID,
 		Arch: e.Arch, Hyper: rawJSON(e.Hyper), CreatedAt: e.CreatedAt, Runs: []LabelledRun{},
 		Status: experiment.StatusOf(statuses), Verdict: []experiment.ArmVerdict{}, ExperimentNames: names.of(e),
-		Owned: Owned{OwnerID: e.OwnerID, Shared: e.Shared}}
+		SweepID: e.SweepID, Owned: Owned{OwnerID: e.OwnerID, Shared: e.Shared}}
 	for i := range e.Runs {
 		v.Runs = append(v.Runs, names.run(&e.Runs[i]))
 	}

@@ -100,6 +100,7 @@ func New(d Deps) *gin.Engine {
 	sweeps.POST("", sw.create)
 	sweeps.GET("/:id", sw.get)
 	sweeps.POST("/:id/cancel", sw.cancel)
+	sweeps.DELETE("/:id", del.sweep)
 	runGroup := api.Group("/runs", withResource("run"), ownedBy(d.DB, store.KindRun))
 	runGroup.GET("/:id", runs.get)
 	runGroup.PATCH("/:id", runs.label)

@@ -16,15 +16,25 @@ import (
 const SourceRun = "run"
 
 // InUseError refuses a delete that would pull something from under work in progress:
-// Reason says what uses it, for the message.
+// Reason says what uses it, for the message, and Elsewhere whether that is another
+// experiment (rather than the thing's own runs), which changes what to do about it.
 type InUseError struct {
-	Reason string
+	Reason    string
+	Elsewhere bool
 }
 
 func (e *InUseError) Error() string { return e.Reason }
 
 // ErrShippedModel refuses deleting a model of the zoo.
 var ErrShippedModel = errors.New("model comes with the server")
+
+// SweepCellError refuses deleting one experiment of a sweep on its own: the sweep
+// would lose a value of its axis without a word, so the sweep is deleted whole.
+type SweepCellError struct {
+	SweepID, SweepName string
+}
+
+func (e *SweepCellError) Error() string { return "experiment is a cell of sweep " + e.SweepID }
 
 // ExperimentDeletion is what a deleted experiment leaves on disk for the caller to
 // remove: its runs' folders (checkpoints) and its trained models' weight files.
@@ -73,12 +83,40 @@ func experimentDeletion(tx *gorm.DB, id string) (*ExperimentDeletion, error) {
 		}
 		return nil, err
 	}
-	del := &ExperimentDeletion{Experiment: e}
-	for _, r := range e.Runs {
-		if !r.Status.Finished() {
-			return nil, &InUseError{Reason: fmt.Sprintf("its %s run %s is %s", r.Strategy, r.ID, r.Status)}
+	if e.SweepID != "" {
+		var s Sweep
+		err := tx.Select("id", "name").First(&s, "id = ?", e.SweepID).Error
+		if err == nil {
+			return nil, &SweepCellError{SweepID: s.ID, SweepName: s.Name}
 		}
-		del.RunIDs = append(del.RunIDs, r.ID)
+		// A cell whose sweep is gone stands alone and goes like any experiment.
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, err
+		}
+	}
+	return cellsDeletion(tx, []Experiment{e})
+}
+
+// cellsDeletion checks that experiments es can go together (their runs finished, their
+// trained models the base of no training outside them) and lists what they leave.
+func cellsDeletion(tx *gorm.DB, es []Experiment) (*ExperimentDeletion, error) {
+	del := &ExperimentDeletion{}
+	if len(es) == 1 {
+		del.Experiment = es[0]
+	}
+	ids := make([]string, len(es))
+	for i, e := range es {
+		ids[i] = e.ID
+		for _, r := range e.Runs {
+			if !r.Status.Finished() {
+				reason := fmt.Sprintf("its %s run %s is %s", r.Strategy, r.ID, r.Status)
+				if len(es) > 1 {
+					reason = fmt.Sprintf("the %s run %s of its experiment %q is %s", r.Strategy, r.ID, e.Name, r.Status)
+				}
+				return nil, &InUseError{Reason: reason}
+			}
+			del.RunIDs = append(del.RunIDs, r.ID)
+		}
 	}
 	if len(del.RunIDs) == 0 {
 		return del, nil
@@ -88,25 +126,32 @@ func experimentDeletion(tx *gorm.DB, id string) (*ExperimentDeletion, error) {
 		return nil, err
 	}
 	for _, m := range del.ModelIDs {
-		if err := modelInUse(tx, m, id); err != nil {
+		if err := modelInUse(tx, m, ids); err != nil {
+			var inUse *InUseError
+			if errors.As(err, &inUse) {
+				inUse.Reason = "its trained " + inUse.Reason
+			}
 			return nil, err
 		}
 	}
 	return del, nil
 }
 
-// modelInUse refuses when an experiment other than except is training from model id.
-func modelInUse(tx *gorm.DB, id, except string) error {
+// modelInUse refuses when an experiment outside except is training from model id.
+func modelInUse(tx *gorm.DB, id string, except []string) error {
 	var busy []string
-	err := tx.Table("experiments").Distinct("experiments.name").
+	q := tx.Table("experiments").Distinct("experiments.name").
 		Joins("JOIN runs ON runs.experiment_id = experiments.id").
-		Where("experiments.base_model_id = ? AND experiments.id <> ? AND runs.status IN ?", id, except, experiment.Unfinished).
-		Limit(3).Pluck("experiments.name", &busy).Error
-	if err != nil {
+		Where("experiments.base_model_id = ? AND runs.status IN ?", id, experiment.Unfinished)
+	if len(except) > 0 {
+		q = q.Where("experiments.id NOT IN ?", except)
+	}
+	if err := q.Order("experiments.name").Limit(3).Pluck("experiments.name", &busy).Error; err != nil {
 		return err
 	}
 	if len(busy) > 0 {
-		return &InUseError{Reason: fmt.Sprintf("model %s is the base of experiment %s, which is still training", id, quoteList(busy))}
+		return &InUseError{Elsewhere: true,
+			Reason: fmt.Sprintf("model %s is the base of experiment %s, which is still training", id, quoteList(busy))}
 	}
 	return nil
 }
@@ -156,5 +201,54 @@ func modelDeletion(tx *gorm.DB, id string) (*Model, error) {
 	if m.Source != SourceRun {
 		return nil, ErrShippedModel
 	}
-	return &m, modelInUse(tx, id, "")
+	if err := modelInUse(tx, id, nil); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// SweepDeletable says why sweep id cannot be deleted now, or nil; it only reads.
+func (d *DB) SweepDeletable(ctx context.Context, id string) error {
+	_, err := sweepDeletion(d.g.WithContext(ctx), id)
+	return err
+}
+
+// DeleteSweep removes a sweep whose runs have all finished, with every experiment of
+// it and what they made, in one transaction; the caller removes the files listed.
+func (d *DB) DeleteSweep(ctx context.Context, id string) (*ExperimentDeletion, error) {
+	var del *ExperimentDeletion
+	err := d.g.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if del, err = sweepDeletion(tx, id); err != nil {
+			return err
+		}
+		if len(del.ModelIDs) > 0 {
+			if err := tx.Where("id IN ?", del.ModelIDs).Delete(&Model{}).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Where("sweep_id = ?", id).Delete(&Experiment{}).Error; err != nil {
+			return err
+		}
+		return tx.Delete(&Sweep{}, "id = ?", id).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return del, nil
+}
+
+func sweepDeletion(tx *gorm.DB, id string) (*ExperimentDeletion, error) {
+	var s Sweep
+	if err := tx.Select("id").First(&s, "id = ?", id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	var cells []Experiment
+	if err := tx.Preload("Runs").Where("sweep_id = ?", id).Order("sweep_cell").Find(&cells).Error; err != nil {
+		return nil, err
+	}
+	return cellsDeletion(tx, cells)
 }

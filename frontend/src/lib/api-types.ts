@@ -241,6 +241,7 @@ export interface ExperimentView {
   no_verdict?: string;
   replicate_varies: string;
   summary_final: boolean;
+  sweep_id?: string;
   dataset_name: string;
   base_model_name?: string;
   owner_id: string;

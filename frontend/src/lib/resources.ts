@@ -46,6 +46,8 @@ export const listModels = (signal?: AbortSignal) =>
 export const getModel = (id: string, signal?: AbortSignal) => apiFetch<Model>(`/models/${enc(id)}`, { signal });
 export const getModelTiming = (id: string, signal?: AbortSignal) =>
   apiFetch<ModelTiming>(`/models/${enc(id)}/timing`, { signal });
+/** Delete a model trained here (with its weights); the server refuses while an experiment trains from it. */
+export const deleteModel = (id: string) => apiFetch<void>(`/models/${enc(id)}`, { method: 'DELETE' });
 export const predict = (modelId: string, image: Blob, filename = 'image.png') =>
   uploadForm<Prediction>(`/models/${enc(modelId)}/predict`, fileForm(image, filename));
 
@@ -59,6 +61,8 @@ export const getExperiment = (id: string, signal?: AbortSignal) =>
   apiFetch<Experiment>(`/experiments/${enc(id)}`, { signal });
 export const createExperiment = (body: ExperimentRequest) => apiSend<Experiment>('/experiments', body);
 export const cancelExperiment = (id: string) => apiSend<Experiment>(`/experiments/${enc(id)}/cancel`, {});
+/** Delete a finished experiment with its runs, curves, checkpoints and trained models. */
+export const deleteExperiment = (id: string) => apiFetch<void>(`/experiments/${enc(id)}`, { method: 'DELETE' });
 
 // Sweeps: one question along an axis, each value an experiment
 export const listSweeps = (signal?: AbortSignal) =>
@@ -66,6 +70,8 @@ export const listSweeps = (signal?: AbortSignal) =>
 export const getSweep = (id: string, signal?: AbortSignal) => apiFetch<SweepView>(`/sweeps/${enc(id)}`, { signal });
 export const createSweep = (body: SweepRequest) => apiSend<SweepView>('/sweeps', body);
 export const cancelSweep = (id: string) => apiSend<SweepView>(`/sweeps/${enc(id)}/cancel`, {});
+/** Delete a finished sweep with every experiment of it. */
+export const deleteSweep = (id: string) => apiFetch<void>(`/sweeps/${enc(id)}`, { method: 'DELETE' });
 
 // Runs
 export const getRun = (id: string, signal?: AbortSignal) => apiFetch<Run>(`/runs/${enc(id)}`, { signal });
