@@ -64,15 +64,15 @@ func (a *DatasetAPI) upload(c *gin.Context) {
 		fail(c, badUploadID())
 		return
 	}
-	if !a.uploads.take() {
+	release, refusal := a.uploads.take(clientAddr(c.Request))
+	if refusal != nil {
 		// Closing the connection spares the server from reading the refused body.
 		c.Header("Connection", "close")
 		c.Header("Retry-After", "10")
-		fail(c, newError(http.StatusServiceUnavailable, "too_many_uploads", fmt.Sprintf(
-			"The server is already receiving %d uploads, its limit; try again when one has finished.", cap(a.uploads))))
+		fail(c, refusal)
 		return
 	}
-	defer a.uploads.give()
+	defer release()
 	c.Request.Body = newUploadRate(c)
 	defer func() {
 		if f.tmp != "" { // cleared once the file is kept as uploads/<id><ext>
