@@ -229,6 +229,16 @@ func TestLiveRefusalsAreJSONErrors(t *testing.T) {
 		errorCode(t, string(b)) != "cross_origin" || !strings.Contains(string(b), `A page at \"http://evil.example\" may not watch`) {
 		t.Fatalf("other origin: %d %q %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
+	// A rebinding page's handshake never reaches the upgrader: the guard answers it.
+	_, resp, err = websocket.DefaultDialer.Dial(url, http.Header{"Origin": {"http://evil.example:80"}, "Host": {"evil.example:80"}})
+	if err == nil {
+		t.Fatal("upgrade under a foreign host name allowed")
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest || errorCode(t, string(b)) != "unknown_host" {
+		t.Fatalf("foreign host: %d %s", resp.StatusCode, b)
+	}
 	// A plain GET, as a browser tab or curl sends, is told to use a websocket.
 	status, h, body := f.ts.do(t, "GET", path, "")
 	if status != 400 || !strings.HasPrefix(h.Get("Content-Type"), "application/json") || errorCode(t, body) != "not_websocket" ||
