@@ -24,7 +24,8 @@ type Config struct {
 	MaxUploadBytes int64
 	MaxCacheBytes  int64
 	// Watchers and WatchersPerExperiment cap the open live views; Uploads caps the
-	// uploads streaming at once; WritesPerSecond is each client's rate of changes.
+	// uploads streaming at once (one client may hold half of them); WritesPerSecond is
+	// each client's rate of changes.
 	Watchers              int
 	WatchersPerExperiment int
 	Uploads               int
@@ -104,7 +105,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	fs.IntVar(&c.WatchersPerExperiment, "max-watchers-per-experiment", int(c.envInt64("MAX_WATCHERS_PER_EXPERIMENT", int64(c.WatchersPerExperiment))),
 		"live views open at once on one experiment (TRANSFERLAB_MAX_WATCHERS_PER_EXPERIMENT)")
 	fs.IntVar(&c.Uploads, "max-uploads", int(c.envInt64("MAX_UPLOADS", int64(c.Uploads))),
-		"dataset uploads received at once (TRANSFERLAB_MAX_UPLOADS)")
+		"dataset uploads received at once; one client may hold half of them (TRANSFERLAB_MAX_UPLOADS)")
 	fs.IntVar(&c.WritesPerSecond, "writes-per-second", int(c.envInt64("WRITES_PER_SECOND", int64(c.WritesPerSecond))),
 		"requests that change something, per client and second, after a burst of five seconds' worth (TRANSFERLAB_WRITES_PER_SECOND)")
 	fs.IntVar(&c.Workers, "workers", int(c.envInt64("WORKERS", int64(c.Workers))),

@@ -33,21 +33,21 @@ type archive interface {
 func cleanEntryName(name string) (string, error) {
 	n := strings.ReplaceAll(name, `\`, "/")
 	if n == "" || strings.ContainsRune(n, 0) {
-		return "", importErr(CodeZipSlip, "archive entry %q has an empty or invalid name; re-create the archive with plain relative paths", name)
+		return "", importErr(CodeZipSlip, "archive entry %s has an empty or invalid name; re-create the archive with plain relative paths", quoted(name))
 	}
 	if strings.HasPrefix(n, "/") || (len(n) >= 2 && n[1] == ':') {
-		return "", importErr(CodeZipSlip, "archive entry %q has an absolute path; re-create the archive from inside the dataset folder so paths are relative", name)
+		return "", importErr(CodeZipSlip, "archive entry %s has an absolute path; re-create the archive from inside the dataset folder so paths are relative", quoted(name))
 	}
 	for _, part := range strings.Split(n, "/") {
 		if part == ".." {
-			return "", importErr(CodeZipSlip, "archive entry %q climbs out of the archive with '..'; re-create the archive with plain relative paths", name)
+			return "", importErr(CodeZipSlip, "archive entry %s climbs out of the archive with '..'; re-create the archive with plain relative paths", quoted(name))
 		}
 	}
 	return path.Clean(n), nil
 }
 
 func linkError(name string) error {
-	return importErr(CodeZipSlip, "archive entry %q is a symbolic or hard link, which is not allowed; archive the files themselves (e.g. zip without -y, tar with -h)", name)
+	return importErr(CodeZipSlip, "archive entry %s is a symbolic or hard link, which is not allowed; archive the files themselves (e.g. zip without -y, tar with -h)", quoted(name))
 }
 
 // isJunk reports files that operating systems and editors drop into folders; they are

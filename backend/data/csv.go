@@ -106,7 +106,7 @@ func importCSVFile(ctx context.Context, src, tmp, format string, size int64, o O
 			b.report.FilesSeen++
 			v, err := strconv.Atoi(strings.TrimSpace(fields[labelCol]))
 			if err != nil || v < 0 || v > 0xffff {
-				return importErr(CodeBadLabel, "%s row %d: label %q is not a class number; labels must be integers from 0 to 65535", o.Name, row, fields[labelCol])
+				return importErr(CodeBadLabel, "%s row %d: label %s is not a class number; labels must be integers from 0 to 65535", o.Name, row, quoted(fields[labelCol]))
 			}
 			k := 0
 			for i, s := range fields {
@@ -115,7 +115,7 @@ func importCSVFile(ctx context.Context, src, tmp, format string, size int64, o O
 				}
 				p, err := strconv.Atoi(strings.TrimSpace(s))
 				if err != nil || p < 0 || p > 255 {
-					return importErr(CodeBadPixel, "%s row %d column %q: %q is not a pixel value; use integers from 0 to 255", o.Name, row, header[i], s)
+					return importErr(CodeBadPixel, "%s row %d column %s: %s is not a pixel value; use integers from 0 to 255", o.Name, row, quoted(header[i]), quoted(s))
 				}
 				rec[k] = byte(p)
 				k++

@@ -1,6 +1,10 @@
 package data
 
-import "fmt"
+import (
+	"fmt"
+
+	"transferlab/backend/names"
+)
 
 // Error codes an import can fail with. The HTTP layer maps them to a status with
 // HTTPStatus; the message always names the file and says how to fix it.
@@ -19,6 +23,7 @@ const (
 	CodeIDXMismatch       ImportCode = "idx_mismatch"
 	CodeTooManyFailures   ImportCode = "too_many_failures"
 	CodeBadOptions        ImportCode = "bad_options"
+	CodeBadClassName      ImportCode = "bad_class_name"
 )
 
 // ImportCode is the code of an ImportError: a fixed set, so the web app can tell them
@@ -29,7 +34,7 @@ type ImportCode string
 var ImportCodes = []ImportCode{CodeUnsupportedFormat, CodeUploadTooLarge, CodeZipSlip, CodeZipBomb,
 	CodeTooManyEntries, CodeCorruptArchive, CodeImageTooLarge, CodeTooFewClasses, CodeTooFewImages,
 	CodeBadLabel, CodeBadPixel, CodeIDXMismatch, CodeTooManyFailures, CodeBadOptions,
-	CodeTooManyClasses, CodeCacheTooLarge, CodeDiskFull}
+	CodeTooManyClasses, CodeCacheTooLarge, CodeDiskFull, CodeBadClassName}
 
 // ImportError is a refusal caused by the uploaded file or the options, never by the
 // server; anything else an import returns is an internal failure.
@@ -58,4 +63,25 @@ func (e *ImportError) HTTPStatus() int {
 
 func importErr(code ImportCode, format string, args ...any) *ImportError {
 	return &ImportError{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// quoted is how a message shows a name from the upload (an archive entry, a class, a
+// CSV field): quoted with invisible characters escaped, and cut short, since the
+// archive may carry names of 64 KB.
+func quoted(name string) string { return names.Quote(name, 80) }
+
+// reportNameLen is the most characters of a file name a report keeps.
+const reportNameLen = 300
+
+// checkClassNames applies the rule for names to the classes an upload defines: they
+// are shown in every list and copied into every trained model, so a class may not be
+// longer, or hold other characters, than a dataset's name.
+func checkClassNames(display, source string, classes []string) error {
+	for _, c := range classes {
+		if _, err := names.Check("the "+source+" "+quoted(c), c, names.MaxLen); err != nil {
+			return importErr(CodeBadClassName, "%s: %v. Class names follow the rule for names (1 to %d letters, digits, spaces and punctuation): rename it and upload again",
+				display, err, names.MaxLen)
+		}
+	}
+	return nil
 }

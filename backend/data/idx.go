@@ -138,19 +138,19 @@ func importIDX(ctx context.Context, a archive, files []fileEntry, found []idxFil
 	for _, p := range pairs {
 		im, lb := p.images, p.labels
 		if lb.typ != idxUbyte {
-			return nil, importErr(CodeBadLabel, "labels file %s stores %s values; labels must be integer class numbers stored as unsigned bytes", lb.name, idxTypes[lb.typ])
+			return nil, importErr(CodeBadLabel, "labels file %s stores %s values; labels must be integer class numbers stored as unsigned bytes", quoted(lb.name), idxTypes[lb.typ])
 		}
 		if im.typ != idxUbyte || len(im.dims) < 3 || (len(im.dims) == 4 && im.dims[3] != 1 && im.dims[3] != 3) {
-			return nil, importErr(CodeUnsupportedFormat, "images file %s is %s with shape %v; expected unsigned bytes shaped [n, rows, cols] or [n, rows, cols, 1|3]", im.name, idxTypes[im.typ], im.dims)
+			return nil, importErr(CodeUnsupportedFormat, "images file %s is %s with shape %v; expected unsigned bytes shaped [n, rows, cols] or [n, rows, cols, 1|3]", quoted(im.name), idxTypes[im.typ], im.dims)
 		}
 		if im.dims[0] != lb.dims[0] {
-			return nil, importErr(CodeIDXMismatch, "%s has %d images but %s has %d labels; upload the files that belong together", im.name, im.dims[0], lb.name, lb.dims[0])
+			return nil, importErr(CodeIDXMismatch, "%s has %d images but %s has %d labels; upload the files that belong together", quoted(im.name), im.dims[0], quoted(lb.name), lb.dims[0])
 		}
 		if int64(im.dims[1])*int64(im.dims[2]) > o.Limits.MaxPixels {
-			return nil, importErr(CodeImageTooLarge, "%s holds %dx%d images, over the limit of %d pixels", im.name, im.dims[1], im.dims[2], o.Limits.MaxPixels)
+			return nil, importErr(CodeImageTooLarge, "%s holds %dx%d images, over the limit of %d pixels", quoted(im.name), im.dims[1], im.dims[2], o.Limits.MaxPixels)
 		}
 		if int64(lb.dims[0]) > int64(o.Limits.MaxEntries) {
-			return nil, importErr(CodeTooManyEntries, "%s holds %d images, more than the limit of %d", im.name, lb.dims[0], o.Limits.MaxEntries)
+			return nil, importErr(CodeTooManyEntries, "%s holds %d images, more than the limit of %d", quoted(im.name), lb.dims[0], o.Limits.MaxEntries)
 		}
 		want[lb.file] = true
 	}
@@ -161,7 +161,7 @@ func importIDX(ctx context.Context, a archive, files []fileEntry, found []idxFil
 		}
 		b := make([]byte, dims[0])
 		if _, err := io.ReadFull(br, b); err != nil {
-			return importErr(CodeIDXMismatch, "labels file %s is shorter than its header says; upload the complete file", files[i].Name)
+			return importErr(CodeIDXMismatch, "labels file %s is shorter than its header says; upload the complete file", quoted(files[i].Name))
 		}
 		labels[i] = b
 		return nil
@@ -236,7 +236,7 @@ func importIDX(ctx context.Context, a archive, files []fileEntry, found []idxFil
 		lab := labels[p.labels.file]
 		for k := 0; k < dims[0]; k++ {
 			if _, err := io.ReadFull(br, rec); err != nil {
-				return importErr(CodeIDXMismatch, "%s ends after %d of the %d images its header declares; upload the complete file", p.images.name, k, dims[0])
+				return importErr(CodeIDXMismatch, "%s ends after %d of the %d images its header declares; upload the complete file", quoted(p.images.name), k, dims[0])
 			}
 			bld.report.FilesSeen++
 			sum := sha256.Sum256(rec)

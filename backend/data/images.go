@@ -66,6 +66,9 @@ func importArchive(ctx context.Context, a archive, tmp, format string, size int6
 		classes = append(classes, n)
 	}
 	sort.Strings(classes)
+	if err := checkClassNames(o.Name, "class folder", classes); err != nil {
+		return nil, err
+	}
 	remap := make([]int, len(classes))
 	for i, n := range classes {
 		remap[names[n]] = i
@@ -80,7 +83,7 @@ func importArchive(ctx context.Context, a archive, tmp, format string, size int6
 		return nil, report.failureCheck(o.Name)
 	}
 	if len(classes) < 2 {
-		return nil, importErr(CodeTooFewClasses, "%s has a single class folder %q; a classifier needs at least 2: put each class's images in its own folder (<class>/<image>)", o.Name, classes[0])
+		return nil, importErr(CodeTooFewClasses, "%s has a single class folder %s; a classifier needs at least 2: put each class's images in its own folder (<class>/<image>)", o.Name, quoted(classes[0]))
 	}
 
 	channels := o.Channels

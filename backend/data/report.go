@@ -1,6 +1,10 @@
 package data
 
-import "fmt"
+import (
+	"fmt"
+
+	"transferlab/backend/names"
+)
 
 // reportLimit is how many skipped files and duplicates a report lists; the counts
 // cover all of them.
@@ -39,20 +43,21 @@ type Duplicate struct {
 func (r *Report) skip(file, reason string) {
 	r.SkippedCount++
 	if len(r.Skipped) < reportLimit {
-		r.Skipped = append(r.Skipped, SkippedFile{File: file, Reason: reason})
+		r.Skipped = append(r.Skipped, SkippedFile{File: names.Short(file, reportNameLen), Reason: names.Short(reason, reportNameLen)})
 	}
 }
 
 func (r *Report) ignore(file string) {
 	r.Ignored++
 	if len(r.IgnoredFiles) < reportLimit {
-		r.IgnoredFiles = append(r.IgnoredFiles, file)
+		r.IgnoredFiles = append(r.IgnoredFiles, names.Short(file, reportNameLen))
 	}
 }
 
 func (r *Report) duplicate(d Duplicate) {
 	r.DuplicateCount++
 	if len(r.Duplicates) < reportLimit {
+		d.File, d.SameAs = names.Short(d.File, reportNameLen), names.Short(d.SameAs, reportNameLen)
 		r.Duplicates = append(r.Duplicates, d)
 	}
 }

@@ -66,7 +66,7 @@ func (z *zipArchive) files() ([]fileEntry, error) {
 			return nil, importErr(CodeZipBomb, "%s declares more than %d bytes uncompressed (limit); upload a smaller dataset", z.name, z.lim.MaxUncompressedBytes)
 		}
 		if f.UncompressedSize64 > entryRatioFloor && float64(f.UncompressedSize64) > z.lim.MaxRatio*float64(f.CompressedSize64+1) {
-			return nil, importErr(CodeZipBomb, "entry %q expands %d times (limit %.0f), which marks a zip bomb; images do not compress that well", f.Name, f.UncompressedSize64/(f.CompressedSize64+1), z.lim.MaxRatio)
+			return nil, importErr(CodeZipBomb, "entry %s expands %d times (limit %.0f), which marks a zip bomb; images do not compress that well", quoted(f.Name), f.UncompressedSize64/(f.CompressedSize64+1), z.lim.MaxRatio)
 		}
 		out = append(out, fileEntry{Name: name, Size: int64(f.UncompressedSize64), idx: i})
 		z.list = append(z.list, f)
@@ -81,7 +81,7 @@ func (z *zipArchive) each(want []bool, fn func(i int, r io.Reader) error) error 
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return importErr(CodeCorruptArchive, "entry %q of %s cannot be read (%v); re-create the archive", f.Name, z.name, err)
+			return importErr(CodeCorruptArchive, "entry %s of %s cannot be read (%v); re-create the archive", quoted(f.Name), z.name, err)
 		}
 		g := &guardReader{r: rc, z: z, f: f}
 		err = fn(i, g)
@@ -112,12 +112,12 @@ func (g *guardReader) Read(p []byte) (int, error) {
 	case z.read > z.lim.MaxUncompressedBytes:
 		return n, importErr(CodeZipBomb, "%s expands to more than %d bytes (limit); upload a smaller dataset", z.name, z.lim.MaxUncompressedBytes)
 	case g.n > entryRatioFloor && float64(g.n) > z.lim.MaxRatio*float64(g.f.CompressedSize64+1):
-		return n, importErr(CodeZipBomb, "entry %q expands more than %.0f times, which marks a zip bomb", g.f.Name, z.lim.MaxRatio)
+		return n, importErr(CodeZipBomb, "entry %s expands more than %.0f times, which marks a zip bomb", quoted(g.f.Name), z.lim.MaxRatio)
 	case z.read > totalRatioFloor && float64(z.read) > z.lim.MaxRatio*float64(z.size):
 		return n, importErr(CodeZipBomb, "%s expands more than %.0f times its size, which marks a zip bomb", z.name, z.lim.MaxRatio)
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
-		return n, importErr(CodeCorruptArchive, "entry %q of %s is damaged (%v); re-create the archive", g.f.Name, z.name, err)
+		return n, importErr(CodeCorruptArchive, "entry %s of %s is damaged (%v); re-create the archive", quoted(g.f.Name), z.name, err)
 	}
 	return n, err
 }

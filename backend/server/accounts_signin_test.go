@@ -171,6 +171,34 @@ func TestPersonalTokensAreShownOnceAndStopWorkingWhenRevoked(t *testing.T) {
 	}
 }
 
+// A token's name is listed on the account page: it follows the rule for names.
+func TestTokenNamesFollowTheNameRule(t *testing.T) {
+	ts := newTestServer(t, withAccounts)
+	ada := signIn(t, ts, "ada", false)
+	for _, c := range []struct{ name, says string }{
+		{`""`, "The token name is empty"},
+		{`"   "`, "The token name is empty"},
+		{`"` + strings.Repeat("é", 101) + `"`, "is 101 characters long; keep it to 100"},
+		{`"nul\u0000"`, "U+0000"},
+		{`"bell\u0007"`, "U+0007"},
+		{`"two\nlines"`, "U+000A"},
+		{`"evil\u202Egnp"`, "U+202E"},
+	} {
+		status, _, body := ada.do(t, "POST", "/api/tokens", `{"name":`+c.name+`}`)
+		if status != http.StatusBadRequest || errorCode(t, body) != "bad_name" || !strings.Contains(body, c.says) {
+			t.Errorf("token name %.30s: %d %s", c.name, status, body)
+		}
+	}
+	// 100 characters of any script are fine (the old check counted bytes).
+	status, _, body := ada.do(t, "POST", "/api/tokens", `{"name":"`+strings.Repeat("é", 100)+`"}`)
+	if status != http.StatusCreated {
+		t.Fatalf("100 characters: %d %s", status, body)
+	}
+	if stored, err := ts.db.APITokens(t.Context(), ada.id); err != nil || len(stored) != 1 {
+		t.Fatalf("stored tokens: %d %v", len(stored), err)
+	}
+}
+
 func TestOnlyAdminsAddAccounts(t *testing.T) {
 	ts := newTestServer(t, withAccounts)
 	root := signIn(t, ts, "root", true)

@@ -32,7 +32,8 @@ type DatasetAPI struct {
 	Blobs          *blob.Mirror
 	MaxUploadBytes int64
 	MaxCacheBytes  int64
-	uploads        slots
+	uploads        *uploadSlots
+	previews       slots
 	Progress       *ProgressBoard
 	Scorer         Scorer
 }

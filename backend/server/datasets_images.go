@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/data"
+	"transferlab/backend/names"
 )
 
 // Datasets never change once imported and their ids are never reused, so their images
@@ -48,9 +49,18 @@ func (a *DatasetAPI) preview(c *gin.Context) {
 			return
 		}
 	}
+	// Each preview's canvas and PNG cost up to 32 MiB: a few are drawn at once, and the
+	// rest wait their turn a moment or are told to come back.
+	if !a.previews.wait(c.Request.Context(), previewWait) {
+		c.Header("Retry-After", "2")
+		fail(c, newError(http.StatusServiceUnavailable, "too_many_previews", fmt.Sprintf(
+			"The server is already drawing %d previews, its limit, and none finished in %s; try again in a moment.", cap(a.previews), previewWait)))
+		return
+	}
+	defer a.previews.give()
 	a.withDataset(c, func(ds *data.Dataset) {
 		if class != "" && !slices.Contains(ds.Classes(), class) {
-			fail(c, badRequest("unknown_class", "No class %q in this dataset; its classes are: %s.", class, listClasses(ds.Classes())))
+			fail(c, badRequest("unknown_class", "No class %s in this dataset; its classes are: %s.", names.Quote(class, 80), listClasses(ds.Classes())))
 			return
 		}
 		var buf bytes.Buffer

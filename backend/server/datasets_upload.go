@@ -19,6 +19,7 @@ import (
 	"transferlab/backend/data"
 	"transferlab/backend/datadir"
 	"transferlab/backend/experiment"
+	"transferlab/backend/names"
 	"transferlab/backend/store"
 )
 
@@ -64,15 +65,15 @@ func (a *DatasetAPI) upload(c *gin.Context) {
 		fail(c, badUploadID())
 		return
 	}
-	if !a.uploads.take() {
+	release, refusal := a.uploads.take(clientAddr(c.Request))
+	if refusal != nil {
 		// Closing the connection spares the server from reading the refused body.
 		c.Header("Connection", "close")
 		c.Header("Retry-After", "10")
-		fail(c, newError(http.StatusServiceUnavailable, "too_many_uploads", fmt.Sprintf(
-			"The server is already receiving %d uploads, its limit; try again when one has finished.", cap(a.uploads))))
+		fail(c, refusal)
 		return
 	}
-	defer a.uploads.give()
+	defer release()
 	c.Request.Body = newUploadRate(c)
 	defer func() {
 		if f.tmp != "" { // cleared once the file is kept as uploads/<id><ext>
@@ -141,7 +142,7 @@ func (a *DatasetAPI) readPart(part *multipart.Part, f *uploadForm) error {
 		return a.bodyError(err)
 	}
 	if len(b) > maxFieldSize {
-		return badRequest("bad_field", "Form field %q is over %d bytes.", field, maxFieldSize)
+		return badRequest("bad_field", "Form field %s is over %d bytes.", names.Quote(field, 40), maxFieldSize)
 	}
 	v := strings.TrimSpace(string(b))
 	switch field {
@@ -155,7 +156,7 @@ func (a *DatasetAPI) readPart(part *multipart.Part, f *uploadForm) error {
 	case "channels", "height", "width":
 		n, err := strconv.Atoi(v)
 		if err != nil && v != "" {
-			return badRequest(string(data.CodeBadOptions), "Form field %s must be a whole number, not %q.", field, v)
+			return badRequest(string(data.CodeBadOptions), "Form field %s must be a whole number, not %s.", field, names.Quote(v, 40))
 		}
 		switch field {
 		case "channels":

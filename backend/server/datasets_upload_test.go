@@ -119,3 +119,18 @@ func TestUploadNamedAsAnArchiveItIsNot(t *testing.T) {
 		t.Fatalf("the CSV under its own name: %d %s", status, body)
 	}
 }
+
+// Names from the request that a refusal quotes (a form field's, a value) are cut
+// short and shown with escapes, so a 100,000-character field name makes no huge answer.
+func TestUploadRefusalsQuoteFieldsShort(t *testing.T) {
+	ts := newTestServer(t)
+	long := strings.Repeat("f", 100_000)
+	status, body := ts.uploadDataset(t, "/api/datasets", formField{name: long, body: []byte(strings.Repeat("v", 2000))})
+	if status != 400 || errorCode(t, body) != "bad_field" || len(body) > 400 || !strings.Contains(body, "(100000 characters)") {
+		t.Fatalf("long field name: %d (%d bytes) %.300s", status, len(body), body)
+	}
+	status, body = ts.uploadDataset(t, "/api/datasets", formField{name: "height", body: []byte("12\u202E" + strings.Repeat("9", 900))})
+	if status != 400 || errorCode(t, body) != "bad_options" || len(body) > 400 || !strings.Contains(body, `12\\u202e`) {
+		t.Fatalf("bad number: %d (%d bytes) %.300s", status, len(body), body)
+	}
+}

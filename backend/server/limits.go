@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -18,8 +20,14 @@ type Limits struct {
 	// something; reads are not limited.
 	WritesPerSecond float64
 	WriteBurst      int
-	// Uploads is how many dataset uploads may stream at once.
-	Uploads int
+	// Uploads is how many dataset uploads may stream at once, and UploadsPerClient how
+	// many of them one client address may hold (half of Uploads unless set), so one
+	// client trickling at the minimum rate cannot take every slot.
+	Uploads          int
+	UploadsPerClient int
+	// Previews is how many dataset previews may be drawn at once: each canvas costs up
+	// to 16 MiB and its PNG as much again.
+	Previews int
 	// WatchersPerExperiment and Watchers cap the live websockets of one experiment and
 	// of the whole server.
 	WatchersPerExperiment int
@@ -28,7 +36,7 @@ type Limits struct {
 
 // DefaultLimits leave a person clicking around, and the tests, far below every limit.
 func DefaultLimits() Limits {
-	return Limits{WritesPerSecond: 10, WriteBurst: 50, Uploads: 4, WatchersPerExperiment: 64, Watchers: 256}
+	return Limits{WritesPerSecond: 10, WriteBurst: 50, Uploads: 4, Previews: 4, WatchersPerExperiment: 64, Watchers: 256}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -42,6 +50,13 @@ func (l Limits) withDefaults() Limits {
 	if l.Uploads <= 0 {
 		l.Uploads = d.Uploads
 	}
+	if l.UploadsPerClient <= 0 {
+		l.UploadsPerClient = max(1, l.Uploads/2)
+	}
+	l.UploadsPerClient = min(l.UploadsPerClient, l.Uploads)
+	if l.Previews <= 0 {
+		l.Previews = d.Previews
+	}
 	if l.WatchersPerExperiment <= 0 {
 		l.WatchersPerExperiment = d.WatchersPerExperiment
 	}
@@ -52,11 +67,13 @@ func (l Limits) withDefaults() Limits {
 }
 
 // Variables so tests can shorten them: a request body must arrive within
-// requestReadTimeout, and an upload must deliver uploadMinBytes every uploadWindow.
+// requestReadTimeout, an upload must deliver uploadMinBytes every uploadWindow, and a
+// preview waits up to previewWait for a free slot.
 var (
 	requestReadTimeout = 30 * time.Second
 	uploadWindow       = 10 * time.Second
 	uploadMinBytes     = int64(16 << 10)
+	previewWait        = 5 * time.Second
 )
 
 // readDeadline stops a client that sends a request body a byte at a time from holding
@@ -154,7 +171,64 @@ func (s slots) take() bool {
 	}
 }
 
+// wait takes a slot, waiting up to d for one to free, or until ctx ends.
+func (s slots) wait(ctx context.Context, d time.Duration) bool {
+	if s.take() {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case s <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
+}
+
 func (s slots) give() { <-s }
+
+// uploadSlots counts the uploads streaming now, in all and per client address, and
+// refuses past either cap instead of waiting: a waiting upload would hold its
+// connection all the same.
+type uploadSlots struct {
+	total, perClient int
+	mu               sync.Mutex
+	n                int
+	by               map[string]int
+}
+
+func newUploadSlots(l Limits) *uploadSlots {
+	return &uploadSlots{total: l.Uploads, perClient: l.UploadsPerClient, by: map[string]int{}}
+}
+
+// take holds a slot for client until release is called, or says why there is none.
+func (u *uploadSlots) take(client string) (release func(), refusal *apiError) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	switch {
+	case u.n >= u.total:
+		return nil, newError(http.StatusServiceUnavailable, "too_many_uploads", fmt.Sprintf(
+			"The server is already receiving %d uploads, its limit; try again when one has finished.", u.total))
+	case u.by[client] >= u.perClient:
+		return nil, newError(http.StatusTooManyRequests, "too_many_uploads", fmt.Sprintf(
+			"You are already sending %d uploads, the most one client may send at once; wait for one to finish, then send the next.", u.perClient))
+	}
+	u.n++
+	u.by[client]++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			u.mu.Lock()
+			defer u.mu.Unlock()
+			u.n--
+			if u.by[client]--; u.by[client] == 0 {
+				delete(u.by, client)
+			}
+		})
+	}, nil
+}
 
 // uploadRate holds an upload to a minimum transfer rate: each window must bring
 // uploadMinBytes, or the read deadline ends the request. A byte every few seconds

@@ -2,8 +2,10 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -46,7 +48,10 @@ func TestUploadsAreCappedAndMustKeepMoving(t *testing.T) {
 	window, minBytes := uploadWindow, uploadMinBytes
 	t.Cleanup(func() { uploadWindow, uploadMinBytes = window, minBytes })
 	uploadWindow, uploadMinBytes = 300*time.Millisecond, 1<<10
-	ts := newTestServer(t, func(d *Deps) { d.Limits = Limits{Uploads: 2}; d.DataDir = datadir.New(t.TempDir()) })
+	ts := newTestServer(t, func(d *Deps) {
+		d.Limits = Limits{Uploads: 2, UploadsPerClient: 2}
+		d.DataDir = datadir.New(t.TempDir())
+	})
 	addr := strings.TrimPrefix(ts.URL, "http://")
 	// Two uploads that send their headers and then a byte now and then.
 	slow := make([]net.Conn, 2)
@@ -82,6 +87,69 @@ func TestUploadsAreCappedAndMustKeepMoving(t *testing.T) {
 	status, _, body = ts.send(t, "POST", "/api/datasets", "--x--\r\n", map[string]string{"Content-Type": "multipart/form-data; boundary=x"})
 	if status != 400 || errorCode(t, body) != "missing_file" {
 		t.Fatalf("upload after the slow ones: %d %s", status, body)
+	}
+}
+
+// One client trickling uploads at the minimum rate could hold every slot; it may hold
+// half of them, and the others stay open to other clients until the server's cap.
+func TestUploadsAreCappedPerClient(t *testing.T) {
+	ts := newTestServer(t, func(d *Deps) { d.Limits = Limits{Uploads: 4}; d.DataDir = datadir.New(t.TempDir()) })
+	addr := strings.TrimPrefix(ts.URL, "http://")
+	post := func(from string, complete bool) net.Conn {
+		t.Helper()
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
+		c, err := d.Dial("tcp", addr)
+		if err != nil {
+			t.Skipf("cannot send from %s here: %v", from, err)
+		}
+		t.Cleanup(func() { c.Close() })
+		body := "--x\r\n"
+		if complete {
+			body = "--x--\r\n"
+		}
+		fmt.Fprintf(c, "POST /api/datasets HTTP/1.1\r\nHost: %s\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n%s", addr, map[bool]int{true: len(body), false: 100000}[complete], body)
+		return c
+	}
+	answer := func(c net.Conn) (int, string) {
+		t.Helper()
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	// Asks from `from` until the answer is not the one a free slot gives (the slow
+	// uploads may not have reached the handler yet).
+	refusedFor := func(from string) (int, string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			status, body := answer(post(from, true))
+			if status != 400 || time.Now().After(deadline) {
+				return status, body
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	post("127.0.0.1", false)
+	post("127.0.0.1", false)
+	status, body := refusedFor("127.0.0.1")
+	if status != 429 || errorCode(t, body) != "too_many_uploads" || !strings.Contains(body, "already sending 2 uploads, the most one client may send at once") {
+		t.Fatalf("third upload from one client: %d %s", status, body)
+	}
+	// Another client is heard meanwhile (and refused for its content).
+	if status, body := answer(post("127.0.0.2", true)); status != 400 || errorCode(t, body) != "missing_file" {
+		t.Fatalf("upload from another client: %d %s", status, body)
+	}
+	// With the second client's two slow uploads the server is full, for everyone.
+	post("127.0.0.2", false)
+	post("127.0.0.2", false)
+	status, body = refusedFor("127.0.0.3")
+	if status != 503 || errorCode(t, body) != "too_many_uploads" || !strings.Contains(body, "already receiving 4 uploads") {
+		t.Fatalf("fifth upload: %d %s", status, body)
 	}
 }
 
@@ -140,5 +208,29 @@ func TestLiveWatchersAreCappedWithAReason(t *testing.T) {
 			t.Fatalf("the place of a closed watcher was not freed: %v", err)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A preview waits for a free slot up to its limit, then gives up; a freed slot is
+// taken at once by a waiting one.
+func TestPreviewSlotsWaitThenGiveUp(t *testing.T) {
+	s := make(slots, 1)
+	if !s.wait(t.Context(), time.Millisecond) {
+		t.Fatal("a free slot was not taken")
+	}
+	if s.wait(t.Context(), 20*time.Millisecond) {
+		t.Fatal("a second preview got the only slot")
+	}
+	got := make(chan bool)
+	go func() { got <- s.wait(t.Context(), 10*time.Second) }()
+	time.Sleep(10 * time.Millisecond)
+	s.give()
+	if !<-got {
+		t.Fatal("a waiting preview did not get the freed slot")
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if s.wait(ctx, 10*time.Second) {
+		t.Fatal("a preview whose client left still got a slot")
 	}
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -51,7 +54,30 @@ func newUpgrader(g Guard) *websocket.Upgrader {
 		ReadBufferSize:  1024,
 		WriteBufferSize: 16 << 10,
 		CheckOrigin:     g.originAllowed(),
+		Error:           upgradeRefused,
 	}
+}
+
+// upgradeRefused answers a handshake the upgrader turned down in the one error shape,
+// where gorilla would send a bare "Forbidden" or "Bad Request".
+func upgradeRefused(w http.ResponseWriter, r *http.Request, status int, reason error) {
+	var e *apiError
+	switch {
+	case status == http.StatusForbidden:
+		e = newError(status, "cross_origin", fmt.Sprintf(
+			"A page at %s may not watch this server's experiments; open the app from the server's own address (the one in the browser's address bar must match), and its live view connects.",
+			quoteHost(r.Header.Get("Origin"))))
+	case status < 500:
+		e = newError(status, "not_websocket", fmt.Sprintf(
+			"This address streams an experiment's live events over a websocket, and the request is not a websocket handshake (%s); connect with a websocket client, as the app does, or read the experiment with GET /api/experiments/:id.",
+			strings.TrimPrefix(reason.Error(), "websocket: ")))
+	default:
+		slog.ErrorContext(r.Context(), "websocket upgrade", "path", r.URL.Path, "err", reason)
+		e = newError(status, "internal", "The live view could not be opened on the server; the details are in its log. Reload the page, and report it if it persists.")
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]*apiError{"error": e})
 }
 
 type snapshotMsg struct {

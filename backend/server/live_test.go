@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -209,6 +210,40 @@ func TestLiveRefusesOtherOriginsAndUnknownExperiments(t *testing.T) {
 	status, _, body := f.ts.do(t, "GET", "/api/experiments/exp_nope/live", "")
 	if status != 404 || errorCode(t, body) != "not_found" {
 		t.Fatalf("unknown experiment: %d %s", status, body)
+	}
+}
+
+// A handshake the upgrader turns down is answered in the one error shape, saying what
+// is wrong, not with a bare "Forbidden" or "Bad Request".
+func TestLiveRefusalsAreJSONErrors(t *testing.T) {
+	f := newLiveFixture(t, 10, 4)
+	path := "/api/experiments/" + f.exp.ID + "/live"
+	url := "ws" + strings.TrimPrefix(f.ts.URL, "http") + path
+	_, resp, err := websocket.DefaultDialer.Dial(url, http.Header{"Origin": {"http://evil.example"}})
+	if err == nil {
+		t.Fatal("upgrade from another site allowed")
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 403 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+		errorCode(t, string(b)) != "cross_origin" || !strings.Contains(string(b), `A page at \"http://evil.example\" may not watch`) {
+		t.Fatalf("other origin: %d %q %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
+	}
+	// A rebinding page's handshake never reaches the upgrader: the guard answers it.
+	_, resp, err = websocket.DefaultDialer.Dial(url, http.Header{"Origin": {"http://evil.example:80"}, "Host": {"evil.example:80"}})
+	if err == nil {
+		t.Fatal("upgrade under a foreign host name allowed")
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest || errorCode(t, string(b)) != "unknown_host" {
+		t.Fatalf("foreign host: %d %s", resp.StatusCode, b)
+	}
+	// A plain GET, as a browser tab or curl sends, is told to use a websocket.
+	status, h, body := f.ts.do(t, "GET", path, "")
+	if status != 400 || !strings.HasPrefix(h.Get("Content-Type"), "application/json") || errorCode(t, body) != "not_websocket" ||
+		!strings.Contains(body, "not a websocket handshake") || !strings.Contains(body, "GET /api/experiments/:id") {
+		t.Fatalf("plain GET: %d %s", status, body)
 	}
 }
 

@@ -66,7 +66,7 @@ func New(d Deps) *gin.Engine {
 	registerOps(r, api, d)
 	registerAccounts(api, auth)
 	// Resource routes register below, one line each.
-	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, Blobs: d.Blobs, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, uploads: make(slots, lim.Uploads), Progress: NewProgressBoard(), Scorer: d.Scorer}
+	ds := &DatasetAPI{DB: d.DB, DataDir: d.DataDir, Blobs: d.Blobs, MaxUploadBytes: d.MaxUploadBytes, MaxCacheBytes: d.MaxCacheBytes, uploads: newUploadSlots(lim), previews: make(slots, lim.Previews), Progress: NewProgressBoard(), Scorer: d.Scorer}
 	// Each group of owned rows is guarded by ownedBy (access.go): a route added to it
 	// answers 404 for another person's private row and 403 for a change to a shared one.
 	datasets := api.Group("/datasets", withResource("dataset"), ownedBy(d.DB, store.KindDataset))

@@ -23,6 +23,13 @@ func TestRunsTakeShortNamesAndTags(t *testing.T) {
 		{"name too long", `{"name":"` + strings.Repeat("é", 41) + `"}`, 400, "bad_name", "", nil},
 		{"tag too long", `{"tags":["` + strings.Repeat("x", 25) + `"]}`, 400, "bad_tags", "", nil},
 		{"too many tags", `{"tags":["1","2","3","4","5","6","7","8","9"]}`, 400, "bad_tags", "", nil},
+		{"name with NUL", `{"name":"a\u0000b"}`, 400, "bad_name", "", nil},
+		{"name with BEL", `{"name":"ring\u0007"}`, 400, "bad_name", "", nil},
+		{"name with a newline", `{"name":"two\nlines"}`, 400, "bad_name", "", nil},
+		{"name with right-to-left mark", `{"name":"evil\u202Egnp"}`, 400, "bad_name", "", nil},
+		{"tag with a newline", `{"tags":["ok","two\nlines"]}`, 400, "bad_tags", "", nil},
+		{"tag with right-to-left mark", `{"tags":["\u202Eevil"]}`, 400, "bad_tags", "", nil},
+		{"tag with zero-width space", `{"tags":["zero\u200Bwidth"]}`, 400, "bad_tags", "", nil},
 		{"nothing to change", `{}`, 400, "bad_json", "", nil},
 		{"unknown field", `{"title":"x"}`, 400, "bad_json", "", nil},
 		{"not json", `name=x`, 400, "bad_json", "", nil},
@@ -79,5 +86,28 @@ func TestRunsTakeShortNamesAndTags(t *testing.T) {
 	}
 	if cmp.Runs[0].Name != "ft" || len(cmp.Runs[0].Tags) != 1 || cmp.Runs[1].Name != "" || cmp.Runs[1].Tags == nil {
 		t.Fatalf("compare labels: %+v", cmp.Runs)
+	}
+}
+
+// A refused label says which rule it broke and which character, shown as an escape,
+// and nothing is stored.
+func TestRunLabelRefusalsSayWhatToChange(t *testing.T) {
+	ts := newTestServer(t)
+	fine, _ := seedRuns(t, ts.db)
+	ts.do(t, "PATCH", "/api/runs/"+fine, `{"name":"kept","tags":["kept"]}`)
+	for _, c := range []struct{ body, says string }{
+		{`{"name":"ring\u0007"}`, "The run name has the character U+0007"},
+		{`{"name":"` + strings.Repeat("é", 41) + `"}`, "The run name is 41 characters long; keep it to 40"},
+		{`{"tags":["evil\u202Egnp"]}`, `The tag \"evil\\u202egnp\" has the character U+202E`},
+		{`{"tags":["` + strings.Repeat("x", 25) + `"]}`, "is 25 characters long; keep it to 24"},
+	} {
+		status, _, body := ts.do(t, "PATCH", "/api/runs/"+fine, c.body)
+		if status != 400 || !strings.Contains(body, c.says) {
+			t.Errorf("%s: %d %s", c.body, status, body)
+		}
+	}
+	_, _, body := ts.do(t, "GET", "/api/runs/"+fine, "")
+	if !strings.Contains(body, `"name":"kept"`) || !strings.Contains(body, `"tags":["kept"]`) {
+		t.Fatalf("a refused label changed the run: %s", body)
 	}
 }

@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
+	"transferlab/backend/names"
 	"transferlab/backend/series"
 	"transferlab/backend/store"
 )
@@ -169,10 +169,14 @@ func (a *RunAPI) label(c *gin.Context) {
 }
 
 // cleanRunName trims a run's name; empty clears it (the strategy names the run again).
+// Otherwise it follows the rule for names, at a table cell's length.
 func cleanRunName(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if n := utf8.RuneCountInString(s); n > maxRunNameLen {
-		return "", badRequest("bad_name", "The run name is %d characters long; keep it to %d.", n, maxRunNameLen)
+	if strings.TrimSpace(s) == "" {
+		return "", nil
+	}
+	s, err := names.Check("the run name", s, maxRunNameLen)
+	if err != nil {
+		return "", badRequest("bad_name", "%s.", capitalize(err.Error()))
 	}
 	return s, nil
 }
@@ -186,8 +190,8 @@ func cleanTags(in []string) ([]string, error) {
 		if t == "" || seen[t] {
 			continue
 		}
-		if n := utf8.RuneCountInString(t); n > maxRunTagLen {
-			return nil, badRequest("bad_tags", "The tag %q is %d characters long; keep each tag to %d.", t, n, maxRunTagLen)
+		if _, err := names.Check("the tag "+names.Quote(t, maxRunTagLen), t, maxRunTagLen); err != nil {
+			return nil, badRequest("bad_tags", "%s.", capitalize(err.Error()))
 		}
 		seen[t] = true
 		out = append(out, t)
@@ -196,4 +200,12 @@ func cleanTags(in []string) ([]string, error) {
 		return nil, badRequest("bad_tags", "A run has at most %d tags, got %d: remove some.", maxRunTags, len(out))
 	}
 	return out, nil
+}
+
+// capitalize starts a message from a rule's error with a capital letter.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }

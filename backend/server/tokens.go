@@ -2,12 +2,12 @@ package server
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/accounts"
+	"transferlab/backend/names"
 	"transferlab/backend/store"
 )
 
@@ -41,8 +41,12 @@ type TokenRequest struct {
 	Name string `json:"name"`
 }
 
-// maxTokens bounds the tokens one account keeps.
-const maxTokens = 50
+// maxTokens bounds the tokens one account keeps; maxTokenNameLen is the longest name,
+// in characters, of one.
+const (
+	maxTokens       = 50
+	maxTokenNameLen = 100
+)
 
 func (a *TokenAPI) user(c *gin.Context) (*store.User, bool) {
 	if !a.Auth.Accounts.On {
@@ -87,9 +91,10 @@ func (a *TokenAPI) create(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	name := strings.TrimSpace(body.Name)
-	if name == "" || len(name) > 100 {
-		writeError(c, newError(http.StatusBadRequest, "bad_name", "Name the token after what will use it (1 to 100 characters), such as \"notebook\"."))
+	name, err := names.Check("the token name", body.Name, maxTokenNameLen)
+	if err != nil {
+		writeError(c, newError(http.StatusBadRequest, "bad_name", capitalize(err.Error())+
+			". Name the token after what will use it (1 to 100 letters, digits, spaces and punctuation), such as \"notebook\"."))
 		return
 	}
 	ctx := c.Request.Context()

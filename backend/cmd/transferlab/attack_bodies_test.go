@@ -1,9 +1,14 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -126,6 +131,64 @@ func TestAttackHugeNames(t *testing.T) {
 	if grew := tg.peak(t) - before; grew > 64*mib {
 		t.Errorf("peak memory grew by %d MiB", grew/mib)
 	}
+}
+
+// A 24 MB zip of 100 classes named with 60,000 characters each was accepted on main:
+// its upload answer was 13 MB, and so was every GET /api/datasets after it. Class
+// folders now follow the rule for names, as do control and right-to-left characters.
+func TestAttackHugeClassNames(t *testing.T) {
+	tg := startTarget(t, "")
+	tg.tinyDataset(t, "cats.zip")
+	huge := make([]string, 20)
+	for i := range huge {
+		huge[i] = strings.Repeat(string(rune('a'+i)), 60_000)
+	}
+	for _, tc := range []struct {
+		name    string
+		classes []string
+		says    string
+	}{
+		{"huge.zip", huge, "is 60000 characters long; keep it to 200"},
+		{"rlo.zip", []string{"cats", "evil\u202Egnp.exe"}, `has the character U+202E`},
+		{"bell.zip", []string{"cats", "bell\a"}, `has the character U+0007`},
+		{"newline.zip", []string{"cats", "two\nlines"}, `has the character U+000A`},
+	} {
+		status, body := tg.upload(t, tc.name, namedZip(t, tc.classes, 2), nil)
+		if status != 422 || errCode(body) != "bad_class_name" || !strings.Contains(body, tc.says) || len(body) > 1024 {
+			t.Errorf("%s: %d (%d bytes) %s", tc.name, status, len(body), short(body))
+		}
+	}
+	status, _, list := tg.do(t, "GET", "/api/datasets", nil, nil)
+	if status != 200 || len(list) > 64<<10 {
+		t.Fatalf("GET /api/datasets: %d, %d bytes", status, len(list))
+	}
+	if left := tg.leftovers(t); len(left) != 0 || tg.datasetCount(t) != 1 {
+		t.Fatalf("left behind: %v, %d datasets", left, tg.datasetCount(t))
+	}
+}
+
+// namedZip makes a zip of perClass tiny grey PNGs in a folder per class name.
+func namedZip(t testing.TB, classes []string, perClass int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for c, class := range classes {
+		for i := 0; i < perClass; i++ {
+			img := image.NewGray(image.Rect(0, 0, 4, 4))
+			img.Pix[0], img.Pix[1] = uint8(c), uint8(i)
+			f, err := zw.Create(class + "/" + strconv.Itoa(i) + ".png")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := png.Encode(f, img); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func quoteJSON(s string) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -97,6 +98,13 @@ func TestAttackCrossSiteAndRebinding(t *testing.T) {
 			t.Errorf("websocket from %v was accepted", h)
 		} else if resp == nil || (resp.StatusCode != 403 && resp.StatusCode != 421) {
 			t.Errorf("websocket from %v: %v", h, err)
+		} else {
+			// Refused in the one error shape, not a bare "Forbidden".
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if code := errCode(string(b)); code != "cross_origin" && code != "unknown_host" {
+				t.Errorf("websocket from %v refused with %q", h, b)
+			}
 		}
 	}
 	conn, _, err := websocket.DefaultDialer.Dial(url, http.Header{"Origin": {tg.base}})

@@ -7,7 +7,7 @@ export type DatasetStatus = "ready";
 
 export type ExperimentStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
-export type ImportCode = "unsupported_format" | "upload_too_large" | "zip_slip" | "zip_bomb" | "too_many_entries" | "corrupt_archive" | "image_too_large" | "too_few_classes" | "too_few_images" | "bad_label" | "bad_pixel" | "idx_mismatch" | "too_many_failures" | "bad_options" | "too_many_classes" | "cache_too_large" | "disk_full";
+export type ImportCode = "unsupported_format" | "upload_too_large" | "zip_slip" | "zip_bomb" | "too_many_entries" | "corrupt_archive" | "image_too_large" | "too_few_classes" | "too_few_images" | "bad_label" | "bad_pixel" | "idx_mismatch" | "too_many_failures" | "bad_options" | "too_many_classes" | "cache_too_large" | "disk_full" | "bad_class_name";
 
 export type Kind = "int" | "float" | "bool" | "choice";
 
