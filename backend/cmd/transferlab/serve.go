@@ -139,7 +139,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		publisher, hubID = journal, sharedHubID
 		relay = startRelay(ctx, cfg, db, hub, logger)
 	}
-	runner := jobs.NewRunner(db, publisher, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs(), Blobs: blobs}, cfg.Workers)
+	runner := jobs.NewRunner(db, publisher, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs(), Blobs: blobs, Limits: cfg.ImportLimits()}, cfg.Workers)
 	runner.Blobs = blobs
 	queue, err := openQueue(ctx, cfg, jobs.Config{
 		TrainingWorkers: cfg.Workers,
