@@ -36,6 +36,11 @@ func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	release, err := holdDataDir(cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer release()
 	db, err := store.OpenPostgres(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
