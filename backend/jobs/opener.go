@@ -19,6 +19,10 @@ type StoreDatasets struct {
 	DataDir datadir.Layout
 	// Blobs fetches datasets other processes imported; nil keeps DataDir the only copy.
 	Blobs *blob.Mirror
+	// Limits bound the copies of an upload made at a model's input size, as they bound
+	// the upload's own import (--max-upload-bytes, --max-cache-bytes); zero fields take
+	// data.DefaultLimits.
+	Limits data.Limits
 }
 
 // openDataset is what runs share of an opened dataset: the view (its mmapped cache and
@@ -114,7 +118,7 @@ func (s StoreDatasets) open(ctx context.Context, row *store.Dataset, in *nn.Inpu
 		err = s.Blobs.PullPrefix(ctx, datadir.UploadsPrefix(row.ID))
 	}
 	if err == nil {
-		sized, err = openAtSize(ctx, s.DataDir.Uploads(), dir, row.ID, [3]int{c, h, w}, *in)
+		sized, err = openAtSize(ctx, s.DataDir.Uploads(), dir, row.ID, [3]int{c, h, w}, *in, s.Limits)
 	}
 	if err != nil {
 		ds.Close()

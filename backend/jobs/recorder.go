@@ -110,9 +110,13 @@ func (r *recorder) take() []store.Metric {
 }
 
 // status publishes a status change of the run with the run's current row.
-func (r *recorder) status(run *store.Run) {
+func (r *recorder) status(run *store.Run) { r.statusPaused(run, "") }
+
+// statusPaused tells watchers the run's status and why it waits, if it does: an empty
+// reason clears the one they were shown.
+func (r *recorder) statusPaused(run *store.Run, paused string) {
 	data, _ := json.Marshal(map[string]any{
-		"status": run.Status, "error": run.Error, "steps": run.Steps, "total_steps": run.TotalSteps,
+		"status": run.Status, "error": run.Error, "paused": paused, "steps": run.Steps, "total_steps": run.TotalSteps,
 		"epochs_done": run.EpochsDone, "best_val_acc": run.BestValAcc, "final_val_acc": run.FinalValAcc,
 		"test_acc": run.TestAcc, "model_id": run.ModelID,
 	})

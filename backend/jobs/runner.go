@@ -60,12 +60,14 @@ type Runner struct {
 	peersMu    sync.Mutex
 	peersNow   peerCount // the other trainers, as of peersAt
 	peersAt    time.Time
+	pausedMu   sync.Mutex
+	paused     map[string]string // why a run of this process waits, by run id
 }
 
 // NewRunner makes a runner that trains `slots` experiments at a time.
 func NewRunner(db *store.DB, hub live.Publisher, zoo fs.FS, dataDir datadir.Layout, datasets DatasetOpener, slots int) *Runner {
 	r := &Runner{DB: db, Hub: hub, Zoo: zoo, DataDir: dataDir, Datasets: datasets, gate: newGate(slots),
-		cancels: map[string]context.CancelFunc{}}
+		cancels: map[string]context.CancelFunc{}, paused: map[string]string{}}
 	r.gate.older = r.olderUnadmitted
 	r.gate.peers = r.peers
 	r.gate.busy = func(busy bool) {
@@ -267,27 +269,28 @@ func (w *trainArmWorker) Work(ctx context.Context, job *river.Job[TrainArmArgs])
 		}
 		// A full disk is not the run's fault: it waits here, without needing the
 		// queue to record anything, and goes on from its checkpoint once there is room.
-		if !store.IsDiskFull(err) || !r.waitForSpace(runCtx, run.ID, rec) {
+		if !store.IsDiskFull(err) || !r.waitForSpace(runCtx, exp, run.ID, rec) {
 			break
 		}
 	}
 	return r.finish(ctx, run.ID, rec, err)
 }
 
-// spaceToResume is the free disk a run paused by a full disk waits for: room for its
-// checkpoint, its points and the database's journal.
-const spaceToResume = 32 << 20
+// PausedFull is why a run waits while the disk is full, as the API shows it.
+const PausedFull = "the disk is full: free some space (delete unused datasets, experiments or models); training resumes on its own"
 
-// waitForSpace marks the run queued (if the database still takes the write), checks the
-// free disk every diskFullRetry, and says whether to train again: false when the run
-// was cancelled or the server is stopping.
-func (r *Runner) waitForSpace(ctx context.Context, runID string, rec *recorder) bool {
-	slog.Warn("the disk is full: training pauses and resumes when space is freed", "run", runID)
+// waitForSpace marks the run queued (if the database still takes the write) and paused
+// for everyone watching, checks the free disk every diskFullRetry, and says whether to
+// train again: false when the run was cancelled or the server is stopping.
+func (r *Runner) waitForSpace(ctx context.Context, exp *store.Experiment, runID string, rec *recorder) bool {
+	need := r.spaceToResume(ctx, exp, runID)
+	slog.Warn("the disk is full: training pauses and resumes when space is freed", "run", runID, "needs_mib", need>>20)
 	bg := context.WithoutCancel(ctx)
-	if ok, err := r.DB.SetRunStatusUnlessFinished(bg, runID, experiment.Queued, store.RunPatch{}); err == nil && ok {
-		if run, err := r.DB.Run(bg, runID); err == nil {
-			rec.status(run)
-		}
+	r.setPaused(runID, PausedFull)
+	defer r.setPaused(runID, "")
+	r.DB.SetRunStatusUnlessFinished(bg, runID, experiment.Queued, store.RunPatch{})
+	if run, err := r.DB.Run(bg, runID); err == nil {
+		rec.statusPaused(run, PausedFull)
 	}
 	t := time.NewTicker(diskFullRetry)
 	defer t.Stop()
@@ -297,7 +300,7 @@ func (r *Runner) waitForSpace(ctx context.Context, runID string, rec *recorder) 
 			return false
 		case <-t.C:
 		}
-		if free, err := datadir.DiskFree(r.DataDir.Root); err != nil || free >= spaceToResume {
+		if free, err := datadir.DiskFree(r.DataDir.Root); err != nil || free >= need {
 			slog.Info("disk space is back: training resumes from its checkpoint", "run", runID)
 			return true
 		}

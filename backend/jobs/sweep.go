@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"transferlab/backend/data"
 
 	"github.com/riverqueue/river"
 
 	"transferlab/backend/atomicfile"
+	"transferlab/backend/data"
 )
 
 // TempUploadPrefix is data.TempUploadPrefix, named here for the sweep.
@@ -57,8 +57,8 @@ func PeriodicSweep() *river.PeriodicJob {
 	}, nil)
 }
 
-// SweepLeftovers removes uploads/incoming-* files and .*.part-* folders in partDirs in
-// which nothing changed since now-olderThan, and returns how many it removed. With
+// SweepLeftovers removes uploads/incoming-* files, .*.part-* folders in partDirs and in
+// the dataset folders they hold, in which nothing changed since now-olderThan, and returns how many it removed. With
 // olderThan 0 it removes them all: right for a server starting on a data directory
 // it holds the lock of, as no request can be writing them then.
 func SweepLeftovers(uploadsDir string, partDirs []string, olderThan time.Duration, now time.Time) (int, error) {
@@ -72,6 +72,14 @@ func SweepLeftovers(uploadsDir string, partDirs []string, olderThan time.Duratio
 	places := []place{{uploadsDir, func(n string) bool { return strings.HasPrefix(n, TempUploadPrefix) }}}
 	for _, dir := range partDirs { // a folder a killed import or cache build was writing
 		places = append(places, place{dir, atomicfile.IsPart})
+		// Inside each dataset, a copy at a model's input size a killed run or score was
+		// making (openAtSize), in a .part folder, or a .building one of earlier versions.
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.IsDir() && !atomicfile.IsPart(e.Name()) {
+				places = append(places, place{filepath.Join(dir, e.Name()), sizedLeftover})
+			}
+		}
 	}
 	for _, d := range places {
 		if d.dir == "" {
@@ -118,4 +126,9 @@ func lastChange(path string) time.Time {
 		}
 	}
 	return newest
+}
+
+// sizedLeftover names a partial copy of a dataset at a model's input size.
+func sizedLeftover(name string) bool {
+	return atomicfile.IsPart(name) || strings.HasPrefix(name, "at-") && strings.HasSuffix(name, ".building")
 }

@@ -21,13 +21,16 @@ type RunView struct {
 	Strategy     string               `json:"strategy"`
 	Status       experiment.RunStatus `json:"status"`
 	Error        string               `json:"error,omitempty"`
-	Steps        int                  `json:"steps"`
-	TotalSteps   int                  `json:"total_steps"`
-	EpochsDone   int                  `json:"epochs_done"`
-	BestValAcc   *float64             `json:"best_val_acc"`
-	FinalValAcc  *float64             `json:"final_val_acc"`
-	TestAcc      *float64             `json:"test_acc"`
-	ModelID      string               `json:"model_id,omitempty"`
+	// Paused says why a queued or running run does not train now (the disk is full);
+	// it resumes on its own once the cause is gone.
+	Paused      string   `json:"paused,omitempty"`
+	Steps       int      `json:"steps"`
+	TotalSteps  int      `json:"total_steps"`
+	EpochsDone  int      `json:"epochs_done"`
+	BestValAcc  *float64 `json:"best_val_acc"`
+	FinalValAcc *float64 `json:"final_val_acc"`
+	TestAcc     *float64 `json:"test_acc"`
+	ModelID     string   `json:"model_id,omitempty"`
 	// Worker is the queue client whose gate admitted the run, where it trains: a worker
 	// process's id (it prints it when it starts) or the server's own workers'.
 	Worker     string          `json:"worker,omitempty"`
@@ -79,7 +82,27 @@ func (a *ExperimentAPI) view(ctx context.Context, id string) (ExperimentView, er
 	if err != nil {
 		return ExperimentView{}, err
 	}
-	return viewOf(e, names), nil
+	v := viewOf(e, names)
+	a.markPaused(&v)
+	return v, nil
+}
+
+// RunPauses says why a run waits though it is queued or running, "" when it does not:
+// the training workers know, the database may be too full to be told.
+type RunPauses interface {
+	PausedWhy(runID string) string
+}
+
+// markPaused fills in why the view's runs wait, where the workers say they do.
+func (a *ExperimentAPI) markPaused(v *ExperimentView) {
+	if a.Pauses == nil {
+		return
+	}
+	for i := range v.Runs {
+		if r := &v.Runs[i]; !r.Status.Finished() {
+			r.Paused = a.Pauses.PausedWhy(r.ID)
+		}
+	}
 }
 
 func viewOf(e *store.Experiment, names catalogNames) ExperimentView {

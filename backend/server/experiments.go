@@ -26,6 +26,8 @@ type ExperimentAPI struct {
 	DB   *store.DB
 	Jobs Launcher
 	Arch Architectures
+	// Pauses says which runs wait for disk space; nil when nothing trains here.
+	Pauses RunPauses
 }
 
 func badRequest(code, format string, a ...any) *apiError {
@@ -91,7 +93,9 @@ func (a *ExperimentAPI) list(c *gin.Context) {
 	}
 	out := make([]ExperimentView, 0, len(es))
 	for i := range es {
-		out = append(out, viewOf(&es[i], names))
+		v := viewOf(&es[i], names)
+		a.markPaused(&v)
+		out = append(out, v)
 	}
 	c.JSON(http.StatusOK, ExperimentList{Experiments: out})
 }

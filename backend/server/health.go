@@ -10,6 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"transferlab/backend/blob"
+	"transferlab/backend/datadir"
+	"transferlab/backend/store"
 )
 
 // Pinger is anything that can say whether it is reachable.
@@ -25,10 +27,20 @@ type HealthAPI struct {
 	Database Pinger
 	Queue    Pinger
 	Store    Pinger
+	// DataDir is where the server writes; its disk's free space is reported.
+	DataDir string
 }
 
-// HealthView is GET /api/health. Each part is "ok" or "unavailable"; status is "ok",
-// or "degraded" with the parts that are down listed.
+// A disk with less than diskFullBelow free is full: an upload is refused and training
+// pauses. Under diskLowBelow it is low: a few more datasets or checkpoints fill it.
+const (
+	diskFullBelow = 8 << 20
+	diskLowBelow  = 256 << 20
+)
+
+// HealthView is GET /api/health. Each part is "ok" or "unavailable" (the store may also
+// be "full"); status is "ok", or "degraded" with the parts that are down listed, or
+// with none listed when only the disk is full.
 type HealthView struct {
 	Status      string   `json:"status"`
 	Version     string   `json:"version"`
@@ -36,6 +48,12 @@ type HealthView struct {
 	Queue       string   `json:"queue"`
 	Store       string   `json:"store"`
 	Unavailable []string `json:"unavailable"`
+	// Disk is the data directory's disk: "ok", "low", "full" (uploads are refused and
+	// training pauses until space is freed) or "unknown". A full disk makes status
+	// "degraded" but the answer stays 200: this process still serves, and deleting
+	// through it is how space is freed.
+	Disk          string `json:"disk"`
+	DiskFreeBytes *int64 `json:"disk_free_bytes"`
 }
 
 func (h *HealthAPI) get(c *gin.Context) {
@@ -48,16 +66,51 @@ func (h *HealthAPI) get(c *gin.Context) {
 		to   *string
 	}{{"database", h.Database, &body.Database}, {"queue", h.Queue, &body.Queue}, {"store", h.Store, &body.Store}} {
 		*part.to = "ok"
-		if part.p == nil || part.p.Ping(ctx) != nil {
+		var err error
+		if part.p == nil {
+			err = errors.New("not configured")
+		} else {
+			err = part.p.Ping(ctx)
+		}
+		switch {
+		case err == nil:
+		case part.name == "store" && store.IsDiskFull(err):
+			// Full, not down: reads and deletes work, and deleting through this
+			// process is how the disk gets space back.
+			*part.to = "full"
+		default:
 			*part.to = "unavailable"
 			body.Unavailable = append(body.Unavailable, part.name)
 		}
 	}
+	body.Disk, body.DiskFreeBytes = diskState(h.DataDir)
 	status := http.StatusOK
+	if body.Disk == "full" || body.Store == "full" {
+		body.Status = "degraded"
+	}
 	if len(body.Unavailable) > 0 {
 		body.Status, status = "degraded", http.StatusServiceUnavailable
 	}
 	c.JSON(status, body)
+}
+
+// diskState says how full the disk of dir is, and how much it has free when known.
+func diskState(dir string) (string, *int64) {
+	if dir == "" {
+		return "unknown", nil
+	}
+	free, err := datadir.DiskFree(dir)
+	if err != nil {
+		return "unknown", nil
+	}
+	n := int64(free)
+	switch {
+	case free < diskFullBelow:
+		return "full", &n
+	case free < diskLowBelow:
+		return "low", &n
+	}
+	return "ok", &n
 }
 
 // dirStore checks the data directory the way the server uses it: a file can be

@@ -168,7 +168,8 @@ func TestHealthNamesTheStoreOrDatabaseThatIsDown(t *testing.T) {
 	}
 
 	ts = newTestServer(t)
-	if status, _, body := ts.do(t, "GET", "/api/health", ""); status != 200 || !strings.Contains(body, `"unavailable":[]`) {
+	if status, _, body := ts.do(t, "GET", "/api/health", ""); status != 200 || !strings.Contains(body, `"unavailable":[]`) ||
+		!strings.Contains(body, `"disk_free_bytes":`) || strings.Contains(body, `"disk":"unknown"`) {
 		t.Fatalf("all up: %d %s", status, body)
 	}
 	ts.db.Close()

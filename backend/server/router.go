@@ -61,7 +61,7 @@ func New(d Deps) *gin.Engine {
 	r.Use(requestLog(), recoverJSON(), d.Guard.middleware(), auth.identify(), readDeadline(), newWriteLimiter(lim).middleware())
 
 	api := r.Group("/api")
-	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue, Store: dirStore{d.DataDir.Root, d.Blobs}}
+	health := &HealthAPI{Version: d.Version, Database: d.DB, Queue: d.Queue, Store: dirStore{d.DataDir.Root, d.Blobs}, DataDir: d.DataDir.Root}
 	api.GET("/health", health.get)
 	registerOps(r, api, d)
 	registerAccounts(api, auth)
@@ -80,7 +80,8 @@ func New(d Deps) *gin.Engine {
 	datasets.GET("/:id/transferability", ds.transferability)
 	datasets.PUT("/:id/shared", (&SharingAPI{DB: d.DB, Kind: store.KindDataset}).set)
 	api.GET("/uploads/:upload_id/progress", withResource("upload"), ds.progress)
-	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs, Arch: d.Architectures}
+	pauses, _ := d.Jobs.(RunPauses)
+	exp := &ExperimentAPI{DB: d.DB, Jobs: d.Jobs, Arch: d.Architectures, Pauses: pauses}
 	runs := &RunAPI{Exp: exp}
 	stream := &LiveAPI{Exp: exp, Hub: d.Hub, HubID: d.HubID, Relay: d.Relay, upgrader: newUpgrader(d.Guard), watchers: newWatchers(lim)}
 	experiments := api.Group("/experiments", withResource("experiment"), ownedBy(d.DB, store.KindExperiment))

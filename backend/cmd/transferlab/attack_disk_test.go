@@ -56,6 +56,8 @@ type runView struct {
 	ID         string `json:"id"`
 	Status     string `json:"status"`
 	Error      string `json:"error"`
+	Paused     string `json:"paused"`
+	ModelID    string `json:"model_id"`
 	Steps      int    `json:"steps"`
 	TotalSteps int    `json:"total_steps"`
 }
@@ -115,9 +117,47 @@ func (tg *target) checkComplete(t *testing.T, expID string) {
 	}
 }
 
-// With the disk full a run pauses instead of failing, uploads get 507 saying to free
-// space, deletion still works (on the space the server held back), and once space is freed the run finishes with every
-// point: no restart, nothing lost, nothing left behind.
+// health reads GET /api/health's status code, status and disk.
+func (tg *target) health(t *testing.T) (int, string, string) {
+	t.Helper()
+	code, _, body := tg.do(t, "GET", "/api/health", nil, nil)
+	var h struct{ Status, Disk string }
+	json.Unmarshal([]byte(body), &h)
+	return code, h.Status, h.Disk
+}
+
+// leaveFree shrinks the filler so that the disk of dir has about want bytes free.
+func leaveFree(t *testing.T, dir, filler string, want int64) {
+	t.Helper()
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		t.Fatal(err)
+	}
+	free := int64(st.Bavail) * st.Bsize
+	fi, err := os.Stat(filler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(filler, max(0, fi.Size()-(want-free))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// gone fails the test when any of paths still exists.
+func gone(t *testing.T, what string, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: %s is still there (%v)", what, p, err)
+		}
+	}
+}
+
+// With the disk full a run pauses instead of failing, and says so (on its card and in
+// the health check); uploads get 507 saying to free space, deletion still works (on
+// the space the server held back), and once a modest amount of space is freed the run
+// finishes with every point: no restart, nothing lost, nothing left behind. Trained
+// models and finished experiments can be deleted on a full disk too, files and all.
 func TestAttackDiskFull(t *testing.T) {
 	dir := smallDisk(t, "48m")
 	tg := startTarget(t, dir)
@@ -129,8 +169,15 @@ func TestAttackDiskFull(t *testing.T) {
 
 	filler := fillDisk(t, dir)
 	waitForLong(t, 60*time.Second, func() bool { return strings.Contains(tg.log.String(), "training pauses") })
-	if r := tg.run(t, exp); r.Status == "failed" || r.Status == "succeeded" {
+	r := tg.run(t, exp)
+	if r.Status == "failed" || r.Status == "succeeded" {
 		t.Fatalf("the run ended on a full disk: %+v", r)
+	}
+	if !strings.Contains(r.Paused, "disk is full") || !strings.Contains(r.Paused, "free some space") {
+		t.Fatalf("the paused run does not say why: %+v", r)
+	}
+	if code, status, disk := tg.health(t); code != 200 || status != "degraded" || disk != "full" {
+		t.Fatalf("health on a full disk: %d %s, disk %s", code, status, disk)
 	}
 	status, upload := tg.upload(t, "more.zip", classZip(t, 2, 6, 8, 8), nil)
 	if status != 507 || errCode(upload) != "disk_full" || !strings.Contains(strings.ToLower(upload), "free some space") {
@@ -140,13 +187,23 @@ func TestAttackDiskFull(t *testing.T) {
 		t.Fatalf("delete on a full disk: %d %s", status, short(got))
 	}
 
+	// A modest amount of space, far less than a large run would need, is plenty for
+	// this one: it goes on without the filler being removed.
 	t.Logf("paused after %v", time.Since(began))
-	if err := os.Remove(filler); err != nil {
-		t.Fatal(err)
-	}
+	leaveFree(t, dir, filler, 16*mib)
 	tg.waitFinished(t, exp)
 	t.Logf("finished after %v", time.Since(began))
 	tg.checkComplete(t, exp)
+	if r := tg.run(t, exp); r.Paused != "" {
+		t.Fatalf("the finished run still reads as paused: %+v", r)
+	}
+	if _, status, disk := tg.health(t); status != "ok" || disk == "full" {
+		t.Fatalf("health with space back: %s, disk %s", status, disk)
+	}
+	gone(t, "a succeeded run's checkpoint", filepath.Join(dir, "runs", r.ID))
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
 
 	// The same through a kill -9 while paused: the restart finds the run and its job.
 	exp2 := tg.startTraining(t, body)
@@ -162,6 +219,30 @@ func TestAttackDiskFull(t *testing.T) {
 	}
 	tg.waitFinished(t, exp2)
 	tg.checkComplete(t, exp2)
+
+	// On a full disk again: a trained model, then a whole finished experiment, go with
+	// their files.
+	first, second := tg.run(t, exp), tg.run(t, exp2)
+	if first.ModelID == "" || second.ModelID == "" {
+		t.Fatalf("runs without a trained model: %+v %+v", first, second)
+	}
+	filler = fillDisk(t, dir)
+	if status, _, got := tg.do(t, "DELETE", "/api/models/"+first.ModelID, nil, nil); status != 204 {
+		t.Fatalf("delete a trained model on a full disk: %d %s", status, short(got))
+	}
+	gone(t, "a deleted model", filepath.Join(dir, "models", "user", first.ModelID+".safetensors"))
+	if status, _, got := tg.do(t, "DELETE", "/api/experiments/"+exp2, nil, nil); status != 204 {
+		t.Fatalf("delete an experiment on a full disk: %d %s", status, short(got))
+	}
+	gone(t, "a deleted experiment", filepath.Join(dir, "models", "user", second.ModelID+".safetensors"), filepath.Join(dir, "runs", second.ID))
+	for _, path := range []string{"/api/models/" + first.ModelID, "/api/models/" + second.ModelID, "/api/experiments/" + exp2} {
+		if status, _, _ := tg.do(t, "GET", path, nil, nil); status != 404 {
+			t.Errorf("GET %s after its delete: %d", path, status)
+		}
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
 	if status, _, got := tg.do(t, "DELETE", "/api/datasets/"+trainOn, nil, nil); status != 204 {
 		t.Fatalf("delete the trained-on dataset: %d %s", status, short(got))
 	}

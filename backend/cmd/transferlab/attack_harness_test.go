@@ -201,11 +201,14 @@ func classZip(t testing.TB, classes, perClass, w, h int) []byte {
 	return buf.Bytes()
 }
 
-// leftovers lists partial uploads and imports in the data directory.
+// leftovers lists what nothing should hold once every request and run has ended:
+// partial uploads and imports, partial copies of a dataset at a model's size, and run
+// folders (a run's checkpoint goes when it ends).
 func (tg *target) leftovers(t testing.TB) []string {
 	t.Helper()
 	var out []string
-	for _, pattern := range []string{"uploads/incoming-*", "datasets/.*.part-*"} {
+	for _, pattern := range []string{"uploads/incoming-*", "datasets/.*.part-*", "builtin/.*.part-*",
+		"datasets/*/.*.part-*", "datasets/*/*.building", "runs/*"} {
 		m, _ := filepath.Glob(filepath.Join(tg.dir, pattern))
 		out = append(out, m...)
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"log/slog"
+	"time"
 
 	"transferlab/backend/config"
 	"transferlab/backend/jobs"
@@ -25,11 +27,35 @@ func openQueue(ctx context.Context, cfg config.Config, jc jobs.Config) (*jobs.Qu
 	return jobs.Open(ctx, cfg.Dirs().DB(), jc)
 }
 
-// lockState keeps a second process off a SQLite data directory. PostgreSQL is made to
-// be shared: web and worker processes meet there, each holding no lock of its own.
-func lockState(cfg config.Config) (func(), error) {
+// holdDataDir keeps the data directory for this process until release: alone on a
+// SQLite file (a second server stops with a message), shared among the web and worker
+// processes of a PostgreSQL database, each of which holds it shared. A process that
+// finds no other one on the directory sweeps first what a killed one left there:
+// partial uploads and imports, whatever their age, as no request of a live process
+// can be writing them.
+func holdDataDir(cfg config.Config, logger *slog.Logger) (release func(), err error) {
+	var alone bool
 	if cfg.Shared() {
-		return func() {}, nil
+		release, alone, err = shareDataDir(cfg.Dirs().Lock(), func() { sweepDead(cfg, logger) })
+	} else {
+		release, err = lockDataDir(cfg.Dirs().Lock())
+		alone = err == nil
+		if alone {
+			sweepDead(cfg, logger)
+		}
 	}
-	return lockDataDir(cfg.Dirs().Lock())
+	if err == nil && !alone {
+		logger.Debug("other processes use this data directory: their partial uploads are left to the periodic sweep")
+	}
+	return release, err
+}
+
+// sweepDead removes the partial uploads and imports of processes that are gone.
+func sweepDead(cfg config.Config, logger *slog.Logger) {
+	d := cfg.Dirs()
+	if n, err := jobs.SweepLeftovers(d.Uploads(), []string{d.Datasets(), d.Builtin()}, 0, time.Now()); err != nil {
+		logger.Warn("could not remove every partial upload or import", "err", err)
+	} else if n > 0 {
+		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
+	}
 }

@@ -82,7 +82,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		return err
 	}
 	slog.SetDefault(logger)
-	release, err := lockState(cfg)
+	release, err := holdDataDir(cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -109,16 +109,6 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	// Holding the lock, no request of ours is writing an upload or an import: whatever
-	// partial ones there are, a killed process left.
-	if cfg.Shared() {
-		// Other processes may be writing uploads now: the periodic sweep, which waits
-		// for files to age, is the one that clears up.
-	} else if n, err := jobs.SweepLeftovers(cfg.Dirs().Uploads(), []string{cfg.Dirs().Datasets(), cfg.Dirs().Builtin()}, 0, time.Now()); err != nil {
-		logger.Warn("could not remove every partial upload or import", "err", err)
-	} else if n > 0 {
-		logger.Info("removed partial uploads and imports left by a killed process", "removed", n)
-	}
 	blobs, err := cfg.Blobs(ctx)
 	if err != nil {
 		return err
@@ -139,7 +129,7 @@ func serve(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) err
 		publisher, hubID = journal, sharedHubID
 		relay = startRelay(ctx, cfg, db, hub, logger)
 	}
-	runner := jobs.NewRunner(db, publisher, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs(), Blobs: blobs}, cfg.Workers)
+	runner := jobs.NewRunner(db, publisher, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs(), Blobs: blobs, Limits: cfg.ImportLimits()}, cfg.Workers)
 	runner.Blobs = blobs
 	queue, err := openQueue(ctx, cfg, jobs.Config{
 		TrainingWorkers: cfg.Workers,

@@ -36,6 +36,11 @@ func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	release, err := holdDataDir(cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer release()
 	db, err := store.OpenPostgres(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
@@ -48,7 +53,7 @@ func work(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) erro
 	// Points go to the database, where every web process reads them for its viewers.
 	journal := live.NewJournal(db.LiveLog())
 	defer journal.Close()
-	runner := jobs.NewRunner(db, journal, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs(), Blobs: blobs}, cfg.Workers)
+	runner := jobs.NewRunner(db, journal, models.WithDir(cfg.ZooDir), cfg.Dirs(), jobs.StoreDatasets{DB: db, DataDir: cfg.Dirs(), Blobs: blobs, Limits: cfg.ImportLimits()}, cfg.Workers)
 	runner.Blobs = blobs
 	queue, err := jobs.OpenPostgres(ctx, cfg.DatabaseURL, jobs.Config{
 		TrainingWorkers: cfg.Workers,

@@ -47,4 +47,15 @@ describe('HealthStatus', () => {
     });
     expect(fetchMock).toHaveBeenCalledTimes(2);
   });
+
+  it('says the disk is full and what to do', async () => {
+    const full = { status: 'degraded', version: 'v1', database: 'ok', queue: 'ok', disk: 'full', disk_free_bytes: 3 << 20 };
+    vi.stubGlobal('fetch', vi.fn(async () => json(full)));
+    component = mount(HealthStatus, { target: document.body });
+    await vi.waitFor(() => {
+      expect(document.querySelector('[data-testid="health-disk"]')?.textContent).toContain('disk full (3 MiB free)');
+    });
+    expect(document.querySelector('[role="alert"]')?.textContent).toContain('training resumes on its own');
+    expect(document.body.textContent).toContain('Server degraded');
+  });
 });

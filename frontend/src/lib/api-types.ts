@@ -190,6 +190,7 @@ export interface RunView {
   strategy: string;
   status: RunStatus;
   error?: string;
+  paused?: string;
   steps: number;
   total_steps: number;
   epochs_done: number;
@@ -212,6 +213,7 @@ export interface LabelledRun {
   strategy: string;
   status: RunStatus;
   error?: string;
+  paused?: string;
   steps: number;
   total_steps: number;
   epochs_done: number;
@@ -266,6 +268,8 @@ export interface HealthView {
   queue: string;
   store: string;
   unavailable: string[];
+  disk: string;
+  disk_free_bytes: number | null;
 }
 
 export interface SweepRequest {
@@ -558,6 +562,7 @@ export interface CompareRun {
   strategy: string;
   status: RunStatus;
   error?: string;
+  paused?: string;
   steps: number;
   total_steps: number;
   epochs_done: number;

@@ -30,7 +30,7 @@ afterEach(() => {
 
 describe('apiFetch', () => {
   it('returns the decoded body and asks for JSON under /api', async () => {
-    const health = { status: 'ok', version: '1.2.3', database: 'ok', queue: 'ok', store: 'ok', unavailable: [] } satisfies Health;
+    const health = { status: 'ok', version: '1.2.3', database: 'ok', queue: 'ok', store: 'ok', unavailable: [], disk: 'ok', disk_free_bytes: 1 << 30 } satisfies Health;
     const fetchMock = stubFetch(async () => jsonResponse(health));
 
     await expect(getHealth()).resolves.toEqual(health);

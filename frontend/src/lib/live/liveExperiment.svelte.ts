@@ -27,6 +27,8 @@ export interface SnapshotMessage {
 export interface StatusData {
   status: RunStatus;
   error?: string;
+  /** Why the run waits (the disk is full); "" once it trains again. */
+  paused?: string;
   steps?: number;
   total_steps?: number;
   epochs_done?: number;
@@ -236,7 +238,7 @@ export class LiveExperiment {
       this.patchRun(ev.run_id, (r) => {
         changedStatus = r.status !== d.status;
         const patch: Partial<Run> = { status: d.status };
-        for (const k of ['error', 'steps', 'total_steps', 'epochs_done', 'best_val_acc', 'final_val_acc', 'test_acc', 'model_id'] as const) {
+        for (const k of ['error', 'paused', 'steps', 'total_steps', 'epochs_done', 'best_val_acc', 'final_val_acc', 'test_acc', 'model_id'] as const) {
           if (d[k] !== undefined) (patch as Record<string, unknown>)[k] = d[k];
         }
         return patch;

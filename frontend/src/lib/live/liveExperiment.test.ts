@@ -209,6 +209,15 @@ describe('LiveExperiment', () => {
     expect(onstatus).toHaveBeenCalledWith('run_s', 'succeeded');
   });
 
+  it('shows why a run is paused from a status event, and clears it when training goes on', () => {
+    const { live, last } = setup();
+    last().send(snapshot(1));
+    last().send({ seq: 2, run_id: 'run_s', kind: 'status', data: { status: 'queued', paused: 'the disk is full' } });
+    expect(live.experiment!.runs[1]!.paused).toBe('the disk is full');
+    last().send({ seq: 3, run_id: 'run_s', kind: 'status', data: { status: 'running', paused: '' } });
+    expect(live.experiment!.runs[1]!.paused).toBe('');
+  });
+
   it("takes the server's verdict from a verdict event, so far until final", () => {
     const { live, last } = setup();
     last().send(snapshot(1));
