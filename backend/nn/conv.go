@@ -22,29 +22,19 @@ func (g convGeom) hwc() int { return g.h * g.w * g.c }
 // im2col writes the patches of images [b0,b1) into cols, one row per output pixel in
 // (ky, kx, c) order: each kernel row of a patch is then one contiguous run of a
 // zero-padded copy of the image (pad, a scratch of padded() floats), copied with no
-// edge tests. The weights are permuted to the same order (see permute).
+// edge tests. The weights are permuted to the same order (see permute). With one input
+// channel (the first layer on grey images) the runs would be a few floats each, so
+// the patches are written transposed instead (see im2colT).
 func (g convGeom) im2col(x []float32, b0, b1 int, cols, pad []float32) {
+	if g.c == 1 {
+		g.im2colT(x, b0, b1, cols, pad)
+		return
+	}
 	kkc, kc, c := g.kkc(), g.k*g.c, g.c
 	pw := g.w + 2*g.pad
 	r := 0
 	for b := b0; b < b1; b++ {
-		img := x[b*g.hwc():][:g.hwc()]
-		for y := 0; y < g.h; y++ {
-			copy(pad[((y+g.pad)*pw+g.pad)*c:][:g.w*c], img[y*g.w*c:])
-		}
-		if kc == 3 && g.k == 3 { // one input channel, 3x3: the first layer on grey images
-			for oy := 0; oy < g.ho; oy++ {
-				s0, s1, s2 := pad[oy*pw:][:pw], pad[(oy+1)*pw:][:pw], pad[(oy+2)*pw:][:pw]
-				for ox := 0; ox+2 < pw && ox < g.wo; ox++ {
-					row := cols[r*9:][:9]
-					r++
-					row[0], row[1], row[2] = s0[ox], s0[ox+1], s0[ox+2]
-					row[3], row[4], row[5] = s1[ox], s1[ox+1], s1[ox+2]
-					row[6], row[7], row[8] = s2[ox], s2[ox+1], s2[ox+2]
-				}
-			}
-			continue
-		}
+		g.fillPad(x, b, pad)
 		for oy := 0; oy < g.ho; oy++ {
 			// For kernel row ky, the output pixels of row oy read runs of kc floats
 			// that start c apart on padded row oy+ky.
@@ -53,6 +43,36 @@ func (g convGeom) im2col(x []float32, b0, b1 int, cols, pad []float32) {
 			}
 			r += g.wo
 		}
+	}
+}
+
+// im2colT writes the patches of one-channel images [b0,b1) as the transpose of
+// im2col's: one row per kernel tap (ky, kx), one column per output pixel. A row of
+// output pixels then reads one contiguous run of a padded image row, so the patches
+// are whole-row copies rather than a handful of scalar writes per pixel.
+func (g convGeom) im2colT(x []float32, b0, b1 int, cols, pad []float32) {
+	pw, pix := g.w+2*g.pad, g.pix()
+	rows := (b1 - b0) * pix
+	for b := b0; b < b1; b++ {
+		g.fillPad(x, b, pad)
+		at := (b - b0) * pix
+		for ky := 0; ky < g.k; ky++ {
+			for kx := 0; kx < g.k; kx++ {
+				tap := cols[(ky*g.k+kx)*rows+at:]
+				for oy := 0; oy < g.ho; oy++ {
+					copy(tap[oy*g.wo:][:g.wo], pad[(oy+ky)*pw+kx:])
+				}
+			}
+		}
+	}
+}
+
+// fillPad copies image b of x into the inside of pad, whose border stays zero.
+func (g convGeom) fillPad(x []float32, b int, pad []float32) {
+	c, pw := g.c, g.w+2*g.pad
+	img := x[b*g.hwc():][:g.hwc()]
+	for y := 0; y < g.h; y++ {
+		copy(pad[((y+g.pad)*pw+g.pad)*c:][:g.w*c], img[y*g.w*c:])
 	}
 }
 
@@ -268,15 +288,25 @@ func (op *convOp) forward(x, w, bias, out []float32) {
 			g.im2col(x, c0, c1, cols, op.pad[part])
 			if !op.pool {
 				dst := out[c0*pix*g.o:][:rows*g.o]
-				sgemm(false, false, rows, g.o, kkc, 1, cols, kkc, op.wt, g.o, 0, dst, g.o)
+				g.patchGEMM(cols, rows, op.wt, dst)
 				addBias(dst, bias, op.relu)
 				continue
 			}
 			pre := op.pre[part][:rows*g.o]
-			sgemm(false, false, rows, g.o, kkc, 1, cols, kkc, op.wt, g.o, 0, pre, g.o)
+			g.patchGEMM(cols, rows, op.wt, pre)
 			op.poolChunk(pre, bias, c0, c1, out)
 		}
 	})
+}
+
+// patchGEMM computes dst (rows x out) = patches x wt, with the patches in the layout
+// im2col wrote them.
+func (g convGeom) patchGEMM(cols []float32, rows int, wt, dst []float32) {
+	if g.c == 1 {
+		sgemm(true, false, rows, g.o, g.kkc(), 1, cols, rows, wt, g.o, 0, dst, g.o)
+		return
+	}
+	sgemm(false, false, rows, g.o, g.kkc(), 1, cols, g.kkc(), wt, g.o, 0, dst, g.o)
 }
 
 // poolChunk max-pools the GEMM output of images [c0,c1), then adds the bias and applies
@@ -330,9 +360,14 @@ func (op *convOp) backward(y, dy, dw, dx []float32) {
 				// pass and reading them back here cost more than gathering twice.
 				cols, dst := op.cols[part][:rows*kkc], op.wpart[part]
 				g.im2col(op.x, c0, c1, cols, op.pad[part])
-				if op.dwT {
+				switch {
+				case g.c == 1 && op.dwT: // cols is already the transpose
+					sgemm(false, false, kkc, o, rows, 1, cols, rows, dpre, o, beta, dst, o)
+				case g.c == 1:
+					sgemm(true, true, o, kkc, rows, 1, dpre, o, cols, rows, beta, dst, kkc)
+				case op.dwT:
 					sgemm(true, false, kkc, o, rows, 1, cols, kkc, dpre, o, beta, dst, o)
-				} else {
+				default:
 					sgemm(true, false, o, kkc, rows, 1, dpre, o, cols, kkc, beta, dst, kkc)
 				}
 			}
