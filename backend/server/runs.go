@@ -30,7 +30,11 @@ func (a *RunAPI) get(c *gin.Context) {
 		return
 	}
 	l := labels[r.ID]
-	c.JSON(http.StatusOK, LabelledRun{RunView: runViewOf(r), Name: l.Name, Tags: l.TagList()})
+	v := runViewOf(r)
+	if a.Exp.Pauses != nil && !v.Status.Finished() {
+		v.Paused = a.Exp.Pauses.PausedWhy(r.ID)
+	}
+	c.JSON(http.StatusOK, LabelledRun{RunView: v, Name: l.Name, Tags: l.TagList()})
 }
 
 // intQuery reads an optional non-negative integer query parameter.

@@ -176,6 +176,10 @@ func TestAttackDiskFull(t *testing.T) {
 	if !strings.Contains(r.Paused, "disk is full") || !strings.Contains(r.Paused, "free some space") {
 		t.Fatalf("the paused run does not say why: %+v", r)
 	}
+	// The run's own page reads the same.
+	if status, _, got := tg.do(t, "GET", "/api/runs/"+r.ID, nil, nil); status != 200 || !strings.Contains(got, `"paused":"`) || !strings.Contains(got, "disk is full") {
+		t.Fatalf("the run's own view does not say it is paused: %d %s", status, short(got))
+	}
 	if code, status, disk := tg.health(t); code != 200 || status != "degraded" || disk != "full" {
 		t.Fatalf("health on a full disk: %d %s, disk %s", code, status, disk)
 	}
