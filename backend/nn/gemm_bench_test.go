@@ -19,8 +19,8 @@ type gemmShape struct {
 }
 
 var benchShapes = []gemmShape{
-	{"cnn/conv1.fwd", false, false, 2352, 16, 9}, // im2col rows of 3 images x permuted weights
-	{"cnn/conv1.dw", true, false, 9, 16, 2352},
+	{"cnn/conv1.fwd", true, false, 2352, 16, 9}, // one-channel patches of 3 images, stored a tap a row
+	{"cnn/conv1.dw", false, false, 9, 16, 2352},
 	{"cnn/conv2.fwd", false, false, 196, 32, 144},
 	{"cnn/conv2.dw", true, false, 32, 144, 196},
 	{"cnn/conv2.dx", false, false, 196, 144, 32},
