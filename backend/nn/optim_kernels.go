@@ -21,3 +21,6 @@ func AdamStep(w, g, m, v []float32, wd, b1, b2, step, sc2, eps float32) {
 
 // SumSquares is the sum of x[i]*x[i] in float64, added in a fixed order.
 func SumSquares(x []float32) float64 { return simd.SumSquares(x) }
+
+// Scale multiplies every x[i] by s: the gradient clip's rescale.
+func Scale(x []float32, s float32) { simd.Scale(x, s) }

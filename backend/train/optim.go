@@ -90,9 +90,7 @@ func clipGrads(grads [][]float32, maxNorm float64) float64 {
 	if maxNorm > 0 && norm > maxNorm {
 		s := float32(maxNorm / norm)
 		for _, g := range grads {
-			for i := range g {
-				g[i] *= s
-			}
+			nn.Scale(g, s)
 		}
 	}
 	return norm

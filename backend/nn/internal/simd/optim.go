@@ -77,3 +77,10 @@ func sumSquaresTail(t float64, x []float32) float64 {
 }
 
 func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
+
+// ScaleGo is Scale in plain Go: x[i] *= s, the gradient clip's rescale.
+func ScaleGo(x []float32, s float32) {
+	for i := range x {
+		x[i] *= s
+	}
+}

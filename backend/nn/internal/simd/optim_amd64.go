@@ -11,6 +11,9 @@ func adamStepAVX2(w, g, m, v []float32, wd, b1, nb1, b2, nb2, step, sc2, eps flo
 //go:noescape
 func sumSquaresAVX2(x []float32) float64
 
+//go:noescape
+func scaleAVX2(x []float32, s float32)
+
 // SGDStep is one SGD-with-momentum step over w: see SGDStepGo. The assembly takes
 // whole groups of 8 and Go the rest; the step is elementwise, so the split changes
 // nothing.
@@ -55,4 +58,16 @@ func SumSquares(x []float32) float64 {
 		t = sumSquaresAVX2(x[:n])
 	}
 	return sumSquaresTail(t, x[n:])
+}
+
+// Scale multiplies every x[i] by s: see ScaleGo.
+func Scale(x []float32, s float32) {
+	n := 0
+	if useAVX2 {
+		n = len(x) &^ 7
+		if n > 0 {
+			scaleAVX2(x[:n], s)
+		}
+	}
+	ScaleGo(x[n:], s)
 }

@@ -147,3 +147,23 @@ sumReduce:
 	VMOVSD       X0, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func scaleAVX2(x []float32, s float32)
+// len(x) is a multiple of 8; x = x*s per lane.
+TEXT ·scaleAVX2(SB), NOSPLIT, $0-28
+	MOVQ         x_base+0(FP), DI
+	MOVQ         x_len+8(FP), CX
+	VBROADCASTSS s+24(FP), Y15
+	SHRQ         $3, CX
+	JZ           scaleDone
+
+scaleLoop:
+	VMULPS  (DI), Y15, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     scaleLoop
+
+scaleDone:
+	VZEROUPPER
+	RET

@@ -14,3 +14,6 @@ func AdamStep(w, g, m, v []float32, wd, b1, b2, step, sc2, eps float32) {
 
 // SumSquares is the sum of x[i]*x[i] in float64: see SumSquaresGo.
 func SumSquares(x []float32) float64 { return SumSquaresGo(x) }
+
+// Scale multiplies every x[i] by s: see ScaleGo.
+func Scale(x []float32, s float32) { ScaleGo(x, s) }

@@ -117,3 +117,21 @@ func TestSumSquaresMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestScaleMatchesGo checks the dispatching rescale against the plain-Go one bit for
+// bit.
+func TestScaleMatchesGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, n := range optimLengths {
+		x := randomSlice(rng, n)
+		x1, x2 := clone(x), clone(x)
+		Scale(x1, 0.37)
+		ScaleGo(x2, 0.37)
+		sameBits(t, "Scale", n, x1, x2)
+		for i := range x {
+			if x[i] != 0 && x1[i] == x[i] {
+				t.Fatalf("n=%d at %d: %v did not change", n, i, x[i])
+			}
+		}
+	}
+}
