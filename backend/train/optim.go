@@ -4,6 +4,8 @@ import (
 	"math"
 	"runtime"
 	"sync"
+
+	"transferlab/backend/nn"
 )
 
 // OptimState is everything an optimiser remembers between steps, kept outside
@@ -76,9 +78,7 @@ func clipGrads(grads [][]float32, maxNorm float64) float64 {
 		var ss float64
 		for _, g := range grads {
 			lo, hi := partRange(len(g), p)
-			for _, v := range g[lo:hi] {
-				ss += float64(v) * float64(v)
-			}
+			ss += nn.SumSquares(g[lo:hi])
 		}
 		sums[p] = ss
 	})
@@ -90,9 +90,7 @@ func clipGrads(grads [][]float32, maxNorm float64) float64 {
 	if maxNorm > 0 && norm > maxNorm {
 		s := float32(maxNorm / norm)
 		for _, g := range grads {
-			for i := range g {
-				g[i] *= s
-			}
+			nn.Scale(g, s)
 		}
 	}
 	return norm
@@ -105,49 +103,32 @@ func (o *optimizer) step(params, grads [][]float32, lrs []float64) {
 	inParts(func(p int) { o.update(params, grads, lrs, p) })
 }
 
-// update applies the step to part's share of every parameter.
+// update applies the step to part's share of every parameter, in vector kernels
+// that give the same bits on every CPU.
 func (o *optimizer) update(params, grads [][]float32, lrs []float64, part int) {
 	wd := float32(o.h.WeightDecay)
 	if o.h.Optimizer == "adam" {
 		b1, b2 := o.h.Beta1, o.h.Beta2
 		c1 := 1 - math.Pow(b1, float64(o.state.Steps))
 		c2 := 1 - math.Pow(b2, float64(o.state.Steps))
+		sc2, eps := float32(math.Sqrt(c2)), float32(o.h.Eps)
 		for i, g := range grads {
 			if g == nil {
 				continue
 			}
 			lo, hi := partRange(len(g), part)
-			w, m, v := params[i][lo:hi], o.state.M[i][lo:hi], o.state.V[i][lo:hi]
-			step := float32(lrs[i] / c1)
-			sc2 := float32(math.Sqrt(c2))
-			eps := float32(o.h.Eps)
-			fb1, fb2 := float32(b1), float32(b2)
-			for j, gj := range g[lo:hi] {
-				gj += wd * w[j]
-				m[j] = fb1*m[j] + (1-fb1)*gj
-				v[j] = fb2*v[j] + (1-fb2)*gj*gj
-				w[j] -= step * m[j] / (float32(math.Sqrt(float64(v[j])))/sc2 + eps)
-			}
+			nn.AdamStep(params[i][lo:hi], g[lo:hi], o.state.M[i][lo:hi], o.state.V[i][lo:hi],
+				wd, float32(b1), float32(b2), float32(lrs[i]/c1), sc2, eps)
 		}
 		return
 	}
 	mu := float32(o.h.Momentum)
-	first := o.state.Steps == 1
+	first := o.state.Steps == 1 // PyTorch starts the momentum buffer at the first gradient
 	for i, g := range grads {
 		if g == nil {
 			continue
 		}
 		lo, hi := partRange(len(g), part)
-		w, m := params[i][lo:hi], o.state.M[i][lo:hi]
-		lr := float32(lrs[i])
-		for j, gj := range g[lo:hi] {
-			gj += wd * w[j]
-			if first {
-				m[j] = gj // PyTorch starts the momentum buffer at the first gradient
-			} else {
-				m[j] = mu*m[j] + gj
-			}
-			w[j] -= lr * m[j]
-		}
+		nn.SGDStep(params[i][lo:hi], g[lo:hi], o.state.M[i][lo:hi], wd, mu, float32(lrs[i]), first)
 	}
 }

@@ -1,7 +1,8 @@
 // Package simd holds the innermost loops of backend/nn, written in assembly where
 // the CPU has the instructions (Go does not vectorise loops itself): the GEMM every
-// op runs (gemm.go, AVX-512 or AVX2 kernels from gemm_gen.go), and im2col's gathers,
-// col2im's adds and the fused max pool (simd_amd64.s, AVX2). It is its own package
+// op runs (gemm.go, AVX-512 or AVX2 kernels from gemm_gen.go); im2col's gathers,
+// col2im's adds and the fused max pool (simd_amd64.s, AVX2); and backend/train's
+// optimiser steps and gradient norm (optim_amd64.s, AVX2). It is its own package
 // because Go assembly cannot live in a cgo package, which backend/nn is with
 // OpenBLAS. The plain-Go versions are the fallback and the reference; apart from the
 // GEMM (checked against a triple loop within rounding), both give the same results
