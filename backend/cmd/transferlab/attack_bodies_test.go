@@ -1,14 +1,9 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
 	"encoding/json"
-	"image"
-	"image/png"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -153,7 +148,7 @@ func TestAttackHugeClassNames(t *testing.T) {
 		{"bell.zip", []string{"cats", "bell\a"}, `has the character U+0007`},
 		{"newline.zip", []string{"cats", "two\nlines"}, `has the character U+000A`},
 	} {
-		status, body := tg.upload(t, tc.name, namedZip(t, tc.classes, 2), nil)
+		status, body := tg.upload(t, tc.name, namedZip(t, tc.classes, 2, 4, 4), nil)
 		if status != 422 || errCode(body) != "bad_class_name" || !strings.Contains(body, tc.says) || len(body) > 1024 {
 			t.Errorf("%s: %d (%d bytes) %s", tc.name, status, len(body), short(body))
 		}
@@ -165,30 +160,6 @@ func TestAttackHugeClassNames(t *testing.T) {
 	if left := tg.leftovers(t); len(left) != 0 || tg.datasetCount(t) != 1 {
 		t.Fatalf("left behind: %v, %d datasets", left, tg.datasetCount(t))
 	}
-}
-
-// namedZip makes a zip of perClass tiny grey PNGs in a folder per class name.
-func namedZip(t testing.TB, classes []string, perClass int) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for c, class := range classes {
-		for i := 0; i < perClass; i++ {
-			img := image.NewGray(image.Rect(0, 0, 4, 4))
-			img.Pix[0], img.Pix[1] = uint8(c), uint8(i)
-			f, err := zw.Create(class + "/" + strconv.Itoa(i) + ".png")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := png.Encode(f, img); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 func quoteJSON(s string) string {

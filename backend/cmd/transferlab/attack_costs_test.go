@@ -21,12 +21,7 @@ import (
 // 28x28 1.1 GB: the canvas is now capped, and the class count at import.
 func TestAttackPreviewBombs(t *testing.T) {
 	tg := startTarget(t, "")
-	status, body := tg.upload(t, "big.zip", classZip(t, 10, 4, 8, 8), map[string]string{"height": "512", "width": "512"})
-	if status != 201 {
-		t.Fatalf("upload: %d %s", status, short(body))
-	}
-	var ds struct{ ID string }
-	json.Unmarshal([]byte(body), &ds)
+	id := tg.uploadDataset(t, "big.zip", classZip(t, 10, 4, 8, 8), map[string]string{"height": "512", "width": "512"})
 	tg.resetPeak(t)
 	before := tg.peak(t)
 	var wg sync.WaitGroup
@@ -34,7 +29,7 @@ func TestAttackPreviewBombs(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, err := http.Get(tg.base + "/api/datasets/" + ds.ID + "/preview?n=32")
+			resp, err := http.Get(tg.base + "/api/datasets/" + id + "/preview?n=32")
 			if err != nil {
 				t.Error(err)
 				return
@@ -53,7 +48,7 @@ func TestAttackPreviewBombs(t *testing.T) {
 	t.Logf("peak %d MiB after four previews of 10 classes at 512x512 (%d MiB before)", tg.peak(t)/mib, before/mib)
 
 	// 2,000 classes are refused at import, with nothing left behind.
-	status, body = tg.upload(t, "classes.zip", classZip(t, 2000, 2, 4, 4), nil)
+	status, body := tg.upload(t, "classes.zip", classZip(t, 2000, 2, 4, 4), nil)
 	if status != 422 || errCode(body) != "too_many_classes" || !strings.Contains(body, "at most 1000") {
 		t.Fatalf("2,000 classes: %d %s", status, short(body))
 	}
@@ -67,12 +62,7 @@ func TestAttackPreviewBombs(t *testing.T) {
 // rest wait their turn or are told to come back with 503.
 func TestAttackPreviewCrowd(t *testing.T) {
 	tg := startTarget(t, "")
-	status, body := tg.upload(t, "big.zip", classZip(t, 10, 4, 8, 8), map[string]string{"height": "512", "width": "512"})
-	if status != 201 {
-		t.Fatalf("upload: %d %s", status, short(body))
-	}
-	var ds struct{ ID string }
-	json.Unmarshal([]byte(body), &ds)
+	id := tg.uploadDataset(t, "big.zip", classZip(t, 10, 4, 8, 8), map[string]string{"height": "512", "width": "512"})
 	tg.resetPeak(t)
 	before := tg.peak(t)
 	var wg sync.WaitGroup
@@ -83,7 +73,7 @@ func TestAttackPreviewCrowd(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			// Each asks for a different class, so no cache answers for the server.
-			resp, err := http.Get(fmt.Sprintf("%s/api/datasets/%s/preview?n=32&class=c%04d", tg.base, ds.ID, i%10))
+			resp, err := http.Get(fmt.Sprintf("%s/api/datasets/%s/preview?n=32&class=c%04d", tg.base, id, i%10))
 			if err != nil {
 				t.Error(err)
 				return

@@ -77,13 +77,8 @@ func TestAttackDeleteTakesTheFilesAlong(t *testing.T) {
 // the server's limits, refused with the reason, and leaves nothing behind.
 func TestAttackScoringKeepsTheCacheLimit(t *testing.T) {
 	tg := startTarget(t, "", "--max-cache-bytes", "2000000")
-	status, body := tg.upload(t, "small.zip", classZip(t, 2, 30, 28, 28), nil)
-	if status != 201 {
-		t.Fatalf("upload: %d %s", status, short(body))
-	}
-	var ds struct{ ID string }
-	json.Unmarshal([]byte(body), &ds)
-	status, _, body = tg.do(t, "GET", "/api/datasets/"+ds.ID+"/transferability?models=mobilenetv2-imagenet-b10", nil, nil)
+	id := tg.uploadDataset(t, "small.zip", classZip(t, 2, 30, 28, 28), nil)
+	status, _, body := tg.do(t, "GET", "/api/datasets/"+id+"/transferability?models=mobilenetv2-imagenet-b10", nil, nil)
 	var out struct {
 		Scores []struct{ ModelID, Error string } `json:"scores"`
 	}
@@ -91,7 +86,7 @@ func TestAttackScoringKeepsTheCacheLimit(t *testing.T) {
 	if status != 200 || len(out.Scores) != 1 || !strings.Contains(out.Scores[0].Error, "--max-cache-bytes") {
 		t.Fatalf("score past the cache limit: %d %s", status, short(body))
 	}
-	copies, _ := filepath.Glob(filepath.Join(tg.dir, "datasets", ds.ID, "*at-*"))
+	copies, _ := filepath.Glob(filepath.Join(tg.dir, "datasets", id, "*at-*"))
 	if left := tg.leftovers(t); len(copies) != 0 || len(left) != 0 {
 		t.Fatalf("left behind: %v %v", copies, left)
 	}

@@ -177,16 +177,27 @@ func (tg *target) upload(t testing.TB, fileName string, file []byte, fields map[
 // classZip makes a zip of perClass w x h grey PNGs in each of classes folders.
 func classZip(t testing.TB, classes, perClass, w, h int) []byte {
 	t.Helper()
+	names := make([]string, classes)
+	for c := range names {
+		names[c] = fmt.Sprintf("c%04d", c)
+	}
+	return namedZip(t, names, perClass, w, h)
+}
+
+// namedZip makes a zip of perClass w x h grey PNGs, each different, in a folder per
+// class name.
+func namedZip(t testing.TB, classes []string, perClass, w, h int) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for c := 0; c < classes; c++ {
+	for c, class := range classes {
 		for i := 0; i < perClass; i++ {
 			img := image.NewGray(image.Rect(0, 0, w, h))
 			for p := range img.Pix {
 				img.Pix[p] = uint8(c*37 + i*11 + p)
 			}
 			img.Set(0, 0, color.Gray{Y: uint8(i)})
-			f, err := zw.Create(fmt.Sprintf("c%04d/%03d.png", c, i))
+			f, err := zw.Create(fmt.Sprintf("%s/%03d.png", class, i))
 			if err != nil {
 				t.Fatal(err)
 			}

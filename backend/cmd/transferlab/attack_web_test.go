@@ -17,9 +17,16 @@ import (
 // tinyDataset uploads a small ready dataset and returns its id.
 func (tg *target) tinyDataset(t testing.TB, name string) string {
 	t.Helper()
-	status, body := tg.upload(t, name, classZip(t, 2, 6, 8, 8), nil)
+	return tg.uploadDataset(t, name, classZip(t, 2, 6, 8, 8), nil)
+}
+
+// uploadDataset uploads file as a dataset (with optional form fields), fails the test
+// unless it is imported, and returns the dataset's id.
+func (tg *target) uploadDataset(t testing.TB, name string, file []byte, fields map[string]string) string {
+	t.Helper()
+	status, body := tg.upload(t, name, file, fields)
 	if status != 201 {
-		t.Fatalf("upload: %d %s", status, short(body))
+		t.Fatalf("upload %s: %d %s", name, status, short(body))
 	}
 	var ds struct{ ID string }
 	json.Unmarshal([]byte(body), &ds)
