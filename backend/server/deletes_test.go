@@ -42,35 +42,52 @@ func seedExperiment(t *testing.T, db *store.DB, base string, statuses ...string)
 	return e
 }
 
-func TestDeleteExperimentsAndModelsUnlessInUse(t *testing.T) {
-	root := t.TempDir()
-	dirs := datadir.New(root)
+// serverOnDataDir is a test server whose trained models and checkpoints live in a data
+// directory of its own, so a delete can be seen to take their files.
+func serverOnDataDir(t *testing.T) (*testServer, datadir.Layout) {
+	t.Helper()
+	dirs := datadir.New(t.TempDir())
 	if err := dirs.Prepare(); err != nil {
 		t.Fatal(err)
 	}
 	ts := newTestServer(t, func(d *Deps) { d.DataDir = dirs })
 	seedCatalog(t, ts.db)
+	return ts, dirs
+}
+
+// trainedModel records the model run trained, named name, with a weights file, and
+// links the run to it; it returns the model's id and its weights file.
+func trainedModel(t *testing.T, ts *testServer, dirs datadir.Layout, run store.Run, name string) (string, string) {
+	t.Helper()
+	ctx, now := context.Background(), time.Now().UTC()
+	id := "model-" + run.ID[len("run_"):]
+	rel, weights := dirs.UserModel(id)
+	if err := ts.db.CreateModel(ctx, &store.Model{ID: id, Name: name, Arch: "mlp", Path: filepath.ToSlash(rel), Source: store.SourceRun, RunID: &run.ID, CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.db.UpdateRun(ctx, run.ID, store.RunPatch{ModelID: store.Set(id)}); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Dir(weights), 0o755)
+	if err := os.WriteFile(weights, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return id, weights
+}
+
+func TestDeleteExperimentsAndModelsUnlessInUse(t *testing.T) {
+	ts, dirs := serverOnDataDir(t)
 	ctx := context.Background()
 	done := seedExperiment(t, ts.db, "", "succeeded", "failed")
 	run := done.Runs[0]
-	modelID := "model-" + run.ID[len("run_"):]
-	rel, weights := dirs.UserModel(modelID)
-	now := time.Now().UTC()
-	if err := ts.db.CreateModel(ctx, &store.Model{ID: modelID, Name: "trained", Arch: "mlp", Path: filepath.ToSlash(rel), Source: store.SourceRun, RunID: &run.ID, CreatedAt: now, UpdatedAt: now}); err != nil {
-		t.Fatal(err)
-	}
-	if err := ts.db.UpdateRun(ctx, run.ID, store.RunPatch{ModelID: store.Set(modelID)}); err != nil {
-		t.Fatal(err)
-	}
+	modelID, weights := trainedModel(t, ts, dirs, run, "trained")
 	if err := ts.db.AddMetrics(ctx, []store.Metric{{RunID: run.ID, Name: "train_loss", Step: 1, Value: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	checkpoint := dirs.Checkpoint(done.Runs[1].ID)
-	for _, p := range []string{weights, checkpoint} {
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	os.MkdirAll(filepath.Dir(checkpoint), 0o755)
+	if err := os.WriteFile(checkpoint, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	// Another experiment is still training from the trained model.
 	user := seedExperiment(t, ts.db, modelID, "running")
@@ -123,15 +140,7 @@ func TestDeleteExperimentsAndModelsUnlessInUse(t *testing.T) {
 	}
 	// A trained model on its own goes with its weights; its run forgets it.
 	other := training.Runs[0]
-	otherID := "model-" + other.ID[len("run_"):]
-	otherRel, otherWeights := dirs.UserModel(otherID)
-	if err := ts.db.CreateModel(ctx, &store.Model{ID: otherID, Name: "other", Arch: "mlp", Path: filepath.ToSlash(otherRel), Source: store.SourceRun, RunID: &other.ID, CreatedAt: now, UpdatedAt: now}); err != nil {
-		t.Fatal(err)
-	}
-	ts.db.UpdateRun(ctx, other.ID, store.RunPatch{ModelID: store.Set(otherID)})
-	if err := os.WriteFile(otherWeights, []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	otherID, otherWeights := trainedModel(t, ts, dirs, other, "other")
 	if status, _, body := ts.do(t, "DELETE", "/api/models/"+otherID, ""); status != 204 {
 		t.Fatalf("delete trained model: %d %s", status, body)
 	}
@@ -151,13 +160,7 @@ func TestDeleteExperimentsAndModelsUnlessInUse(t *testing.T) {
 // lose a value of its axis without a word); the sweep goes whole once nothing trains,
 // with every cell's runs, points and trained models.
 func TestDeleteSweepWholeNotOneCell(t *testing.T) {
-	root := t.TempDir()
-	dirs := datadir.New(root)
-	if err := dirs.Prepare(); err != nil {
-		t.Fatal(err)
-	}
-	ts := newTestServer(t, func(d *Deps) { d.DataDir = dirs })
-	seedCatalog(t, ts.db)
+	ts, dirs := serverOnDataDir(t)
 	ctx := context.Background()
 	now := time.Now().UTC()
 	sw := &store.Sweep{ID: store.NewID("swp"), Name: "how many labels", DatasetID: "ds_ready", Axis: "labels_per_class", Spec: "{}", CreatedAt: now, UpdatedAt: now}
@@ -172,14 +175,7 @@ func TestDeleteSweepWholeNotOneCell(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := cells[0].Runs[0]
-	modelID := "model-" + run.ID[len("run_"):]
-	rel, weights := dirs.UserModel(modelID)
-	if err := ts.db.CreateModel(ctx, &store.Model{ID: modelID, Name: "trained", Arch: "mlp", Path: filepath.ToSlash(rel), Source: store.SourceRun, RunID: &run.ID, CreatedAt: now, UpdatedAt: now}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(weights, []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	modelID, weights := trainedModel(t, ts, dirs, run, "trained")
 	if err := ts.db.AddMetrics(ctx, []store.Metric{{RunID: run.ID, Name: "train_loss", Step: 1, Value: 1}}); err != nil {
 		t.Fatal(err)
 	}
