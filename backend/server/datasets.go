@@ -153,20 +153,15 @@ func (a *DatasetAPI) delete(c *gin.Context) {
 		fail(c, newError(http.StatusConflict, "builtin_dataset", fmt.Sprintf("%q is a built-in dataset and cannot be deleted.", row.Name)))
 		return
 	}
-	id := row.ID
-	row, err = a.DB.DeleteDataset(c.Request.Context(), id)
-	if store.IsDiskFull(err) && a.DataDir.ReleaseReserve() {
-		row, err = a.DB.DeleteDataset(c.Request.Context(), id)
-	}
-	if store.IsDiskFull(err) && a.unused(c.Request.Context(), id) {
-		// Nothing reads the dataset, so its files can go first: that frees space, and
-		// a failed retry only leaves a row whose files are gone, which a later delete
-		// finishes.
-		for _, err := range a.removeFiles(c.Request.Context(), id) {
-			slog.WarnContext(c.Request.Context(), "dataset files left behind", "dataset", id, "err", err)
-		}
-		row, err = a.DB.DeleteDataset(c.Request.Context(), id)
-	}
+	ctx, id := c.Request.Context(), row.ID
+	err = deleteMakingRoom(a.DataDir,
+		func() (err error) { row, err = a.DB.DeleteDataset(ctx, id); return err },
+		func() bool { return a.unused(ctx, id) },
+		func() {
+			for _, err := range a.removeFiles(ctx, id) {
+				slog.WarnContext(ctx, "dataset files left behind", "dataset", id, "err", err)
+			}
+		})
 	var inUse *store.DatasetInUseError
 	if errors.As(err, &inUse) {
 		fail(c, newError(http.StatusConflict, "dataset_in_use", fmt.Sprintf(

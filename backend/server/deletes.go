@@ -35,18 +35,11 @@ var (
 func (a *DeleteAPI) experiment(c *gin.Context) {
 	ctx := c.Request.Context()
 	id := c.Param("id")
-	del, err := a.DB.DeleteExperiment(ctx, id)
-	if store.IsDiskFull(err) && a.DataDir.ReleaseReserve() {
-		del, err = a.DB.DeleteExperiment(ctx, id)
-	}
-	if store.IsDiskFull(err) && a.DB.ExperimentDeletable(ctx, id) == nil {
-		// The files can go first, as nothing uses them, and a later delete finishes a
-		// row left behind.
-		if pending, perr := a.experimentFiles(ctx, id); perr == nil {
-			a.removeFiles(ctx, pending.RunIDs, pending.ModelIDs)
-		}
-		del, err = a.DB.DeleteExperiment(ctx, id)
-	}
+	var del *store.ExperimentDeletion
+	err := deleteMakingRoom(a.DataDir,
+		func() (err error) { del, err = a.DB.DeleteExperiment(ctx, id); return err },
+		func() bool { return a.DB.ExperimentDeletable(ctx, id) == nil },
+		func() { a.removeExperimentFiles(ctx, id) })
 	var inUse *store.InUseError
 	var cell *store.SweepCellError
 	switch {
@@ -74,21 +67,17 @@ func (a *DeleteAPI) experiment(c *gin.Context) {
 func (a *DeleteAPI) sweep(c *gin.Context) {
 	ctx := c.Request.Context()
 	id := c.Param("id")
-	del, err := a.DB.DeleteSweep(ctx, id)
-	if store.IsDiskFull(err) && a.DataDir.ReleaseReserve() {
-		del, err = a.DB.DeleteSweep(ctx, id)
-	}
-	if store.IsDiskFull(err) && a.DB.SweepDeletable(ctx, id) == nil {
-		// As for an experiment: nothing uses the files, so they go first.
-		if cells, cerr := a.DB.SweepCells(ctx, id); cerr == nil {
-			for _, e := range cells {
-				if pending, perr := a.experimentFiles(ctx, e.ID); perr == nil {
-					a.removeFiles(ctx, pending.RunIDs, pending.ModelIDs)
+	var del *store.ExperimentDeletion
+	err := deleteMakingRoom(a.DataDir,
+		func() (err error) { del, err = a.DB.DeleteSweep(ctx, id); return err },
+		func() bool { return a.DB.SweepDeletable(ctx, id) == nil },
+		func() {
+			if cells, err := a.DB.SweepCells(ctx, id); err == nil {
+				for _, e := range cells {
+					a.removeExperimentFiles(ctx, e.ID)
 				}
 			}
-		}
-		del, err = a.DB.DeleteSweep(ctx, id)
-	}
+		})
 	var inUse *store.InUseError
 	switch {
 	case errors.As(err, &inUse):
@@ -114,33 +103,47 @@ func unblock(e *store.InUseError, ownFix, then string) string {
 	return "Cancel that experiment or wait for it to finish, then " + then
 }
 
-// experimentFiles lists what deleting experiment id would remove, without deleting.
-func (a *DeleteAPI) experimentFiles(ctx context.Context, id string) (*store.ExperimentDeletion, error) {
+// deleteMakingRoom runs del. A full disk refuses even a delete (its journal needs
+// room), so the space held back for deletes is given up and del tried again; if the
+// disk is still full and nothing uses what del deletes (unused), its files go first
+// (filesFirst) to make room and del runs once more. A failed last try leaves only a row
+// whose files are gone, which a later delete finishes.
+func deleteMakingRoom(l datadir.Layout, del func() error, unused func() bool, filesFirst func()) error {
+	err := del()
+	if store.IsDiskFull(err) && l.ReleaseReserve() {
+		err = del()
+	}
+	if store.IsDiskFull(err) && unused() {
+		filesFirst()
+		err = del()
+	}
+	return err
+}
+
+// removeExperimentFiles removes the files deleting experiment id would remove, before
+// its rows go.
+func (a *DeleteAPI) removeExperimentFiles(ctx context.Context, id string) {
 	e, err := a.DB.Experiment(ctx, id)
 	if err != nil {
-		return nil, err
+		return
 	}
-	del := &store.ExperimentDeletion{}
+	var runIDs, modelIDs []string
 	for _, r := range e.Runs {
-		del.RunIDs = append(del.RunIDs, r.ID)
+		runIDs = append(runIDs, r.ID)
 		if r.ModelID != "" {
-			del.ModelIDs = append(del.ModelIDs, r.ModelID)
+			modelIDs = append(modelIDs, r.ModelID)
 		}
 	}
-	return del, nil
+	a.removeFiles(ctx, runIDs, modelIDs)
 }
 
 func (a *DeleteAPI) model(c *gin.Context) {
 	ctx := c.Request.Context()
 	id := c.Param("id")
-	_, err := a.DB.DeleteModel(ctx, id)
-	if store.IsDiskFull(err) && a.DataDir.ReleaseReserve() {
-		_, err = a.DB.DeleteModel(ctx, id)
-	}
-	if store.IsDiskFull(err) && a.DB.ModelDeletable(ctx, id) == nil {
-		a.removeFiles(ctx, nil, []string{id})
-		_, err = a.DB.DeleteModel(ctx, id)
-	}
+	err := deleteMakingRoom(a.DataDir,
+		func() (err error) { _, err = a.DB.DeleteModel(ctx, id); return err },
+		func() bool { return a.DB.ModelDeletable(ctx, id) == nil },
+		func() { a.removeFiles(ctx, nil, []string{id}) })
 	var inUse *store.InUseError
 	switch {
 	case errors.As(err, &inUse):
