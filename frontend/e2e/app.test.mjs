@@ -31,12 +31,6 @@ after(async () => {
   await server?.stop();
 });
 
-const api = async (path, init) => {
-  const res = await fetch(`${server.url}/api${path}`, init);
-  assert.ok(res.ok, `${path}: ${res.status} ${await res.clone().text()}`);
-  return res.json();
-};
-
 async function noOverflow(page, what) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `${what} is ${overflow}px wider than the screen`);
@@ -160,7 +154,7 @@ test('the live view grows both curves and ends with the verdict', async () => {
   await screenshot(page, 'live-finished-1280x800');
 
   const id = experimentPath.split('/').pop();
-  const e = await api(`/experiments/${id}`);
+  const e = await server.api(`/experiments/${id}`);
   runIds = e.runs.map((r) => r.id);
   assert.deepEqual(e.runs.map((r) => r.status), ['succeeded', 'succeeded']);
 });

@@ -20,24 +20,8 @@ after(async () => {
   await server?.stop();
 });
 
-const api = async (path, init) => {
-  const res = await fetch(`${server.url}/api${path}`, init);
-  assert.ok(res.ok, `${path}: ${res.status} ${await res.clone().text()}`);
-  return res.json();
-};
-
 const launch = (body) =>
-  api('/experiments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-async function waitFinished(id, timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const e = await api(`/experiments/${id}`);
-    if (e.runs.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status))) return e;
-    assert.ok(Date.now() < deadline, `experiment ${id} did not finish: ${e.runs.map((r) => r.status)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+  server.api('/experiments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 test('an experiment and a trained model are deleted from their pages; one in use is refused with the reason', async () => {
   const { page } = browser;
@@ -49,7 +33,7 @@ test('an experiment and a trained model are deleted from their pages; one in use
     arms: [{ strategy: 'finetune' }, { strategy: 'scratch' }],
     hyper: { epochs: 1 },
   });
-  const done = await waitFinished(first.id);
+  const done = await server.waitFinished(first.id);
   assert.deepEqual(done.runs.map((r) => r.status), ['succeeded', 'succeeded']);
   const [tuned, scratch] = done.runs.map((r) => r.model_id);
   assert.ok(tuned && scratch, 'each finished run saved its model');
@@ -111,8 +95,8 @@ test('an experiment and a trained model are deleted from their pages; one in use
   assert.equal((await fetch(`${server.url}/api/models/${scratch}`)).status, 404);
 
   // Once the other training stops, the experiment goes, with its remaining model.
-  await api(`/experiments/${user.id}/cancel`, { method: 'POST' });
-  await waitFinished(user.id);
+  await server.api(`/experiments/${user.id}/cancel`, { method: 'POST' });
+  await server.waitFinished(user.id);
   await page.goto(`${server.url}/experiments/${first.id}`);
   await page.getByRole('button', { name: 'Delete the experiment' }).click();
   await page.getByTestId('confirm-delete').getByRole('button', { name: 'Delete', exact: true }).click();
@@ -126,7 +110,7 @@ test('an experiment and a trained model are deleted from their pages; one in use
 
 test('one experiment of a sweep points to the sweep, which is deleted whole from its page', async () => {
   const { page } = browser;
-  const sweep = await api('/sweeps', {
+  const sweep = await server.api('/sweeps', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -141,7 +125,7 @@ test('one experiment of a sweep points to the sweep, which is deleted whole from
   });
   const cells = sweep.cell_views.map((c) => c.experiment_id);
   assert.equal(cells.length, 2);
-  for (const id of cells) await waitFinished(id);
+  for (const id of cells) await server.waitFinished(id);
 
   // A cell alone is not deleted: its page sends to the sweep instead.
   await page.goto(`${server.url}/experiments/${cells[0]}`);

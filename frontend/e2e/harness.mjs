@@ -1,6 +1,7 @@
 // End-to-end harness: the real transferlab binary on a fresh data dir, and Debian's
 // Chromium through playwright-core, with console and page errors collected so a test can
 // assert there were none. Nothing here downloads a browser.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -45,7 +46,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Start `transferlab serve` on a free port and a fresh data dir, with extra `args` and
  * environment `env`, and wait until GET /api/health answers 200.
- * @returns {Promise<{url: string, dataDir: string, output: () => string, stop: () => Promise<void>}>}
+ * @returns {Promise<{url: string, dataDir: string, output: () => string, stop: () => Promise<void>,
+ *   api: (path: string, init?: RequestInit) => Promise<any>, waitFinished: (id: string, timeoutMs?: number) => Promise<any>}>}
  */
 export async function startServer({ timeoutMs = 30_000, args: extra = [], env = {} } = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'transferlab-e2e-data-'));
@@ -108,7 +110,23 @@ export async function startServer({ timeoutMs = 30_000, args: extra = [], env = 
     }
     await sleep(100);
   }
-  return { url, dataDir, output: () => log, stop };
+  /** Fetch `/api${path}` (with `init`), asserting a 2xx answer; returns its JSON. */
+  const api = async (path, init) => {
+    const res = await fetch(`${url}/api${path}`, init);
+    assert.ok(res.ok, `${path}: ${res.status} ${await res.clone().text()}`);
+    return res.json();
+  };
+  /** Poll experiment `id` until every run has ended; returns the experiment. */
+  const waitFinished = async (id, timeoutMs = 180_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const e = await api(`/experiments/${id}`);
+      if (e.runs.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status))) return e;
+      assert.ok(Date.now() < deadline, `experiment ${id} did not finish: ${e.runs.map((r) => r.status)}`);
+      await sleep(250);
+    }
+  };
+  return { url, dataDir, output: () => log, stop, api, waitFinished };
 }
 
 /**

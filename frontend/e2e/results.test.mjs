@@ -28,22 +28,6 @@ after(async () => {
   await server?.stop();
 });
 
-const api = async (path, init) => {
-  const res = await fetch(`${server.url}/api${path}`, init);
-  assert.ok(res.ok, `${path}: ${res.status} ${await res.clone().text()}`);
-  return res.json();
-};
-
-async function waitFinished(id, timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const e = await api(`/experiments/${id}`);
-    if (e.runs.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status))) return e;
-    assert.ok(Date.now() < deadline, `experiment ${id} did not finish: ${e.runs.map((r) => r.status)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 test('the wizard launches several strategies against one scratch baseline and the live page shows every arm', async () => {
   const { page } = browser;
   await page.goto(`${server.url}/experiments/new`);
@@ -110,7 +94,7 @@ test('the wizard launches several strategies against one scratch baseline and th
     { timeout: 60_000, polling: 100 },
   );
   await screenshot(page, 'results-live-five-arms-running-1366x900');
-  const e = await waitFinished(experimentId);
+  const e = await server.waitFinished(experimentId);
   runs = e.runs;
   assert.deepEqual(runs.map((r) => r.status), Array(5).fill('succeeded'));
   await page.waitForFunction(
@@ -182,7 +166,7 @@ test('compare reads every value on hover, sorts and renames runs, and groups arm
   assert.equal(await table.locator('tbody tr').first().getByTestId('run-name').textContent(), 'baseline');
   await page.reload();
   await table.locator(`tbody tr[data-run="${runs[4].id}"]`).getByTestId('run-name').filter({ hasText: 'baseline' }).waitFor();
-  const saved = await api(`/runs/${runs[4].id}`);
+  const saved = await server.api(`/runs/${runs[4].id}`);
   assert.deepEqual([saved.name, saved.tags], ['baseline', ['scratch', 'seed 1']]);
 
   // Group by arm and log-scale losses redraw the charts; the y-axis zooms with a box drag.
@@ -210,12 +194,12 @@ test('compare reads every value on hover, sorts and renames runs, and groups arm
   await screenshot(page, 'results-compare-zoomed-log-1366x900');
 
   // Two replicates of fine-tune and scratch (seeds 1 and 2) grouped: each arm a mean and a band.
-  const again = await api('/experiments', {
+  const again = await server.api('/experiments', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ dataset_id: 'mnist-5-9-50', base_model_id: 'cnn-mnist04', arms: [{ strategy: 'finetune' }, { strategy: 'scratch' }], hyper: { epochs: 1, seed: 2 } }),
   });
-  const twin = (await waitFinished(again.id)).runs;
+  const twin = (await server.waitFinished(again.id)).runs;
   await page.goto(`${server.url}/compare?runs=${[runs[0].id, runs[4].id, twin[0].id, twin[1].id].join(',')}`);
   await page.getByTestId('metrics-table').waitFor();
   await page.getByTestId('group-by-arm').check();
@@ -256,14 +240,14 @@ test('the confusion matrix shows all ten classes at 1366 px and on a phone, with
   const form = new FormData();
   form.set('file', new Blob([await import('node:fs/promises').then((fs) => fs.readFile(file))]), 'clothes.tar.gz');
   form.set('name', 'clothes');
-  const ds = await api('/datasets', { method: 'POST', body: form });
-  const exp = await api('/experiments', {
+  const ds = await server.api('/datasets', { method: 'POST', body: form });
+  const exp = await server.api('/experiments', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ dataset_id: ds.id, base_model_id: 'cnn-mnist04', arms: [{ strategy: 'finetune' }, { strategy: 'scratch' }], hyper: { epochs: 1 } }),
   });
   assert.match(exp.name, /^clothes: fine-tune vs scratch · from /);
-  const done = await waitFinished(exp.id);
+  const done = await server.waitFinished(exp.id);
   const runId = done.runs[0].id;
 
   for (const [width, height] of [
