@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"transferlab/backend/store/pgtest"
 )
 
 // liveEvent is the part of a live event these tests read.
@@ -81,10 +79,7 @@ func TestLivePointsCrossFromWorkerToViewerAcrossAWebRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model in real server and worker processes")
 	}
-	url := pgtest.URL(t)
-	dir := t.TempDir()
-	shareBuiltin(t, dir)
-	web := startServer(t, dir, "--workers", "0", "--database-url", url)
+	web, dir, url := webOnPostgres(t)
 	const epochs, stepsPerEpoch = 16, 8
 	body := fmt.Sprintf(`{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":%d,"eval_every":8}}`, epochs)
 	exp := web.createExperiment(t, body)

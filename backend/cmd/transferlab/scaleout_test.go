@@ -48,6 +48,16 @@ func startWorkerCmd(t testing.TB, cmd *exec.Cmd) *proc {
 	return p
 }
 
+// webOnPostgres starts a web process that trains nothing, on a fresh PostgreSQL
+// database (url) and data directory (dir) that the test's workers join.
+func webOnPostgres(t *testing.T) (web *proc, dir, url string) {
+	t.Helper()
+	url = pgtest.URL(t)
+	dir = t.TempDir()
+	shareBuiltin(t, dir)
+	return startServer(t, dir, "--workers", "0", "--database-url", url), dir, url
+}
+
 // A web process that trains nothing and a worker process share one PostgreSQL
 // database: the experiment created through the web process's API waits for a worker,
 // the worker trains both arms, and when it is killed with -9 mid-run a second worker
@@ -56,10 +66,7 @@ func TestWebAndWorkerProcessesShareAPostgreSQLDatabase(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a model in real server and worker processes")
 	}
-	url := pgtest.URL(t)
-	dir := t.TempDir()
-	shareBuiltin(t, dir)
-	web := startServer(t, dir, "--workers", "0", "--database-url", url)
+	web, dir, url := webOnPostgres(t)
 	body := `{"dataset_id":"mnist-5-9-50","base_model_id":"cnn-mnist04","arms":[{"strategy":"finetune"},{"strategy":"scratch"}],"hyper":{"epochs":10,"eval_every":8}}`
 	exp := web.createExperiment(t, body)
 	if len(exp.Runs) != 2 {
@@ -139,10 +146,7 @@ func TestQueuedExperimentsSpreadOverTheLiveWorkers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains models in real server and worker processes")
 	}
-	url := pgtest.URL(t)
-	dir := t.TempDir()
-	shareBuiltin(t, dir)
-	web := startServer(t, dir, "--workers", "0", "--database-url", url)
+	web, dir, url := webOnPostgres(t)
 	workers := map[string]*proc{}
 	for range 2 {
 		w := startWorker(t, dir, url)
