@@ -95,13 +95,15 @@ type RunPauses interface {
 
 // markPaused fills in why the view's runs wait, where the workers say they do.
 func (a *ExperimentAPI) markPaused(v *ExperimentView) {
-	if a.Pauses == nil {
-		return
-	}
 	for i := range v.Runs {
-		if r := &v.Runs[i]; !r.Status.Finished() {
-			r.Paused = a.Pauses.PausedWhy(r.ID)
-		}
+		a.markRunPaused(&v.Runs[i].RunView)
+	}
+}
+
+// markRunPaused fills in why an unfinished run waits, where the workers say it does.
+func (a *ExperimentAPI) markRunPaused(r *RunView) {
+	if a.Pauses != nil && !r.Status.Finished() {
+		r.Paused = a.Pauses.PausedWhy(r.ID)
 	}
 }
 

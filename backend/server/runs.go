@@ -31,9 +31,7 @@ func (a *RunAPI) get(c *gin.Context) {
 	}
 	l := labels[r.ID]
 	v := runViewOf(r)
-	if a.Exp.Pauses != nil && !v.Status.Finished() {
-		v.Paused = a.Exp.Pauses.PausedWhy(r.ID)
-	}
+	a.Exp.markRunPaused(&v)
 	c.JSON(http.StatusOK, LabelledRun{RunView: v, Name: l.Name, Tags: l.TagList()})
 }
 
