@@ -148,7 +148,7 @@ type convOp struct {
 	arg        []int32     // pool window position (0-3) of each output's maximum, | poolCut
 	bsum       [][]float32 // per part: bias gradient partial sums
 	wpart      [][]float32 // per part: weight gradient partial sums, (out, k, k, in)
-	dwT        bool        // wpart is transposed, (k, k, in, out): faster when k*k*in < out
+	dwT        bool        // wpart is transposed, (k, k, in, out): faster when k*k*in < out, and for one channel
 	chunk      int         // images per GEMM
 }
 
@@ -242,7 +242,9 @@ func conv(x, w, bias *G.Node, l Layer, batch int, need layerGrads) (*G.Node, err
 func newConvOp(g convGeom, relu, pool bool, need layerGrads) *convOp {
 	op := &convOp{g: g, relu: relu, pool: pool, chunk: g.chunkImages()}
 	op.wperm, op.wt = make([]float32, g.o*g.kkc()), make([]float32, g.o*g.kkc())
-	op.dwT = g.kkc() < g.o
+	// One-channel patches are stored transposed already (im2colT), which suits the
+	// transposed layout whatever the sizes.
+	op.dwT = g.kkc() < g.o || g.c == 1
 	backward := need.dx || need.dw
 	if op.pool {
 		op.hp, op.wp = g.ho/2, g.wo/2
@@ -361,10 +363,8 @@ func (op *convOp) backward(y, dy, dw, dx []float32) {
 				cols, dst := op.cols[part][:rows*kkc], op.wpart[part]
 				g.im2col(op.x, c0, c1, cols, op.pad[part])
 				switch {
-				case g.c == 1 && op.dwT: // cols is already the transpose
+				case g.c == 1: // cols is already the transpose, and dwT is set
 					sgemm(false, false, kkc, o, rows, 1, cols, rows, dpre, o, beta, dst, o)
-				case g.c == 1:
-					sgemm(true, true, o, kkc, rows, 1, dpre, o, cols, rows, beta, dst, kkc)
 				case op.dwT:
 					sgemm(true, false, kkc, o, rows, 1, cols, kkc, dpre, o, beta, dst, o)
 				default:
